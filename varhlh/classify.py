@@ -1,0 +1,222 @@
+"""Classify stage: an ACMG/AMP-style classification adapted to recessive HLH genes.
+
+Each criterion is a small named function returning an evidence code (or None) and a reason
+sentence with the numbers used. Points follow Tavtigian et al. 2020 (hlh-domain.md §5.1):
+supporting 1, moderate 2, strong 4, very strong 8; P >= 10, LP 6-9, VUS 0-5, LB -1..-6, B <= -7.
+
+* CURATED: an allele in the panel's curated table takes the table's classification whatever
+  the annotation says (UNC13D c.118-308C>T is 'intronic' to VEP; PRF1 c.50del is common in
+  African ancestry; PRF1 c.272C>T p.A91V is a risk allele, never benign, never pathogenic).
+* PVS1 (8): null consequence (stop_gained, frameshift, canonical ±1/2 splice, start_lost,
+  transcript_ablation) in a loss-of-function gene; PVS1_Strong (4) for a truncation in the last
+  exon (escapes NMD, §5.2). Never in gain-of-function genes (PIK3CD, NLRC4, CDC42).
+* PM2_Supporting (1): popmax/filtering AF <= pm2_max_af (§5.3); needs a frequency source.
+* BA1 (stand-alone benign) / BS1 (-4) / BS1_Supporting (-1): AF thresholds of Settings (§5.4);
+  curated pathogenic and hypomorphic alleles are exempt.
+* ClinVar >= 2 stars P/LP (+6) or B/LB (-6): strong external evidence, shown as such (ClinGen
+  SVI does not count PP5/BP6 as ACMG criteria, §5.7); conflicting, risk-factor and
+  low-penetrance records are reported as their own states and add no points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from varhlh.consequence import NULL_TERMS, impact
+from varhlh.models import (
+    Allele,
+    Annotation,
+    ClinVarEvidence,
+    Classification,
+    DiagnosticWeight,
+    FrequencyEvidence,
+    GenotypeCall,
+    Interpretation,
+    KnownVariant,
+    Mechanism,
+)
+from varhlh.settings import Settings
+
+POINTS = {
+    "PVS1": 8, "PVS1_Strong": 4, "PM2_Supporting": 1, "ClinVar_PLP": 6,
+    "BS1": -4, "BS1_Supporting": -1, "ClinVar_BLB": -6,
+}
+_TRUNCATING = frozenset({"stop_gained", "frameshift_variant"})
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str | None
+    reason: str
+
+
+def classify(allele: Allele, annotation: Annotation, genotype: GenotypeCall, settings: Settings) -> Interpretation:
+    """Classification, evidence codes, reasons, diagnostic weight and reportability of one allele."""
+    if allele.symbolic:
+        return _symbolic(allele, genotype)
+    null = is_null(annotation, allele)
+    if annotation.known is not None:
+        result = _curated(annotation, annotation.known)
+    else:
+        result = _acmg(allele, annotation, null, settings)
+    classification, evidence, reasons = result
+    weight = diagnostic_weight(classification, null, annotation.known)
+    reportable = is_reportable(classification, annotation, genotype)
+    if not reportable:
+        reasons = (*reasons, _not_reportable_reason(classification, genotype))
+    return Interpretation(classification, evidence, reasons, weight, null, reportable)
+
+
+def is_null(annotation: Annotation, allele: Allele) -> bool:
+    """A predicted null allele: a null SO term on the chosen transcript of a LoF gene's CDS."""
+    return annotation.consequence in NULL_TERMS and allele.gene.mechanism is Mechanism.LOF
+
+
+def _curated(annotation: Annotation, known: KnownVariant) -> tuple[Classification, tuple[str, ...], tuple[str, ...]]:
+    protein = f" {known.hgvs_p}" if known.hgvs_p else ""
+    reasons = [f"Curated HLH allele {known.gene} {known.hgvs_c}{protein}: {known.classification} "
+               f"(diagnostic weight {known.diagnostic_weight}; source: {known.source})."]
+    if known.note:
+        reasons.append(f"Curation note: {known.note}")
+    freq = annotation.frequency
+    if freq is not None and freq.filtering_af is not None:
+        reasons.append(f"Population frequency {freq.filtering_af:g} ({freq.popmax_field or freq.af_field}) "
+                       "shown but not used: curated alleles are exempt from frequency-based benign criteria.")
+    if annotation.clinvar is not None:
+        reasons.append(f"ClinVar: {annotation.clinvar.raw} ({_stars(annotation.clinvar)}), shown for information.")
+    return known.classification, ("CURATED",), tuple(reasons)
+
+
+def _acmg(allele: Allele, annotation: Annotation, null: bool,
+          settings: Settings) -> tuple[Classification, tuple[str, ...], tuple[str, ...]]:
+    criteria = [
+        pvs1(annotation, allele),
+        frequency_criterion(annotation.frequency, settings),
+        clinvar_criterion(annotation.clinvar),
+    ]
+    codes = tuple(c.code for c in criteria if c.code)
+    reasons = [c.reason for c in criteria if c.reason]
+    if annotation.clinvar is not None and annotation.clinvar.significance in ("risk_factor", "low_penetrance"):
+        if not any(POINTS.get(code, 0) > 0 for code in codes if code != "PM2_Supporting"):
+            return Classification.RISK_ALLELE, (*codes, "ClinVar_risk"), (
+                *reasons, "Classified as a risk allele (ClinVar risk factor / low penetrance): it never "
+                "counts as a pathogenic allele on its own.")
+    classification = combine(codes)
+    total = sum(POINTS.get(code, 0) for code in codes)
+    summary = "BA1 is stand-alone benign" if "BA1" in codes else f"points {total:+d}"
+    reasons.append(f"ACMG/AMP combination ({', '.join(codes) or 'no criteria met'}; {summary}): {classification}.")
+    return classification, codes, tuple(reasons)
+
+
+def pvs1(annotation: Annotation, allele: Allele) -> Criterion:
+    """PVS1 for a null consequence in a LoF gene; _Strong for a truncation in the last exon."""
+    term = annotation.consequence
+    if term not in NULL_TERMS:
+        return Criterion(None, f"Consequence {term or 'unknown'} ({annotation.source}) is not a null variant.")
+    gene = allele.gene
+    if gene.mechanism is not Mechanism.LOF:
+        return Criterion(None, f"{term} in {gene.symbol}, a gain-of-function gene: PVS1 does not apply "
+                               "(only known activating variants count).")
+    if term in _TRUNCATING and annotation.last_exon:
+        return Criterion("PVS1_Strong", f"{term} in the last exon of {gene.symbol} (escapes NMD): PVS1_Strong.")
+    return Criterion("PVS1", f"{term} ({annotation.source}) in {gene.symbol}, where loss of function is the "
+                             "disease mechanism: PVS1.")
+
+
+def frequency_criterion(freq: FrequencyEvidence | None, settings: Settings) -> Criterion:
+    """BA1 / BS1 / BS1_Supporting / PM2_Supporting from the filtering (popmax) allele frequency."""
+    if freq is None:
+        return Criterion(None, "No population frequency in the VCF: frequency criteria not assessed.")
+    af = freq.filtering_af
+    field = freq.popmax_field or freq.af_field
+    if af is None:
+        return Criterion("PM2_Supporting", f"Absent from the population database field(s) "
+                                           f"{field or 'declared'}: PM2_Supporting.")
+    for code, threshold in (("BA1", settings.ba1_af), ("BS1", settings.bs1_af),
+                            ("BS1_Supporting", settings.bs1_supporting_af)):
+        if af >= threshold:
+            return Criterion(code, f"{field} {af:g} >= {threshold:g}: {code}.")
+    if af <= settings.pm2_max_af:
+        return Criterion("PM2_Supporting", f"{field} {af:g} <= {settings.pm2_max_af:g}: PM2_Supporting.")
+    return Criterion(None, f"{field} {af:g} between the PM2 ({settings.pm2_max_af:g}) and BS1_Supporting "
+                           f"({settings.bs1_supporting_af:g}) thresholds: no frequency criterion.")
+
+
+def clinvar_criterion(clinvar: ClinVarEvidence | None) -> Criterion:
+    """ClinVar >= 2 stars P/LP or B/LB as strong external evidence; other states shown only."""
+    if clinvar is None:
+        return Criterion(None, "")
+    stars = clinvar.stars or 0
+    described = f"ClinVar {clinvar.raw} ({_stars(clinvar)}"
+    described += f", VCV {clinvar.variation_id})" if clinvar.variation_id else ")"
+    if clinvar.significance in ("pathogenic", "likely_pathogenic", "pathogenic_likely_pathogenic"):
+        if stars >= 2:
+            return Criterion("ClinVar_PLP", f"{described}: strong external evidence for pathogenicity.")
+        return Criterion(None, f"{described}: fewer than 2 stars, shown but not counted.")
+    if clinvar.significance in ("benign", "likely_benign", "benign_likely_benign"):
+        if stars >= 2:
+            return Criterion("ClinVar_BLB", f"{described}: strong external evidence for benignity.")
+        return Criterion(None, f"{described}: fewer than 2 stars, shown but not counted.")
+    if clinvar.significance == "conflicting":
+        return Criterion(None, f"{described}: conflicting classifications, treated as uncertain evidence.")
+    return Criterion(None, f"{described}: not counted as evidence.")
+
+
+def combine(codes: tuple[str, ...]) -> Classification:
+    """Tavtigian point combination; BA1 alone is enough for benign."""
+    if "BA1" in codes:
+        return Classification.BENIGN
+    total = sum(POINTS.get(code, 0) for code in codes)
+    if total >= 10:
+        return Classification.PATHOGENIC
+    if total >= 6:
+        return Classification.LIKELY_PATHOGENIC
+    if total >= 0:
+        return Classification.UNCERTAIN
+    return Classification.LIKELY_BENIGN if total >= -6 else Classification.BENIGN
+
+
+def diagnostic_weight(classification: Classification, null: bool, known: KnownVariant | None) -> DiagnosticWeight:
+    """Henter 2024 weight: curated weight; else null P/LP = full, other P/LP = partial."""
+    if known is not None:
+        return known.diagnostic_weight
+    if classification.is_pathogenic:
+        return DiagnosticWeight.FULL if null else DiagnosticWeight.PARTIAL
+    return DiagnosticWeight.NONE
+
+
+def is_reportable(classification: Classification, annotation: Annotation, genotype: GenotypeCall) -> bool:
+    """Carried by the patient and P/LP, a risk allele, or a VUS that alters coding/splice sequence."""
+    if not genotype.zygosity.carried:
+        return False
+    if classification.is_pathogenic or classification is Classification.RISK_ALLELE:
+        return True
+    if classification is Classification.UNCERTAIN:
+        return annotation.consequence is not None and impact(annotation.consequence) in ("HIGH", "MODERATE")
+    return False
+
+
+def _symbolic(allele: Allele, genotype: GenotypeCall) -> Interpretation:
+    alt = allele.alt
+    spanning = alt in ("*", ".", "<*>", "<NON_REF>")
+    if spanning:
+        reason = (f"ALT {alt} is a spanning-deletion / placeholder allele: not assessed here (the deletion "
+                  "itself is a separate record).")
+    else:
+        reason = (f"Symbolic or structural allele {alt} overlapping {allele.gene.symbol} "
+                  f"({allele.record.chrom}:{allele.record.pos}-{allele.record.end}): not interpreted by varhlh; "
+                  "review it manually (a deletion or duplication of exons can be pathogenic).")
+    reportable = genotype.zygosity.carried and not spanning
+    return Interpretation(Classification.UNCERTAIN, ("NOT_ASSESSED",), (reason,), DiagnosticWeight.NONE,
+                          False, reportable)
+
+
+def _not_reportable_reason(classification: Classification, genotype: GenotypeCall) -> str:
+    if not genotype.zygosity.carried:
+        return f"Not reportable: the allele is not carried by the patient (zygosity {genotype.zygosity})."
+    return (f"Not reportable: {classification} with no coding or splice-site effect; listed for "
+            "completeness.")
+
+
+def _stars(clinvar: ClinVarEvidence) -> str:
+    return "review status unknown" if clinvar.stars is None else f"{clinvar.stars}★"

@@ -1,0 +1,103 @@
+"""Decide stage: gene calls -> primary-HLH conclusion, transplant work-up and recommendations.
+
+The mapping (README, JSON contract; hlh-domain.md §3.3 Henter 2024 genetic pathway, §4.2
+indication matrix):
+
+* per gene, the genotype strength from the inheritance rules is capped by the gene's tier:
+  core FHL, degranulation and X-linked genes can confirm primary HLH; EBV-susceptibility,
+  autoinflammatory and other inborn errors of immunity give at most 'suspected' (a genetic
+  diagnosis that predisposes to HLH, not familial HLH); research genes never drive a decision;
+* ``primary_hlh`` is the strongest gene strength (confirmed > suspected > undetermined);
+* ``transplant_workup`` per gene from its panel policy — indicated & confirmed -> indicated;
+  indicated & suspected -> consider; individualised & (confirmed or suspected) -> consider;
+  not_indicated -> not_indicated_by_genetics — and the strongest over genes;
+* two monoallelic findings in two genes are not a diagnosis (digenic inheritance lacks support).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from varhlh.models import (
+    Conclusion,
+    GeneCall,
+    GeneResult,
+    PanelGene,
+    PrimaryHlh,
+    Strength,
+    Tier,
+    TransplantPolicy,
+    TransplantWorkup,
+)
+from varhlh.recommend import recommendations, summary
+
+_CONFIRMING_TIERS = frozenset({Tier.CORE_FHL, Tier.DEGRANULATION, Tier.X_LINKED})
+_RANK = {Strength.CONFIRMED: 2, Strength.SUSPECTED: 1, Strength.UNDETERMINED: 0}
+_WORKUP_RANK = {TransplantWorkup.INDICATED: 2, TransplantWorkup.CONSIDER: 1,
+                TransplantWorkup.NOT_INDICATED_BY_GENETICS: 0}
+
+
+def cap_by_tier(result: GeneResult, gene: PanelGene) -> GeneResult:
+    """Limit what one gene's genotype can say about primary HLH, by the gene's tier."""
+    if result.strength is Strength.UNDETERMINED:
+        return result
+    if gene.tier is Tier.RESEARCH:
+        return _with(result, Strength.UNDETERMINED,
+                     f"{gene.symbol} is a research-only gene (PanelApp {gene.panelapp_rating}): reported, not used "
+                     "for the decision")
+    if gene.tier not in _CONFIRMING_TIERS and result.strength is Strength.CONFIRMED:
+        return _with(result, Strength.SUSPECTED,
+                     f"{gene.symbol} ({gene.disease}) is an inborn error that predisposes to HLH, not a familial HLH "
+                     "gene of the Henter 2024 genetic pathway: primary HLH 'suspected', not 'confirmed'")
+    return result
+
+
+def workup_for(result: GeneResult, gene: PanelGene) -> TransplantWorkup:
+    """Transplant work-up for one gene from its strength and the panel's transplant policy."""
+    if result.strength is Strength.UNDETERMINED or gene.transplant_policy is TransplantPolicy.NOT_INDICATED:
+        return TransplantWorkup.NOT_INDICATED_BY_GENETICS
+    if gene.transplant_policy is TransplantPolicy.INDICATED and result.strength is Strength.CONFIRMED:
+        return TransplantWorkup.INDICATED
+    return TransplantWorkup.CONSIDER
+
+
+def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene]) -> tuple[tuple[GeneResult, ...], Conclusion]:
+    """Capped gene results and the conclusion with its reasons, summary and recommendations."""
+    by_symbol = {g.symbol: g for g in genes}
+    capped = tuple(cap_by_tier(r, by_symbol[r.symbol]) for r in results)
+    best = max((r.strength for r in capped), key=lambda s: _RANK[s], default=Strength.UNDETERMINED)
+    primary = PrimaryHlh(best.value)
+    drivers = [r for r in capped if r.strength is best and best is not Strength.UNDETERMINED]
+    workups = {r.symbol: workup_for(r, by_symbol[r.symbol]) for r in capped}
+    workup = max(workups.values(), key=lambda w: _WORKUP_RANK[w], default=TransplantWorkup.NOT_INDICATED_BY_GENETICS)
+    reasons = _reasons(capped, by_symbol, workups, primary)
+    conclusion = Conclusion(
+        primary_hlh=primary, transplant_workup=workup, genes=tuple(r.symbol for r in drivers),
+        summary=summary(primary, workup, drivers, capped, by_symbol),
+        recommendations=recommendations(primary, workup, capped, by_symbol),
+        reasons=reasons,
+    )
+    return capped, conclusion
+
+
+def _reasons(results: Sequence[GeneResult], genes: dict[str, PanelGene], workups: dict[str, TransplantWorkup],
+             primary: PrimaryHlh) -> tuple[str, ...]:
+    reasons = []
+    for r in results:
+        if r.call is GeneCall.NONE and not r.variant_ids:
+            continue
+        gene = genes[r.symbol]
+        reasons.append(f"{r.symbol} ({gene.inheritance}, {gene.tier}): {r.call}, phase {r.phase} -> {r.strength}; "
+                       f"transplant policy '{gene.transplant_policy}' -> {workups[r.symbol]}.")
+    monoallelic = [r.symbol for r in results if r.call is GeneCall.MONOALLELIC]
+    if len(monoallelic) >= 2 and primary is PrimaryHlh.UNDETERMINED:
+        reasons.append(f"Monoallelic findings in {len(monoallelic)} different genes ({', '.join(monoallelic)}) are not "
+                       "a diagnosis: digenic inheritance of HLH lacks statistical support (Chinn 2018).")
+    if not reasons:
+        reasons.append("No qualifying, hypomorphic or uncertain allele carried in any panel gene.")
+    return tuple(reasons)
+
+
+def _with(result: GeneResult, strength: Strength, reason: str) -> GeneResult:
+    return GeneResult(result.symbol, result.inheritance, result.call, result.phase, result.phase_evidence,
+                      result.variant_ids, strength, (*result.reasons, reason))

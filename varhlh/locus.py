@@ -1,0 +1,251 @@
+"""Built-in locus annotation on the bundled MANE exon models (no network, no annotation needed).
+
+For an allele on a gene with an exon model it gives: the region (exon N, intron N, 5'/3' UTR,
+upstream, downstream), canonical splice (±1/2) and splice-region (intronic 3-8, exonic 1-3)
+positions, a region-level consequence, and HGVS c. on the MANE transcript for SNVs and simple
+indels, on either strand. Without a reference FASTA it cannot tell missense from nonsense, so a
+coding SNV is ``coding_sequence_variant`` (except c.1-3, where any change loses the ATG:
+``start_lost``); indels are not 3'-shifted, and this is said in the notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from varhlh.models import TranscriptModel
+
+_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+
+@dataclass(frozen=True)
+class Locus:
+    region: str
+    """exonN, intronN, upstream or downstream."""
+    consequence: str
+    hgvs_c: str | None
+    coding: bool
+    """The change touches the CDS or a canonical splice site between coding exons."""
+    last_exon: bool
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Change:
+    start: int
+    """First affected reference base (for insertions: the base after the insertion point)."""
+    end: int
+    ref: str
+    alt: str
+
+
+def minimal_change(pos: int, ref: str, alt: str) -> _Change:
+    """Trim shared prefix then suffix (VCF padding base) to the minimal REF/ALT change."""
+    prefix = 0
+    while prefix < min(len(ref), len(alt)) and ref[prefix] == alt[prefix]:
+        prefix += 1
+    ref, alt, pos = ref[prefix:], alt[prefix:], pos + prefix
+    suffix = 0
+    while suffix < min(len(ref), len(alt)) and ref[-1 - suffix] == alt[-1 - suffix]:
+        suffix += 1
+    if suffix:
+        ref, alt = ref[: len(ref) - suffix], alt[: len(alt) - suffix]
+    return _Change(pos, pos + len(ref) - 1, ref.upper(), alt.upper())
+
+
+class TranscriptMap:
+    """Genomic <-> transcript (c.) coordinates for one MANE transcript model."""
+
+    def __init__(self, model: TranscriptModel) -> None:
+        self.model = model
+        self.plus = model.strand == "+"
+        ordered = sorted(model.exons, key=lambda e: e.number)
+        self.exons = ordered
+        self.utr5 = -_c_int(ordered[0].c_start) if ordered[0].c_start.startswith("-") else 0
+        self.cds = model.cds_length
+        offsets, total = [], 0
+        for exon in ordered:
+            offsets.append(total)
+            total += exon.end - exon.start + 1
+        self.offsets = offsets
+        self.tx_length = total
+
+    # ------------------------------------------------------------ coordinates
+
+    def c_position(self, pos: int) -> str:
+        """HGVS c. position (without 'c.') of genomic ``pos``: 123, -45, *67, 118-308, 1596+1."""
+        exon_index = self._exon_at(pos)
+        if exon_index is not None:
+            return self._c_of_t(self._t_of(exon_index, pos))
+        return self._c_outside(pos)
+
+    def _t_of(self, index: int, pos: int) -> int:
+        exon = self.exons[index]
+        into = pos - exon.start if self.plus else exon.end - pos
+        return self.offsets[index] + into + 1
+
+    def _c_of_t(self, t: int) -> str:
+        if t <= self.utr5:
+            return f"-{self.utr5 - t + 1}"
+        if t <= self.utr5 + self.cds:
+            return str(t - self.utr5)
+        return f"*{t - self.utr5 - self.cds}"
+
+    def _exon_at(self, pos: int) -> int | None:
+        for i, exon in enumerate(self.exons):
+            if exon.start <= pos <= exon.end:
+                return i
+        return None
+
+    def _c_outside(self, pos: int) -> str:
+        first, last = self.exons[0], self.exons[-1]
+        five_prime = (pos < first.start) if self.plus else (pos > first.end)
+        three_prime = (pos > last.end) if self.plus else (pos < last.start)
+        if five_prime:
+            distance = first.start - pos if self.plus else pos - first.end
+            return f"-{self.utr5 + distance}"
+        if three_prime:
+            distance = pos - last.end if self.plus else last.start - pos
+            return f"*{self.tx_length - self.utr5 - self.cds + distance}"
+        index, up, down = self._intron(pos)
+        if up <= down:
+            return f"{self._c_of_t(self.offsets[index] + self._len(index))}+{up}"
+        return f"{self._c_of_t(self.offsets[index + 1] + 1)}-{down}"
+
+    def _len(self, index: int) -> int:
+        return self.exons[index].end - self.exons[index].start + 1
+
+    def _intron(self, pos: int) -> tuple[int, int, int]:
+        """(upstream exon index, distance from its last base, distance to next exon's first base)."""
+        for i in range(len(self.exons) - 1):
+            a, b = self.exons[i], self.exons[i + 1]
+            if self.plus and a.end < pos < b.start:
+                return i, pos - a.end, b.start - pos
+            if not self.plus and b.end < pos < a.start:
+                return i, a.start - pos, pos - b.end
+        msg = f"position {pos} is not intronic in {self.model.transcript}"
+        raise ValueError(msg)
+
+    # ------------------------------------------------------------ annotation
+
+    def annotate(self, pos: int, ref: str, alt: str) -> Locus:
+        change = minimal_change(pos, ref, alt)
+        first, last = sorted((change.start, max(change.end, change.start)))
+        region = self._region(first)
+        hgvs = self._hgvs(change)
+        consequence, coding = self._consequence(change, first, last)
+        notes: tuple[str, ...] = ()
+        if len(change.ref) != len(change.alt):
+            notes = ("indel position as given in the VCF, not 3'-shifted (no reference FASTA)",)
+        last_exon = region == f"exon{len(self.exons)}"
+        return Locus(region, consequence, hgvs, coding, last_exon, notes)
+
+    def _region(self, pos: int) -> str:
+        index = self._exon_at(pos)
+        if index is not None:
+            return f"exon{self.exons[index].number}"
+        c = self._c_outside(pos)
+        if "+" in c[1:] or "-" in c[1:]:
+            return f"intron{self._intron(pos)[0] + 1}"
+        return "upstream" if c.startswith("-") else "downstream"
+
+    def _consequence(self, change: _Change, first: int, last: int) -> tuple[str, bool]:
+        positions = range(first, last + 1) if change.ref else range(first - 1, first + 1)
+        splice = [self._splice_class(p) for p in positions]
+        if "acceptor" in splice or "donor" in splice:
+            kind = "splice_acceptor_variant" if "acceptor" in splice else "splice_donor_variant"
+            return kind, self._coding_splice(first)
+        cds = [p for p in positions if self._in_cds(p)]
+        if cds:
+            return self._coding_consequence(change), True
+        if "region" in splice:
+            return "splice_region_variant", False
+        return self._noncoding(first), False
+
+    def _coding_consequence(self, change: _Change) -> str:
+        delta = len(change.alt) - len(change.ref)
+        if delta:
+            if delta % 3:
+                return "frameshift_variant"
+            return "inframe_insertion" if delta > 0 else "inframe_deletion"
+        starts = [self.c_position(p) for p in range(change.start, change.end + 1)]
+        if any(c in ("1", "2", "3") for c in starts):
+            return "start_lost"
+        return "coding_sequence_variant"
+
+    def _noncoding(self, pos: int) -> str:
+        c = self.c_position(pos)
+        if "+" in c[1:] or "-" in c[1:]:
+            return "intron_variant"
+        if pos < min(e.start for e in self.exons) or pos > max(e.end for e in self.exons):
+            upstream = c.startswith("-")
+            return "upstream_gene_variant" if upstream else "downstream_gene_variant"
+        return "5_prime_UTR_variant" if c.startswith("-") else "3_prime_UTR_variant"
+
+    def _in_cds(self, pos: int) -> bool:
+        index = self._exon_at(pos)
+        if index is None:
+            return False
+        c = self._c_of_t(self._t_of(index, pos))
+        return not c.startswith(("-", "*"))
+
+    def _splice_class(self, pos: int) -> str | None:
+        index = self._exon_at(pos)
+        if index is not None:
+            exon = self.exons[index]
+            near_internal = []
+            if index > 0:
+                near_internal.append((pos - exon.start) if self.plus else (exon.end - pos))
+            if index < len(self.exons) - 1:
+                near_internal.append((exon.end - pos) if self.plus else (pos - exon.start))
+            return "region" if any(d < 3 for d in near_internal) else None
+        c = self._c_outside(pos)
+        if "+" not in c[1:] and "-" not in c[1:]:
+            return None
+        _, up, down = self._intron(pos)
+        if up <= 2:
+            return "donor"
+        if down <= 2:
+            return "acceptor"
+        return "region" if min(up, down) <= 8 else None
+
+    def _coding_splice(self, pos: int) -> bool:
+        """Canonical splice site of an intron whose flanking exons both carry CDS."""
+        if self._exon_at(pos) is not None:
+            return self._in_cds(pos)
+        index, _, _ = self._intron(pos)
+        return self._exon_has_cds(index) and self._exon_has_cds(index + 1)
+
+    def _exon_has_cds(self, index: int) -> bool:
+        first_t = self.offsets[index] + 1
+        last_t = first_t + self._len(index) - 1
+        return first_t <= self.utr5 + self.cds and last_t > self.utr5
+
+    def _hgvs(self, change: _Change) -> str | None:
+        ref, alt = change.ref, change.alt
+        if not self.plus:
+            ref, alt = _revcomp(ref), _revcomp(alt)
+        if len(ref) == 1 and len(alt) == 1:
+            return f"c.{self.c_position(change.start)}{ref}>{alt}"
+        if ref and not alt:
+            return f"c.{self._c_range(change.start, change.end)}del"
+        if alt and not ref:
+            left, right = change.start - 1, change.start
+            return f"c.{self._c_range(left, right)}ins{alt}"
+        if ref and alt:
+            return f"c.{self._c_range(change.start, change.end)}delins{alt}"
+        return None
+
+    def _c_range(self, low: int, high: int) -> str:
+        a, b = self.c_position(low), self.c_position(high)
+        if not self.plus:
+            a, b = b, a
+        return a if a == b else f"{a}_{b}"
+
+
+def _revcomp(seq: str) -> str:
+    return seq.translate(_COMPLEMENT)[::-1]
+
+
+def _c_int(text: str) -> int:
+    return int(text.lstrip("*"))
+

@@ -1,0 +1,387 @@
+"""Typed records and closed vocabularies shared by the pipeline stages.
+
+Enums are parsed once at the boundaries (panel file, VCF, command line); inside the pipeline
+only these types circulate. Values are the exact strings of the JSON contract (README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class StrEnum(str, Enum):
+    """A string enum whose ``str()`` is its value (the JSON spelling)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Build(StrEnum):
+    GRCH37 = "GRCh37"
+    GRCH38 = "GRCh38"
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+
+
+class SexSource(StrEnum):
+    ARGUMENT = "argument"
+    PED = "ped"
+    INFERRED = "inferred"
+    UNKNOWN = "unknown"
+
+
+class Zygosity(StrEnum):
+    """Zygosity of one ALT allele in one sample, computed from raw allele indices."""
+
+    HET = "het"
+    HOM = "hom"
+    HEMI = "hemi"
+    REF = "ref"
+    """This ALT is not carried (hom-ref, or another ALT of the record, e.g. the 1 of a 0/2)."""
+    NO_CALL = "no_call"
+    PARTIAL = "partial"
+    """Carried, but another allele of the genotype is missing (``./1``)."""
+
+    @property
+    def carried(self) -> bool:
+        return self in (Zygosity.HET, Zygosity.HOM, Zygosity.HEMI, Zygosity.PARTIAL)
+
+
+class Inheritance(StrEnum):
+    AR = "AR"
+    XL = "XL"
+    AD = "AD"
+
+
+class Mechanism(StrEnum):
+    LOF = "LoF"
+    GOF = "GoF"
+
+
+class Tier(StrEnum):
+    CORE_FHL = "core_fhl"
+    DEGRANULATION = "degranulation"
+    X_LINKED = "x_linked"
+    EBV_SUSCEPTIBILITY = "ebv_susceptibility"
+    AUTOINFLAMMATORY = "autoinflammatory"
+    OTHER_IEI = "other_iei"
+    RESEARCH = "research"
+
+
+class PanelAppRating(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class TransplantPolicy(StrEnum):
+    INDICATED = "indicated"
+    INDIVIDUALISED = "individualised"
+    NOT_INDICATED = "not_indicated"
+
+
+class Classification(StrEnum):
+    PATHOGENIC = "pathogenic"
+    LIKELY_PATHOGENIC = "likely_pathogenic"
+    UNCERTAIN = "uncertain"
+    LIKELY_BENIGN = "likely_benign"
+    BENIGN = "benign"
+    RISK_ALLELE = "risk_allele"
+
+    @property
+    def is_pathogenic(self) -> bool:
+        return self in (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
+
+
+class DiagnosticWeight(StrEnum):
+    """How an allele counts in the Henter 2024 genetic pathway (hlh-domain.md §3.3)."""
+
+    FULL = "full"
+    """Null or previously well-described disease-causing allele: can confirm FHL."""
+    PARTIAL = "partial"
+    """Rare missense / non-coding / insufficiently described: a genotype with it is 'suspected'."""
+    HYPOMORPH = "hypomorph"
+    """Counts only as a second allele in trans with a pathogenic allele (PRF1 p.A91V)."""
+    NONE = "none"
+
+
+class GeneCall(StrEnum):
+    BIALLELIC = "biallelic"
+    POSSIBLE_BIALLELIC = "possible_biallelic"
+    MONOALLELIC = "monoallelic"
+    HEMIZYGOUS = "hemizygous"
+    HETEROZYGOUS_XL = "heterozygous_xl"
+    DOMINANT = "dominant"
+    NONE = "none"
+
+
+class Phase(StrEnum):
+    HOMOZYGOUS = "homozygous"
+    TRANS = "trans"
+    CIS = "cis"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Strength(StrEnum):
+    """What one gene's genotype says about primary HLH (gene-level view of the conclusion)."""
+
+    CONFIRMED = "confirmed"
+    SUSPECTED = "suspected"
+    UNDETERMINED = "undetermined"
+
+
+class PrimaryHlh(StrEnum):
+    CONFIRMED = "confirmed"
+    SUSPECTED = "suspected"
+    UNDETERMINED = "undetermined"
+
+
+class TransplantWorkup(StrEnum):
+    INDICATED = "indicated"
+    CONSIDER = "consider"
+    NOT_INDICATED_BY_GENETICS = "not_indicated_by_genetics"
+
+
+# --------------------------------------------------------------------------- read stage records
+
+
+@dataclass(frozen=True)
+class SampleCall:
+    """One sample's genotype at one record, as read (allele indices, None = missing)."""
+
+    sample: str
+    genotype: str
+    alleles: tuple[int | None, ...]
+    phased: bool
+    phase_set: str | None = None
+    pgt: str | None = None
+    pid: str | None = None
+    gq: float | None = None
+    dp: int | None = None
+    ad: tuple[int | None, ...] | None = None
+
+    @property
+    def ploidy(self) -> int:
+        return len(self.alleles)
+
+
+@dataclass(frozen=True)
+class VcfRecord:
+    """A VCF record reduced to what the stages need; ``end`` is the last reference base covered."""
+
+    chrom: str
+    pos: int
+    end: int
+    id: str | None
+    ref: str
+    alts: tuple[str, ...]
+    qual: float | None
+    filters: tuple[str, ...]
+    info: Mapping[str, str]
+    calls: Mapping[str, SampleCall]
+
+
+# --------------------------------------------------------------------------- panel records
+
+
+@dataclass(frozen=True)
+class PanelGene:
+    symbol: str
+    hgnc_id: str
+    omim_gene: str | None
+    chrom: str
+    strand: str
+    mane_refseq: str
+    mane_ensembl: str
+    spans: Mapping[Build, tuple[int, int]]
+    inheritance: Inheritance
+    mechanism: Mechanism
+    disease: str
+    omim_disease: str | None
+    tier: Tier
+    panelapp_rating: PanelAppRating
+    transplant_policy: TransplantPolicy
+    functional_test: str | None
+    notes: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Exon:
+    number: int
+    start: int
+    end: int
+    c_start: str
+    c_end: str
+
+
+@dataclass(frozen=True)
+class TranscriptModel:
+    symbol: str
+    transcript: str
+    build: Build
+    chrom: str
+    strand: str
+    exons: tuple[Exon, ...]
+    cds_length: int
+
+
+@dataclass(frozen=True)
+class KnownLocus:
+    """A curated allele in one build: plus strand, 1-based; ``alt`` '-' marks a deletion."""
+
+    chrom: str
+    start: int
+    end: int
+    ref: str | None
+    alt: str
+
+
+@dataclass(frozen=True)
+class KnownVariant:
+    gene: str
+    hgvs_c: str
+    hgvs_p: str | None
+    rsid: str | None
+    transcript: str
+    loci: Mapping[Build, KnownLocus]
+    region: str | None
+    classification: Classification
+    diagnostic_weight: DiagnosticWeight
+    frequency_exempt: bool
+    ancestry: str | None
+    note: str | None
+    source: str
+
+
+# --------------------------------------------------------------------------- stage outputs
+
+
+@dataclass(frozen=True)
+class Allele:
+    """One ALT allele of one record inside a panel region (output of the restrict stage)."""
+
+    id: str
+    record: VcfRecord
+    alt_index: int
+    gene: PanelGene
+    other_genes: tuple[str, ...] = ()
+    symbolic: bool = False
+    """Symbolic, breakend or spanning-deletion ALT: listed, not interpreted."""
+
+    @property
+    def alt(self) -> str:
+        return self.record.alts[self.alt_index - 1]
+
+
+@dataclass(frozen=True)
+class ClinVarEvidence:
+    significance: str
+    """Normalised class: pathogenic, likely_pathogenic, pathogenic_likely_pathogenic, uncertain,
+    likely_benign, benign, benign_likely_benign, conflicting, risk_factor, low_penetrance, other."""
+    raw: str
+    stars: int | None
+    review_status: str | None
+    variation_id: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class FrequencyEvidence:
+    af: float | None
+    af_field: str | None
+    popmax: float | None
+    popmax_field: str | None
+    source: str
+
+    @property
+    def filtering_af(self) -> float | None:
+        """The AF used against thresholds: popmax/FAF when present, else the overall AF."""
+        return self.popmax if self.popmax is not None else self.af
+
+
+@dataclass(frozen=True)
+class Annotation:
+    consequence: str | None
+    """Most severe Sequence Ontology term on the chosen transcript."""
+    impact: str | None
+    transcript: str | None
+    hgvs_c: str | None
+    hgvs_p: str | None
+    source: str
+    """Where the consequence came from: 'VCF CSQ (VEP)', 'built-in MANE model', …"""
+    region: str | None = None
+    """Built-in locus: exonN / intronN / 5'UTR / 3'UTR / upstream / downstream / splice_…"""
+    clinvar: ClinVarEvidence | None = None
+    frequency: FrequencyEvidence | None = None
+    known: KnownVariant | None = None
+    last_exon: bool = False
+    """The change lies in the transcript's last exon (truncations there escape NMD)."""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GenotypeCall:
+    """The proband's zygosity for one allele, with quality flags."""
+
+    zygosity: Zygosity
+    genotype: str
+    call: SampleCall | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    classification: Classification
+    evidence: tuple[str, ...]
+    reasons: tuple[str, ...]
+    weight: DiagnosticWeight
+    null_variant: bool
+    reportable: bool
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    allele: Allele
+    annotation: Annotation
+    genotype: GenotypeCall
+    interpretation: Interpretation
+    family: Mapping[str, GenotypeCall] = field(default_factory=dict)
+    """Zygosity of this allele in the other PED members, by sample ID."""
+
+    @property
+    def id(self) -> str:
+        return self.allele.id
+
+    @property
+    def quality_flags(self) -> tuple[str, ...]:
+        return self.allele.record.filters + self.genotype.flags
+
+
+@dataclass(frozen=True)
+class GeneResult:
+    symbol: str
+    inheritance: Inheritance
+    call: GeneCall
+    phase: Phase
+    phase_evidence: tuple[str, ...]
+    variant_ids: tuple[str, ...]
+    strength: Strength
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    primary_hlh: PrimaryHlh
+    transplant_workup: TransplantWorkup
+    genes: tuple[str, ...]
+    summary: str
+    recommendations: tuple[str, ...]
+    reasons: tuple[str, ...]

@@ -1,0 +1,358 @@
+"""Load and validate a gene panel (genes TSV plus its exon models and curated known variants).
+
+A panel is ``gene_panels/hlh_genes.tsv`` (format in gene_panels/README.md): ``##key=value``
+metadata lines, one header row, one row per gene. The metadata names the exon-model and
+known-variant files, resolved next to the genes file. Every malformed value is a
+:class:`PanelError` naming file, line and column. ``sha256`` covers the genes file and the files
+it references, in that order, so any change to any of them changes the recorded hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+from varhlh.errors import PanelError
+from varhlh.models import (
+    Build,
+    Classification,
+    DiagnosticWeight,
+    Exon,
+    Inheritance,
+    KnownLocus,
+    KnownVariant,
+    Mechanism,
+    PanelAppRating,
+    PanelGene,
+    Tier,
+    TranscriptModel,
+    TransplantPolicy,
+)
+
+DEFAULT_PANEL_FILE = "hlh_genes.tsv"
+GENE_COLUMNS = (
+    "symbol", "hgnc_id", "omim_gene", "chrom", "strand", "mane_refseq", "mane_ensembl",
+    "grch37_start", "grch37_end", "grch38_start", "grch38_end", "inheritance", "mechanism",
+    "disease", "omim_disease", "tier", "panelapp_rating", "transplant_policy", "functional_test",
+    "notes", "source",
+)
+EXON_COLUMNS = (
+    "symbol", "transcript", "build", "chrom", "strand", "exon", "start", "end", "c_start", "c_end",
+    "cds_length",
+)
+KNOWN_COLUMNS = (
+    "gene", "hgvs_c", "hgvs_p", "rsid", "transcript", "grch37_chrom", "grch37_start", "grch37_end",
+    "grch37_ref", "grch37_alt", "grch38_start", "grch38_end", "grch38_ref", "grch38_alt", "region",
+    "classification", "diagnostic_weight", "frequency_exempt", "ancestry", "note", "source",
+)
+VALID_CHROMS = frozenset([*(str(i) for i in range(1, 23)), "X", "Y", "MT"])
+
+E = TypeVar("E", bound=Enum)
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    version: str
+    date: str | None
+    path: str
+    sha256: str
+    genes: tuple[PanelGene, ...]
+    transcripts: Mapping[tuple[str, Build], TranscriptModel]
+    known_variants: tuple[KnownVariant, ...]
+
+    def gene(self, symbol: str) -> PanelGene:
+        return next(g for g in self.genes if g.symbol == symbol)
+
+    def provenance(self) -> dict[str, str | None]:
+        return {"name": self.name, "version": self.version, "date": self.date, "path": self.path,
+                "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class _Row:
+    path: Path
+    line: int
+    values: Mapping[str, str]
+
+    def where(self, column: str) -> str:
+        return f"{self.path}: line {self.line}, column {column!r}"
+
+    def text(self, column: str) -> str:
+        value = self.values[column].strip()
+        if not value or value == ".":
+            msg = f"{self.where(column)}: value is required"
+            raise PanelError(msg)
+        return value
+
+    def optional(self, column: str) -> str | None:
+        value = self.values[column].strip()
+        return None if value in ("", ".") else value
+
+    def integer(self, column: str) -> int:
+        value = self.text(column)
+        if not value.isdigit() or int(value) < 1:
+            msg = f"{self.where(column)}: expected a positive integer, got {value!r}"
+            raise PanelError(msg)
+        return int(value)
+
+    def choice(self, column: str, enum: type[E]) -> E:
+        value = self.text(column)
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in enum)
+            msg = f"{self.where(column)}: {value!r} is not one of: {allowed}"
+            raise PanelError(msg) from None
+
+    def flag(self, column: str) -> bool:
+        value = self.text(column).lower()
+        if value not in ("yes", "no"):
+            msg = f"{self.where(column)}: expected 'yes' or 'no', got {value!r}"
+            raise PanelError(msg)
+        return value == "yes"
+
+
+def bundled_panel_dir() -> Path:
+    """The panel directory shipped with the package (wheel), or the checkout's gene_panels/."""
+    packaged = importlib.resources.files("varhlh") / "gene_panels"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "gene_panels"
+
+
+def load_panel(path: Path | None = None) -> Panel:
+    """Load and validate a panel; ``None`` loads the bundled default panel."""
+    genes_path = path if path is not None else bundled_panel_dir() / DEFAULT_PANEL_FILE
+    meta, rows = _read_tsv(genes_path, GENE_COLUMNS)
+    for key in ("panel_name", "panel_version"):
+        if key not in meta:
+            msg = f"{genes_path}: line 1: missing '##{key}=…' metadata line"
+            raise PanelError(msg)
+    genes = tuple(_gene(row) for row in rows)
+    _check_unique(genes_path, [g.symbol for g in genes], "symbol")
+    digest = hashlib.sha256(genes_path.read_bytes())
+    transcripts: dict[tuple[str, Build], TranscriptModel] = {}
+    known: tuple[KnownVariant, ...] = ()
+    symbols = {g.symbol for g in genes}
+    if exon_file := meta.get("exon_models"):
+        exon_path = _sibling(genes_path, exon_file, "exon_models")
+        digest.update(exon_path.read_bytes())
+        transcripts = _transcripts(exon_path, symbols)
+    if known_file := meta.get("known_variants"):
+        known_path = _sibling(genes_path, known_file, "known_variants")
+        digest.update(known_path.read_bytes())
+        known = _known_variants(known_path, symbols)
+    return Panel(
+        name=meta["panel_name"], version=meta["panel_version"], date=meta.get("panel_date"),
+        path=str(genes_path) if path is not None else f"bundled:{DEFAULT_PANEL_FILE}",
+        sha256=digest.hexdigest(), genes=genes, transcripts=transcripts, known_variants=known,
+    )
+
+
+def _sibling(genes_path: Path, name: str, key: str) -> Path:
+    candidate = genes_path.parent / name
+    if "/" in name or "\\" in name or not candidate.is_file():
+        msg = f"{genes_path}: ##{key}={name} must name a file next to the panel; {candidate} not found"
+        raise PanelError(msg)
+    return candidate
+
+
+def _read_tsv(path: Path, columns: tuple[str, ...]) -> tuple[dict[str, str], list[_Row]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read panel file ({exc.strerror}); check the --panel path"
+        raise PanelError(msg) from exc
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the panel as UTF-8 TSV"
+        raise PanelError(msg) from exc
+    meta: dict[str, str] = {}
+    header: list[str] | None = None
+    rows: list[_Row] = []
+    for number, line in _lines(text):
+        if line.startswith("##"):
+            key, sep, value = line[2:].partition("=")
+            if not sep or not key:
+                msg = f"{path}: line {number}: metadata must be '##key=value'"
+                raise PanelError(msg)
+            meta[key.strip()] = value.strip()
+        elif header is None:
+            header = line.split("\t")
+            missing = [c for c in columns if c not in header]
+            if missing:
+                msg = f"{path}: line {number}: header lacks column(s) {', '.join(missing)}"
+                raise PanelError(msg)
+        else:
+            fields = line.split("\t")
+            if len(fields) != len(header):
+                msg = (f"{path}: line {number}: {len(fields)} tab-separated fields, header has "
+                       f"{len(header)}; check for spaces used instead of tabs")
+                raise PanelError(msg)
+            rows.append(_Row(path, number, dict(zip(header, fields, strict=True))))
+    if header is None or not rows:
+        msg = f"{path}: no data rows; a panel needs a header row and at least one gene"
+        raise PanelError(msg)
+    return meta, rows
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw.strip():
+            yield number, raw.rstrip("\r")
+
+
+def _chrom(row: _Row, column: str) -> str:
+    chrom = row.text(column).removeprefix("chr")
+    if chrom not in VALID_CHROMS:
+        msg = f"{row.where(column)}: {chrom!r} is not a primary chromosome (1-22, X, Y, MT) without 'chr'"
+        raise PanelError(msg)
+    return chrom
+
+
+def _strand(row: _Row, column: str = "strand") -> str:
+    strand = row.text(column)
+    if strand not in ("+", "-"):
+        msg = f"{row.where(column)}: strand must be '+' or '-', got {strand!r}"
+        raise PanelError(msg)
+    return strand
+
+
+def _span(row: _Row, prefix: str) -> tuple[int, int]:
+    start, end = row.integer(f"{prefix}_start"), row.integer(f"{prefix}_end")
+    if end < start:
+        msg = f"{row.where(prefix + '_end')}: end {end} is before start {start}"
+        raise PanelError(msg)
+    return start, end
+
+
+def _gene(row: _Row) -> PanelGene:
+    return PanelGene(
+        symbol=row.text("symbol"),
+        hgnc_id=_hgnc(row),
+        omim_gene=row.optional("omim_gene"),
+        chrom=_chrom(row, "chrom"),
+        strand=_strand(row),
+        mane_refseq=row.text("mane_refseq"),
+        mane_ensembl=row.text("mane_ensembl"),
+        spans={Build.GRCH37: _span(row, "grch37"), Build.GRCH38: _span(row, "grch38")},
+        inheritance=row.choice("inheritance", Inheritance),
+        mechanism=row.choice("mechanism", Mechanism),
+        disease=row.text("disease"),
+        omim_disease=row.optional("omim_disease"),
+        tier=row.choice("tier", Tier),
+        panelapp_rating=row.choice("panelapp_rating", PanelAppRating),
+        transplant_policy=row.choice("transplant_policy", TransplantPolicy),
+        functional_test=row.optional("functional_test"),
+        notes=row.optional("notes"),
+        source=row.text("source"),
+    )
+
+
+def _hgnc(row: _Row) -> str:
+    value = row.text("hgnc_id")
+    if not value.startswith("HGNC:") or not value[5:].isdigit():
+        msg = f"{row.where('hgnc_id')}: expected 'HGNC:<number>', got {value!r}"
+        raise PanelError(msg)
+    return value
+
+
+def _check_unique(path: Path, values: list[str], column: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            msg = f"{path}: column {column!r}: {value!r} appears more than once"
+            raise PanelError(msg)
+        seen.add(value)
+
+
+def _transcripts(path: Path, symbols: set[str]) -> dict[tuple[str, Build], TranscriptModel]:
+    _, rows = _read_tsv(path, EXON_COLUMNS)
+    grouped: dict[tuple[str, Build], list[_Row]] = {}
+    for row in rows:
+        symbol = _known_symbol(row, "symbol", symbols)
+        grouped.setdefault((symbol, row.choice("build", Build)), []).append(row)
+    return {key: _transcript(key, group) for key, group in grouped.items()}
+
+
+def _transcript(key: tuple[str, Build], rows: list[_Row]) -> TranscriptModel:
+    first = rows[0]
+    exons = tuple(sorted((_exon(r) for r in rows), key=lambda e: e.number))
+    for expected, exon in enumerate(exons, start=1):
+        if exon.number != expected:
+            msg = f"{first.path}: {key[0]} {key[1]}: exon numbers are not 1..{len(exons)} (gap at {expected})"
+            raise PanelError(msg)
+    _same(rows, ("transcript", "chrom", "strand", "cds_length"))
+    return TranscriptModel(symbol=key[0], transcript=first.text("transcript"), build=key[1],
+                           chrom=_chrom(first, "chrom"), strand=_strand(first), exons=exons,
+                           cds_length=first.integer("cds_length"))
+
+
+def _same(rows: list[_Row], columns: tuple[str, ...]) -> None:
+    for column in columns:
+        for row in rows[1:]:
+            if row.values[column] != rows[0].values[column]:
+                msg = f"{row.where(column)}: differs from line {rows[0].line} of the same transcript"
+                raise PanelError(msg)
+
+
+def _exon(row: _Row) -> Exon:
+    start, end = row.integer("start"), row.integer("end")
+    if end < start:
+        msg = f"{row.where('end')}: exon end {end} is before start {start}"
+        raise PanelError(msg)
+    return Exon(number=row.integer("exon"), start=start, end=end,
+                c_start=row.text("c_start"), c_end=row.text("c_end"))
+
+
+def _known_symbol(row: _Row, column: str, symbols: set[str]) -> str:
+    symbol = row.text(column)
+    if symbol not in symbols:
+        msg = f"{row.where(column)}: gene {symbol!r} is not in the panel's genes file"
+        raise PanelError(msg)
+    return symbol
+
+
+def _known_variants(path: Path, symbols: set[str]) -> tuple[KnownVariant, ...]:
+    _, rows = _read_tsv(path, KNOWN_COLUMNS)
+    return tuple(_known(row, symbols) for row in rows)
+
+
+def _known(row: _Row, symbols: set[str]) -> KnownVariant:
+    chrom = _chrom(row, "grch37_chrom")
+    loci = {build: _locus(row, prefix, chrom)
+            for build, prefix in ((Build.GRCH37, "grch37"), (Build.GRCH38, "grch38"))
+            if row.optional(f"{prefix}_start") is not None}
+    return KnownVariant(
+        gene=_known_symbol(row, "gene", symbols), hgvs_c=row.text("hgvs_c"),
+        hgvs_p=row.optional("hgvs_p"), rsid=row.optional("rsid"), transcript=row.text("transcript"),
+        loci=loci, region=row.optional("region"),
+        classification=row.choice("classification", Classification),
+        diagnostic_weight=row.choice("diagnostic_weight", DiagnosticWeight),
+        frequency_exempt=row.flag("frequency_exempt"), ancestry=row.optional("ancestry"),
+        note=row.optional("note"), source=row.text("source"),
+    )
+
+
+def _locus(row: _Row, prefix: str, chrom: str) -> KnownLocus:
+    start, end = _span(row, prefix)
+    ref, alt = row.optional(f"{prefix}_ref"), row.text(f"{prefix}_alt")
+    _check_bases(row, f"{prefix}_ref", ref)
+    if alt != "-":
+        _check_bases(row, f"{prefix}_alt", alt)
+        if ref is None or len(ref) != end - start + 1:
+            msg = f"{row.where(prefix + '_ref')}: substitution needs REF bases spanning start..end"
+            raise PanelError(msg)
+    return KnownLocus(chrom=chrom, start=start, end=end, ref=ref.upper() if ref else None, alt=alt.upper())
+
+
+def _check_bases(row: _Row, column: str, value: str | None) -> None:
+    if value is not None and not set(value.upper()) <= set("ACGT"):
+        msg = f"{row.where(column)}: {value!r} is not a plus-strand A/C/G/T sequence"
+        raise PanelError(msg)
+

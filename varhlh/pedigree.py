@@ -1,0 +1,128 @@
+"""PED files: parse, validate, and find the proband's family.
+
+Standard 6-column PED (family, individual, father, mother, sex, phenotype), tab- or
+space-separated, ``#`` lines ignored. Sex 1 = male, 2 = female, 0/other-unknown; phenotype
+2 = affected, 1 = unaffected, 0/-9 = unknown. Every problem is an :class:`InputError` naming
+file and line. Only the proband's family is analysed; other families in the file are named
+in a warning (a cohort run analyses each family separately).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from varhlh.errors import InputError
+from varhlh.models import Sex
+
+_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN, "-9": Sex.UNKNOWN, "other": Sex.UNKNOWN}
+_AFFECTED = {"2": True, "1": False, "0": None, "-9": None}
+
+
+@dataclass(frozen=True)
+class Person:
+    family: str
+    id: str
+    father: str | None
+    mother: str | None
+    sex: Sex
+    affected: bool | None
+
+
+@dataclass(frozen=True)
+class Pedigree:
+    path: str
+    people: tuple[Person, ...]
+
+    def get(self, sample: str) -> Person | None:
+        return next((p for p in self.people if p.id == sample), None)
+
+    def family_of(self, sample: str) -> tuple[Person, ...]:
+        person = self.get(sample)
+        return tuple(p for p in self.people if person is not None and p.family == person.family)
+
+    def siblings(self, person: Person) -> tuple[Person, ...]:
+        """Full siblings: same father and mother, both known."""
+        if person.father is None or person.mother is None:
+            return ()
+        return tuple(p for p in self.people if p.id != person.id and p.father == person.father
+                     and p.mother == person.mother)
+
+
+def read_ped(path: Path) -> Pedigree:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read PED file ({exc.strerror}); check the --ped path"
+        raise InputError(msg) from exc
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: PED file is not UTF-8 ({exc.reason}); save it as UTF-8 text"
+        raise InputError(msg) from exc
+    people: list[Person] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        person = _person(path, number, line.split())
+        if person.id in seen:
+            msg = f"{path}: line {number}: individual {person.id!r} is listed twice"
+            raise InputError(msg)
+        seen.add(person.id)
+        people.append(person)
+    if not people:
+        msg = f"{path}: no individuals; a PED needs one line per person with 6 columns"
+        raise InputError(msg)
+    pedigree = Pedigree(str(path), tuple(people))
+    _check_parents(pedigree)
+    return pedigree
+
+
+def _person(path: Path, number: int, fields: list[str]) -> Person:
+    if len(fields) < 6:
+        msg = (f"{path}: line {number}: {len(fields)} columns, a PED line needs 6 (family, individual, "
+               "father, mother, sex, phenotype)")
+        raise InputError(msg)
+    family, individual, father, mother, sex, phenotype = fields[:6]
+    if sex not in _SEX:
+        msg = f"{path}: line {number}: sex {sex!r} must be 1 (male), 2 (female) or 0 (unknown)"
+        raise InputError(msg)
+    if phenotype not in _AFFECTED:
+        msg = f"{path}: line {number}: phenotype {phenotype!r} must be 2 (affected), 1 (unaffected), 0 or -9"
+        raise InputError(msg)
+    return Person(family, individual, None if father in ("0", ".") else father,
+                  None if mother in ("0", ".") else mother, _SEX[sex], _AFFECTED[phenotype])
+
+
+def _check_parents(pedigree: Pedigree) -> None:
+    for person in pedigree.people:
+        for role, parent_id, expected in (("father", person.father, Sex.FEMALE), ("mother", person.mother, Sex.MALE)):
+            parent = pedigree.get(parent_id) if parent_id else None
+            if parent is not None and parent.sex is expected:
+                msg = (f"{pedigree.path}: {person.id}'s {role} {parent.id} has sex {parent.sex} in the PED; "
+                       "fix the sex column or the parent columns")
+                raise InputError(msg)
+
+
+def choose_proband(vcf_samples: Sequence[str], requested: str | None, pedigree: Pedigree | None,
+                   source: str) -> str:
+    """The sample to analyse: ``-s``, the only sample, or the PED's only affected sample in the VCF."""
+    if requested is not None:
+        if requested not in vcf_samples:
+            msg = f"{source}: sample {requested!r} is not in the VCF; available: {', '.join(vcf_samples)}"
+            raise InputError(msg)
+        return requested
+    if len(vcf_samples) == 1:
+        return vcf_samples[0]
+    if not vcf_samples:
+        msg = f"{source}: the VCF has no sample columns (sites-only); varhlh needs genotypes"
+        raise InputError(msg)
+    if pedigree is not None:
+        affected = [p.id for p in pedigree.people if p.affected and p.id in vcf_samples]
+        if len(affected) == 1:
+            return affected[0]
+        msg = (f"{source}: {len(vcf_samples)} samples and the PED names {len(affected)} affected of them "
+               f"({', '.join(affected) or 'none'}); choose one with -s SAMPLE")
+        raise InputError(msg)
+    msg = f"{source}: {len(vcf_samples)} samples; choose one with -s SAMPLE (available: {', '.join(vcf_samples)})"
+    raise InputError(msg)

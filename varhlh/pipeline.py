@@ -1,0 +1,211 @@
+"""The only module that knows the stage order: read -> restrict -> annotate -> zygosity ->
+classify -> inheritance -> decide. Returns a :class:`Result`; writing is the report package's job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from varhlh.annotate import Annotator
+from varhlh.classify import classify
+from varhlh.decide import decide
+from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build, in_par
+from varhlh.inheritance import Family, gene_result
+from varhlh.models import (
+    Allele,
+    Build,
+    Conclusion,
+    GeneCall,
+    GeneResult,
+    Phase,
+    Sex,
+    Strength,
+    VariantResult,
+    VcfRecord,
+)
+from varhlh.panel import Panel, load_panel
+from varhlh.pedigree import Pedigree, choose_proband, read_ped
+from varhlh.read import VcfReader
+from varhlh.restrict import panel_regions, restrict, spans_by_contig
+from varhlh.settings import Settings
+from varhlh.sex import SexCall, infer_sex, resolve_sex
+from varhlh.zygosity import genotype_call, haploid_region
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Request:
+    input: str
+    sample: str | None = None
+    sex: Sex | None = None
+    ped: Path | None = None
+    build: Build | None = None
+    panel: Path | None = None
+    settings: Settings = field(default_factory=Settings)
+    threads: int = 2
+    command: str = ""
+
+
+@dataclass(frozen=True)
+class InputFacts:
+    path: str
+    sha256: str
+    format: str
+    access: str
+    build: BuildCall
+    samples: tuple[str, ...]
+    annotation: dict[str, object]
+    records_read: int
+
+
+@dataclass(frozen=True)
+class Result:
+    request: Request
+    panel: Panel
+    input: InputFacts
+    sample: str
+    sex: SexCall
+    family: Family
+    variants: tuple[VariantResult, ...]
+    genes: tuple[GeneResult, ...]
+    conclusion: Conclusion
+    limitations: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def run(request: Request) -> Result:
+    """Triage one patient (optionally with relatives from a PED) and return the full result."""
+    settings = request.settings
+    panel = load_panel(request.panel)
+    pedigree = read_ped(request.ped) if request.ped else None
+    warnings: list[str] = []
+    with VcfReader(request.input, threads=request.threads) as reader:
+        header = reader.header
+        proband = choose_proband(header.samples, request.sample, pedigree, reader.display)
+        family, members = _family(pedigree, proband, header.samples, warnings)
+        reader.select_samples([proband, *members])
+        build = detect_build(header.contigs, header.reference, request.build, reader.display)
+        log.info("genome build %s (%s)", build.build, build.evidence)
+        names = _contig_map(panel, header.contigs)
+        regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
+        records = list(reader.records(spans_by_contig(regions), settings.upstream_window_bp))
+        alleles = list(restrict(records, regions, warnings))
+        sha256, access, kind = reader.sha256, reader.access, reader.kind
+    log.info("%d records, %d alleles in panel regions (%s)", len(records), len(alleles), access)
+    ped_person = pedigree.get(proband) if pedigree else None
+    sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
+                      infer_sex(records, proband, build.build), proband, warnings)
+    annotator = Annotator(header.info, panel, build.build, settings)
+    variants = tuple(_interpret(a, annotator, proband, members, sex.sex, build.build, settings) for a in alleles)
+    genes = _gene_results(panel, variants, sex.sex, family, settings)
+    genes, conclusion = decide(genes, panel.genes)
+    facts = InputFacts(request.input, sha256, kind, access, build, header.samples, annotator.describe(),
+                       len(records))
+    missing = sorted({g.symbol for g in panel.genes if g.chrom not in names})
+    limitations = _limitations(panel, facts, variants, missing, annotator)
+    if missing:
+        warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
+                        "not assessed.")
+    return Result(request, panel, facts, proband, sex, family, variants, genes, conclusion, limitations,
+                  tuple(warnings))
+
+
+def _interpret(allele: Allele, annotator: Annotator, proband: str, members: Sequence[str], sex: Sex, build: Build,
+               settings: Settings) -> VariantResult:
+    record = allele.record
+    haploid = haploid_region(canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos), sex)
+    genotype = genotype_call(record.calls.get(proband), allele.alt_index, haploid=haploid, settings=settings)
+    family = {m: genotype_call(record.calls.get(m), allele.alt_index, haploid=False, settings=settings)
+              for m in members}
+    annotation = annotator.annotate(allele)
+    interpretation = classify(allele, annotation, genotype, settings)
+    return VariantResult(allele, annotation, genotype, interpretation, family)
+
+
+def _gene_results(panel: Panel, variants: Sequence[VariantResult], sex: Sex, family: Family,
+                  settings: Settings) -> list[GeneResult]:
+    by_gene: dict[str, list[VariantResult]] = {}
+    for v in variants:
+        by_gene.setdefault(v.allele.gene.symbol, []).append(v)
+    results = []
+    for gene in panel.genes:
+        found = by_gene.get(gene.symbol)
+        if found:
+            results.append(gene_result(found, sex, family, settings))
+        else:
+            results.append(GeneResult(gene.symbol, gene.inheritance, GeneCall.NONE, Phase.NOT_APPLICABLE, (), (),
+                                       Strength.UNDETERMINED, ()))
+    return results
+
+
+def _family(pedigree: Pedigree | None, proband: str, samples: Sequence[str],
+            warnings: list[str]) -> tuple[Family, list[str]]:
+    if pedigree is None:
+        return Family(), []
+    person = pedigree.get(proband)
+    if person is None:
+        warnings.append(f"The proband {proband} is not in the PED {pedigree.path}: family data not used.")
+        return Family(), []
+    relatives = pedigree.family_of(proband)
+    others = sorted({p.family for p in pedigree.people} - {person.family})
+    if others:
+        warnings.append(f"The PED holds {len(others) + 1} families; only {person.family} (the proband's) was "
+                        f"analysed. Others: {', '.join(others)} (run varhlh once per proband).")
+    absent = [p.id for p in relatives if p.id not in samples]
+    if absent:
+        warnings.append(f"PED member(s) not in the VCF, treated as not genotyped: {', '.join(absent)}.")
+    present = set(samples)
+    father = person.father if person.father in present else None
+    mother = person.mother if person.mother in present else None
+    unaffected = tuple(s.id for s in pedigree.siblings(person) if s.affected is False and s.id in present)
+    members = [m for m in (father, mother, *unaffected) if m is not None]
+    return Family(father, mother, unaffected), members
+
+
+def _contig_map(panel: Panel, contigs: dict[str, int | None] | object) -> dict[str, str]:
+    names = list(contigs) if isinstance(contigs, dict) else []
+    chroms = {g.chrom for g in panel.genes}
+    if not names:  # no ##contig lines: query both spellings
+        return {c: c for c in chroms} | {f"chr{c}": f"chr{c}" for c in chroms}
+    return contig_names(chroms, names)
+
+
+def _limitations(panel: Panel, facts: InputFacts, variants: Sequence[VariantResult], missing: Sequence[str],
+                 annotator: Annotator) -> tuple[str, ...]:
+    no_calls = sum(1 for v in variants if v.genotype.zygosity.value == "no_call")
+    symbolic = sum(1 for v in variants if v.allele.symbolic)
+    out = [
+        "Decision-support aid: the result must be interpreted by a qualified clinician, and reported variants "
+        "confirmed by an accredited laboratory.",
+        "Only variants present in the VCF are assessed: regions without coverage or calls (for exome or panel data "
+        "also deep-intronic regions such as UNC13D intron 1) cannot be told apart from reference sequence.",
+        "Copy-number and structural variants (exon deletions and duplications, the UNC13D 253-kb inversion, the "
+        "STX11 19.2-kb exon-2 deletion, the RAB27A duplication) are not assessed unless present as VCF records.",
+        "A blood sample taken after allogeneic stem-cell transplant reflects the donor's genome; use pre-transplant "
+        "or non-haematopoietic DNA.",
+        f"Panel {panel.name} {panel.version} (sha256 {panel.sha256}); genome build {facts.build.build} "
+        f"({facts.build.evidence}).",
+        "Curated indels are matched as written in the panel; normalise the VCF (bcftools norm -f ref.fa -m-any) so "
+        "that differently aligned representations match.",
+    ]
+    if no_calls:
+        out.append(f"{no_calls} allele(s) in panel regions are no-calls in the patient: those sites were not assessed "
+                   "(listed in variants with zygosity no_call).")
+    if symbolic:
+        out.append(f"{symbolic} symbolic or structural allele(s) overlap panel genes and were not interpreted "
+                   "(listed under variants for manual review).")
+    if not annotator.sources:
+        without = sorted(g.symbol for g in panel.genes if g.symbol not in annotator.maps)
+        out.append(f"The VCF carries no consequence annotation: genes without a bundled exon model ({len(without)} "
+                   "of the panel) were not interpreted beyond curated alleles and ClinVar fields; annotate with VEP, "
+                   "SnpEff or bcftools csq for full coverage.")
+    if missing:
+        out.append(f"Genes on chromosomes absent from the VCF were not assessed: {', '.join(missing)}.")
+    return tuple(out)
+
+
+__all__ = ["Request", "Result", "VcfRecord", "run"]

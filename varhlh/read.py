@@ -1,0 +1,403 @@
+"""Read stage: open a VCF/BCF (file or stdin), parse its header, and yield the panel-region records.
+
+The only module that imports cyvcf2. Access strategy, recorded in provenance:
+
+* a valid index (``.tbi``/``.csi`` newer than the data, naming only header contigs, pointing
+  inside the file) -> region queries, one per merged panel region;
+* otherwise -> :mod:`varhlh.scan` streams the file once, keeps the header and the lines near the
+  panel regions, and cyvcf2 parses only those;
+* BCF without an index -> cyvcf2 iterates the whole file (slow; index BCF files with
+  ``bcftools index``).
+
+Genotypes are converted to plain allele indices here; cyvcf2's ``gt_types`` never leaves.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import math
+import re
+import shutil
+import struct
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from varhlh.errors import InputError
+from varhlh.models import SampleCall, VcfRecord
+from varhlh.scan import BGZF_EOF, Targets, scan
+
+_INT_MISSING = -2147483648
+_HEADER_FIELD = re.compile(r'##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)(?:,Description="((?:[^"\\]|\\.)*)")?')
+_CONTIG = re.compile(r"##contig=<ID=([^,>]+)(?:,.*?length=(\d+))?", re.IGNORECASE)
+_FORMAT_KEYS = ("PS", "PGT", "PID", "GQ", "DP", "AD")
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    id: str
+    number: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Header:
+    samples: tuple[str, ...]
+    contigs: Mapping[str, int | None]
+    reference: str | None
+    info: Mapping[str, FieldDef]
+    formats: Mapping[str, FieldDef]
+    raw: str
+
+
+class _Digest:
+    """sha256 of the input, computed in a background thread while the queries run."""
+
+    def __init__(self, path: Path) -> None:
+        self._hash = hashlib.sha256()
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            with path.open("rb") as fh:
+                while data := fh.read(1 << 22):
+                    self._hash.update(data)
+        except OSError as exc:
+            self._error = exc
+
+    def hexdigest(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            msg = f"cannot read input while hashing ({self._error})"
+            raise InputError(msg)
+        return self._hash.hexdigest()
+
+
+class VcfReader:
+    """An open input: header facts now, records of the requested regions on demand."""
+
+    def __init__(self, path: str, samples: Sequence[str] | None = None, threads: int = 2) -> None:
+        self.display = path
+        self._tmp = tempfile.TemporaryDirectory(prefix="varhlh-")
+        self.path = self._spool_stdin() if path == "-" else Path(path)
+        self.threads = threads
+        self.kind = _sniff(self.path, self.display)
+        self.index, self.index_note = _usable_index(self.path, self.kind)
+        self.header = _read_header(self.path, self.display)
+        if self.index is not None and not _index_matches_header(self.index, self.header):
+            self.index, self.index_note = None, f"index {self.index.name} names contigs absent from the header (foreign index), so it was ignored"
+        self._samples = list(samples) if samples is not None else None
+        self._sha256: str | None = None
+        self._digest: _Digest | None = None
+        self.access = ""
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    def __enter__(self) -> VcfReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def select_samples(self, samples: Sequence[str]) -> None:
+        self._samples = list(samples)
+
+    @property
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            if self._digest is None:
+                self._digest = _Digest(self.path)
+            self._sha256 = self._digest.hexdigest()
+        return self._sha256
+
+    def records(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
+        """Every record overlapping ``regions`` (VCF contig name -> 1-based inclusive spans)."""
+        if self.index is not None:
+            self._digest = _Digest(self.path)
+            self.access = f"index ({self.index.name})"
+            yield from self._query(regions)
+        elif self.kind == "bcf":
+            self._digest = _Digest(self.path)
+            self.access = f"full BCF iteration ({self.index_note})"
+            yield from self._iterate(self.path, regions)
+        else:
+            self.access = f"streamed with panel pre-filter ({self.index_note})"
+            yield from self._stream(regions, window)
+
+    # ------------------------------------------------------------------ strategies
+
+    def _query(self, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
+        vcf = self._open(self.path)
+        vcf.set_index(str(self.index))
+        converter = _Converter(vcf, self.header)
+        for contig, spans in regions.items():
+            previous_end = 0
+            for start, end in _merge(spans):
+                for variant in vcf(f"{contig}:{start}-{end}"):
+                    if variant.POS < start and variant.end >= 1 and variant.POS <= previous_end:
+                        continue  # already yielded by the previous region's query
+                    yield converter.record(variant)
+                previous_end = end
+
+    def _stream(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
+        hasher = hashlib.sha256()
+        extract = Path(self._tmp.name) / "panel_records.vcf"
+        with self.path.open("rb") as fh, extract.open("wb") as out:
+            scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display, self.threads)
+        self._sha256 = hasher.hexdigest()
+        yield from self._iterate(extract, regions)
+
+    def _iterate(self, path: Path, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
+        targets = {contig: _merge(spans) for contig, spans in regions.items()}
+        vcf = self._open(path)
+        converter = _Converter(vcf, self.header)
+        for variant in _guarded(vcf, self.display):
+            spans = targets.get(variant.CHROM)
+            if spans and any(variant.POS <= e and variant.end >= s for s, e in spans):
+                yield converter.record(variant)
+
+    def _open(self, path: Path) -> Any:
+        from cyvcf2 import VCF
+
+        try:
+            vcf = VCF(str(path), gts012=True, strict_gt=True, lazy=True, threads=self.threads,
+                      samples=self._samples)
+        except Exception as exc:  # cyvcf2 raises bare Exception on header errors
+            msg = f"{self.display}: cannot open as VCF/BCF ({exc}); check that the file is a valid VCF"
+            raise InputError(msg) from exc
+        return vcf
+
+    def _spool_stdin(self) -> Path:
+        target = Path(self._tmp.name) / "stdin.vcf"
+        with target.open("wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out, 1 << 22)
+        return target
+
+
+def _guarded(vcf: Any, source: str) -> Iterator[Any]:
+    try:
+        yield from vcf
+    except Exception as exc:  # cyvcf2 raises bare Exception on record parse errors
+        msg = f"{source}: cannot parse a record ({exc}); validate the file with `bcftools view`"
+        raise InputError(msg) from exc
+
+
+def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+# ---------------------------------------------------------------------- header and file type
+
+
+def _sniff(path: Path, source: str) -> str:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(18)
+    except OSError as exc:
+        msg = f"{source}: cannot read input ({exc.strerror}); check the path and permissions"
+        raise InputError(msg) from exc
+    if not head:
+        msg = f"{source}: the file is empty; provide a VCF with a header and records"
+        raise InputError(msg)
+    if head[:4] == b"\x1f\x8b\x08\x04" and head[12:14] == b"BC":
+        with gzip.open(path, "rb") as fh:
+            try:
+                magic = fh.read(3)
+            except (OSError, EOFError) as exc:
+                msg = f"{source}: corrupt compressed data at the start of the file ({exc})"
+                raise InputError(msg) from exc
+        return "bcf" if magic == b"BCF" else "bgzf"
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:3] == b"BCF":
+        return "bcf"
+    return "text"
+
+
+def _read_header(path: Path, source: str) -> Header:
+    from cyvcf2 import VCF
+
+    try:
+        vcf = VCF(str(path), lazy=True)
+        raw = vcf.raw_header
+        samples = tuple(vcf.samples)
+    except UnicodeDecodeError as exc:
+        msg = f"{source}: the header is not valid UTF-8 ({exc.reason}); fix the sample names"
+        raise InputError(msg) from exc
+    except Exception as exc:  # cyvcf2 raises bare Exception("cannot parse VCF header")
+        msg = f"{source}: cannot parse the VCF header ({exc}); check that the file is a valid VCF"
+        raise InputError(msg) from exc
+    return _parse_header(raw, samples)
+
+
+def _parse_header(raw: str, samples: tuple[str, ...]) -> Header:
+    info: dict[str, FieldDef] = {}
+    formats: dict[str, FieldDef] = {}
+    contigs: dict[str, int | None] = {}
+    reference = None
+    for line in raw.splitlines():
+        if line.startswith(("##INFO=", "##FORMAT=")):
+            if m := _HEADER_FIELD.match(line):
+                table = info if m.group(1) == "INFO" else formats
+                table[m.group(2)] = FieldDef(m.group(2), m.group(3), m.group(4), m.group(5) or "")
+        elif line.startswith("##contig="):
+            if m := _CONTIG.match(line):
+                contigs[m.group(1)] = int(m.group(2)) if m.group(2) else None
+        elif line.startswith("##reference="):
+            reference = line.split("=", 1)[1]
+        elif line.startswith("##assembly=") and reference is None:
+            reference = line.split("=", 1)[1]
+    return Header(samples, contigs, reference, info, formats, raw)
+
+
+def _usable_index(path: Path, kind: str) -> tuple[Path | None, str]:
+    """An index that can be trusted for region queries, or None and the reason it cannot."""
+    if kind not in ("bgzf", "bcf"):
+        return None, f"{kind} input cannot be indexed"
+    candidates = [Path(f"{path}.csi"), Path(f"{path}.tbi")] if kind == "bcf" else [
+        Path(f"{path}.tbi"), Path(f"{path}.csi")]
+    found = [c for c in candidates if c.is_file()]
+    if not found:
+        return None, "no .tbi/.csi index"
+    index = found[0]
+    if index.stat().st_mtime < path.stat().st_mtime:
+        return None, f"index {index.name} is older than the data file, so it was ignored"
+    if not _eof_ok(path):
+        return None, "BGZF end-of-file marker missing"
+    return index, "index"
+
+
+def _eof_ok(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        if size < len(BGZF_EOF):
+            return False
+        fh.seek(size - len(BGZF_EOF))
+        return fh.read() == BGZF_EOF
+
+
+# ---------------------------------------------------------------------- record conversion
+
+
+class _Converter:
+    """Turns cyvcf2 variants into :class:`VcfRecord`, reading only the fields the stages use."""
+
+    def __init__(self, vcf: Any, header: Header) -> None:
+        self.samples = tuple(vcf.samples)
+        self.info_keys = tuple(header.info)
+        self.format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
+
+    def record(self, variant: Any) -> VcfRecord:
+        info = {}
+        for key in self.info_keys:
+            value = variant.INFO.get(key)
+            if value is not None:
+                info[key] = _info_text(value)
+        filters = tuple(f for f in (variant.FILTER or "").split(";") if f and f != "PASS")
+        formats = {key: variant.format(key) for key in self.format_keys}
+        calls = {name: self._call(variant, i, name, formats) for i, name in enumerate(self.samples)}
+        qual = variant.QUAL
+        return VcfRecord(
+            chrom=variant.CHROM, pos=variant.POS, end=max(variant.end, variant.POS), id=variant.ID,
+            ref=variant.REF, alts=tuple(variant.ALT), qual=None if qual is None else float(qual),
+            filters=filters, info=info, calls=calls,
+        )
+
+    def _call(self, variant: Any, i: int, name: str, formats: Mapping[str, Any]) -> SampleCall:
+        raw = variant.genotypes[i] if variant.genotypes else [-1, False]
+        alleles = tuple(None if a < 0 else int(a) for a in raw[:-1])
+        phased = bool(raw[-1]) and len(alleles) > 1
+        sep = "|" if phased else "/"
+        genotype = sep.join("." if a is None else str(a) for a in alleles)
+        return SampleCall(
+            sample=name, genotype=genotype, alleles=alleles, phased=phased,
+            phase_set=_scalar_text(formats.get("PS"), i), pgt=_scalar_text(formats.get("PGT"), i),
+            pid=_scalar_text(formats.get("PID"), i), gq=_scalar_number(formats.get("GQ"), i),
+            dp=_int_or_none(_scalar_number(formats.get("DP"), i)), ad=_vector(formats.get("AD"), i),
+        )
+
+
+def _info_text(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return ",".join("." if v is None else _number_text(v) for v in value)
+    if value is True:
+        return ""
+    return _number_text(value) if isinstance(value, float | int) else str(value)
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float):
+        return "." if math.isnan(value) else repr(value)
+    return str(value)
+
+
+def _scalar_text(array: Any, i: int) -> str | None:
+    if array is None:
+        return None
+    value = array[i]
+    if hasattr(value, "__len__") and not isinstance(value, str | bytes):
+        value = value[0]
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = str(value).strip()
+    if text in ("", ".") or text == str(_INT_MISSING):
+        return None
+    return text
+
+
+def _scalar_number(array: Any, i: int) -> float | None:
+    if array is None:
+        return None
+    value = array[i][0] if hasattr(array[i], "__len__") else array[i]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number) or number <= _INT_MISSING + 1:
+        return None
+    return number
+
+
+def _int_or_none(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _vector(array: Any, i: int) -> tuple[int | None, ...] | None:
+    if array is None:
+        return None
+    values = tuple(None if int(v) <= _INT_MISSING + 1 else int(v) for v in array[i])
+    return values if any(v is not None for v in values) else None
+
+
+def _index_matches_header(index: Path, header: Header) -> bool:
+    names = index_reference_names(index)
+    return not header.contigs or set(names) <= set(header.contigs)
+
+
+def index_reference_names(index: Path) -> list[str]:
+    """Contig names stored in a .tbi index (empty for .csi, which keeps them in the header)."""
+    if index.suffix != ".tbi":
+        return []
+    with gzip.open(index, "rb") as fh:
+        head = fh.read(36)
+        if head[:4] != b"TBI\x01":
+            return []
+        (l_nm,) = struct.unpack_from("<i", head, 32)
+        names = fh.read(l_nm)
+    return [n.decode("utf-8", "replace") for n in names.split(b"\x00") if n]

@@ -1,0 +1,130 @@
+"""Plain-language summary sentence and actionable recommendations for a conclusion.
+
+Wording follows hlh-domain.md §4.4-4.5 (counselling templates per genotype class) and the
+Henter 2024 table (§3.3). Everything here is text built from decisions already made in
+:mod:`varhlh.decide`; nothing is decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from varhlh.models import GeneCall, GeneResult, Inheritance, PanelGene, PrimaryHlh, Strength, TransplantWorkup
+
+SECOND_HIT_LOCI = {
+    "UNC13D": "the intron-1 deep-intronic alleles c.118-308C>T / c.118-307G>A and the 253-kb UNC13D inversion "
+              "(exome and panel data usually cannot exclude them; Munc13-4 protein expression detects both)",
+    "STX11": "the 19.2-kb deletion of STX11 exon 2 (a copy-number test; invisible to SNV calling)",
+    "RAB27A": "the RAB27A exon 2-5 tandem duplication and larger deletions (copy-number analysis)",
+}
+_CALL_TEXT = {
+    GeneCall.BIALLELIC: "biallelic {gene} variants ({phase})",
+    GeneCall.POSSIBLE_BIALLELIC: "two {gene} variants whose phase is unknown",
+    GeneCall.HEMIZYGOUS: "a hemizygous {gene} variant",
+    GeneCall.DOMINANT: "a heterozygous {gene} variant in a dominant gene",
+    GeneCall.MONOALLELIC: "one pathogenic {gene} allele (carrier)",
+    GeneCall.HETEROZYGOUS_XL: "a heterozygous X-linked {gene} variant",
+}
+
+
+def describe(result: GeneResult, gene: PanelGene) -> str:
+    template = _CALL_TEXT.get(result.call, "findings in {gene}")
+    phase = "homozygous" if result.phase.value == "homozygous" else f"in {result.phase}"
+    return template.format(gene=gene.symbol, phase=phase) + f" ({gene.disease})"
+
+
+def summary(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[GeneResult],
+            results: Sequence[GeneResult], genes: Mapping[str, PanelGene]) -> str:
+    workup_text = {
+        TransplantWorkup.INDICATED: "a transplant (HSCT) work-up is indicated",
+        TransplantWorkup.CONSIDER: "a transplant (HSCT) work-up should be considered",
+        TransplantWorkup.NOT_INDICATED_BY_GENETICS: "genetics alone does not indicate a transplant work-up",
+    }[workup]
+    findings = "; ".join(describe(r, genes[r.symbol]) for r in drivers)
+    if primary is PrimaryHlh.CONFIRMED:
+        return f"Primary HLH is genetically confirmed: {findings}; {workup_text}."
+    if primary is PrimaryHlh.SUSPECTED:
+        return f"Primary HLH is suspected but not genetically confirmed: {findings}; {workup_text}."
+    found = [describe(r, genes[r.symbol]) for r in results if r.call is not GeneCall.NONE]
+    vus = [r.symbol for r in results if r.call is GeneCall.NONE and r.variant_ids]
+    if found:
+        what = "; ".join(found)
+    elif vus:
+        what = f"only variants of uncertain significance or risk alleles ({', '.join(vus)})"
+    else:
+        what = "no reportable variant in the panel genes"
+    return (f"Genetics does not confirm primary HLH ({what}); this does not exclude primary HLH, and "
+            f"{workup_text}.")
+
+
+def recommendations(primary: PrimaryHlh, workup: TransplantWorkup, results: Sequence[GeneResult],
+                    genes: Mapping[str, PanelGene]) -> tuple[str, ...]:
+    out: list[str] = []
+    drivers = [r for r in results if r.strength is not Strength.UNDETERMINED]
+    if workup is TransplantWorkup.INDICATED:
+        out.append("Refer urgently to an HLH/HSCT centre: a transplant work-up is indicated; transplant is best "
+                   "done in first remission.")
+    if workup in (TransplantWorkup.INDICATED, TransplantWorkup.CONSIDER):
+        out.append("Start HLA typing of the patient, the parents and all full siblings now, so no time is lost.")
+        out.append("Genotype every sibling for the familial variant(s) before any sibling is considered as a donor: "
+                   "a sibling with the same genotype is affected (possibly pre-symptomatic), must not donate, and "
+                   "needs evaluation.")
+    for result in drivers:
+        out.extend(_gene_actions(result, genes[result.symbol], primary))
+    for result in results:
+        if result.strength is Strength.UNDETERMINED:
+            out.extend(_undetermined_actions(result, genes[result.symbol]))
+    if primary is PrimaryHlh.UNDETERMINED:
+        out.append("A negative or inconclusive genetic result does not exclude primary HLH: arrange functional "
+                   "testing (perforin expression, CD107a degranulation; SAP and XIAP protein in males).")
+        out.append("Evaluate secondary HLH triggers: infection (EBV first), malignancy (lymphoma), rheumatological "
+                   "disease (sJIA/MAS) and metabolic disease.")
+        out.append("Relapsing or refractory HLH remains a transplant indication on clinical grounds, whatever the "
+                   "genetic result.")
+    return tuple(dict.fromkeys(out))
+
+
+def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh) -> list[str]:
+    out = []
+    if result.call is GeneCall.POSSIBLE_BIALLELIC:
+        out.append(f"{gene.symbol}: test both parents for the variants to establish phase (or use read-backed or "
+                   "long-read phasing); the genotype is not biallelic until the alleles are shown to be in trans.")
+    if gene.functional_test:
+        verb = "can support the diagnosis" if result.strength is Strength.CONFIRMED else "is recommended"
+        out.append(f"{gene.symbol}: functional testing ({gene.functional_test}) {verb}.")
+    if gene.inheritance is Inheritance.XL:
+        out.append(f"{gene.symbol} is X-linked: test the mother for carrier status and offer testing to at-risk male "
+                   "relatives (brothers, maternal uncles and cousins); carrier females and untested male relatives "
+                   "must not be stem-cell donors.")
+    elif result.call in (GeneCall.BIALLELIC, GeneCall.POSSIBLE_BIALLELIC):
+        out.append(f"{gene.symbol}: offer carrier testing to both parents (presumed carriers); each further "
+                   "pregnancy of carrier parents has a 25% recurrence risk, and prenatal diagnosis or PGT-M is "
+                   "available.")
+    if gene.symbol == "XIAP":
+        out.append("XIAP deficiency: if transplant is pursued, use reduced-intensity conditioning only and aim for "
+                   "HLH remission first (myeloablative conditioning had very poor survival, Marsh 2013).")
+    if gene.symbol == "SH2D1A":
+        out.append("XLP1: transplant is indicated once HLH has occurred; varhlh assumes it has (it is run for "
+                   "suspected or proven HLH) unless the clinical context says otherwise.")
+    if gene.symbol == "LYST":
+        out.append("Chediak-Higashi syndrome: transplant corrects the haematological disease but does not prevent "
+                   "late neurological disease; attenuated adult forms may not benefit.")
+    return out
+
+
+def _undetermined_actions(result: GeneResult, gene: PanelGene) -> list[str]:
+    out = []
+    if result.call is GeneCall.MONOALLELIC:
+        hidden = SECOND_HIT_LOCI.get(gene.symbol, "copy-number variants, deep-intronic and regulatory variants")
+        out.append(f"{gene.symbol}: one pathogenic allele only, which is not diagnostic (carriers occur in secondary "
+                   f"HLH); look for a second hit this data may not show — {hidden}.")
+        if gene.functional_test:
+            out.append(f"{gene.symbol}: functional testing ({gene.functional_test}); if abnormal, pursue genome, "
+                       "RNA or structural-variant analysis.")
+    elif result.call is GeneCall.HETEROZYGOUS_XL:
+        out.append(f"{gene.symbol}: heterozygous X-linked finding; confirm with protein expression "
+                   f"({gene.functional_test or 'flow cytometry'}) and consider an X-inactivation study.")
+    elif result.variant_ids:
+        out.append(f"{gene.symbol}: variants of uncertain significance or risk alleles are not used for cascade or "
+                   "predictive testing; segregation in the family and functional testing may help reclassify them.")
+    return out

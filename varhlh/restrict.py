@@ -1,0 +1,74 @@
+"""Restrict stage: panel regions for the detected build, and one :class:`Allele` per panel ALT.
+
+A region is a gene's MANE transcript span plus ``Settings.region_padding_bp``. A record belongs
+to every region its reference span (POS..END) overlaps, so a deletion that starts upstream of a
+gene still counts as in the gene. Every ALT of every such record becomes exactly one Allele —
+the accounting invariant (``counts.records_in_panel_regions == len(variants)``) starts here.
+When a record overlaps two panel genes the allele is attributed to the first (panel order) and
+the others are listed in ``other_genes``. Exact duplicate records are kept once, with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from varhlh.models import Allele, Build, PanelGene, VcfRecord
+from varhlh.panel import Panel
+
+
+@dataclass(frozen=True)
+class Region:
+    gene: PanelGene
+    contig: str
+    start: int
+    end: int
+
+
+def panel_regions(panel: Panel, build: Build, contigs: Mapping[str, str], padding: int) -> list[Region]:
+    """Regions of the panel genes whose chromosome the VCF has (``contigs``: panel -> VCF name)."""
+    regions = []
+    for gene in panel.genes:
+        if gene.chrom in contigs:
+            start, end = gene.spans[build]
+            regions.append(Region(gene, contigs[gene.chrom], max(1, start - padding), end + padding))
+    return regions
+
+
+def spans_by_contig(regions: Iterable[Region]) -> dict[str, list[tuple[int, int]]]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for region in regions:
+        spans.setdefault(region.contig, []).append((region.start, region.end))
+    return spans
+
+
+def is_symbolic(alt: str) -> bool:
+    """Symbolic (<DEL>), breakend (N[chr2:1[), spanning-deletion (*) or missing (.) ALT."""
+    return alt in ("*", ".", "<*>", "<NON_REF>") or alt.startswith("<") or "[" in alt or "]" in alt
+
+
+def restrict(records: Iterable[VcfRecord], regions: list[Region], warnings: list[str]) -> Iterator[Allele]:
+    """One Allele per ALT of every record overlapping a panel region; duplicates dropped once."""
+    by_contig: dict[str, list[Region]] = {}
+    for region in regions:
+        by_contig.setdefault(region.contig, []).append(region)
+    seen: set[tuple[str, int, str, tuple[str, ...]]] = set()
+    for record in records:
+        genes = [r.gene for r in by_contig.get(record.chrom, ()) if record.pos <= r.end and record.end >= r.start]
+        if not genes:
+            continue
+        key = (record.chrom, record.pos, record.ref, record.alts)
+        if key in seen:
+            warnings.append(f"duplicate record {record.chrom}:{record.pos} {record.ref}>{','.join(record.alts)} "
+                            "ignored after its first occurrence (it is not counted twice)")
+            continue
+        seen.add(key)
+        other = tuple(dict.fromkeys(g.symbol for g in genes[1:] if g.symbol != genes[0].symbol))
+        for index, alt in enumerate(record.alts, start=1):
+            yield Allele(id=allele_id(record, alt), record=record, alt_index=index, gene=genes[0],
+                         other_genes=other, symbolic=is_symbolic(alt))
+
+
+def allele_id(record: VcfRecord, alt: str) -> str:
+    """Stable allele identifier: CHROM-POS-REF-ALT as in the VCF (symbolic ALTs keep their brackets)."""
+    return f"{record.chrom}-{record.pos}-{record.ref}-{alt}"
