@@ -4,10 +4,10 @@
 Builds the data with ``make_wgs_vcf.py`` unless it is already there (and was
 generated with the same parameters and panel), writes ``panel.bed`` from the
 panel TSV, then measures each case: median wall time (hyperfine when it is on
-PATH, else this script's own repeated runs) and peak RSS (``wait4`` rusage of
-the process tree, as ``/usr/bin/time -v`` reports it). Prints a table and
-PASS/MISS per target. This is a measurement, not a gate: it exits 0 whether or
-not the targets are met, and runs the bcftools side even without varhlh.
+PATH, else this script's own repeated runs) and peak RSS (GNU time's ``%M``,
+else ``wait4`` rusage). Prints a table and PASS/MISS per target. This is a
+measurement, not a gate: it exits 0 whether or not the targets are met, and
+runs the bcftools side even without varhlh.
 
 Usage::
 
