@@ -10,6 +10,7 @@ disagree, both are reported and the one used is named.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from varhlh import clinvar, consequence
@@ -74,7 +75,12 @@ class Annotator:
             return self._from_vcf(allele, vcf_choice, vcf_reason, locus, known, evidence)
         if locus is not None:
             notes = (*locus.notes, "no consequence annotation in the VCF for this gene; built-in MANE model used")
-            return Annotation(locus.consequence, consequence.impact(locus.consequence), allele.gene.mane_refseq,
+            term = locus.consequence
+            refined = protein_consequence(known.hgvs_p) if known and term == "coding_sequence_variant" else None
+            if refined:
+                notes = (*notes, f"consequence {refined} taken from the curated protein change {known.hgvs_p}")
+                term = refined
+            return Annotation(term, consequence.impact(term), allele.gene.mane_refseq,
                               known.hgvs_c if known else locus.hgvs_c, known.hgvs_p if known else None,
                               "built-in MANE model", region=locus.region, notes=notes, **evidence)
         note = "no consequence annotation in the VCF and no bundled exon model for this gene: not interpreted"
@@ -160,6 +166,24 @@ class Annotator:
             except ValueError:
                 continue
         return None, None
+
+
+_PROTEIN = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|Ter|del|[A-Z][a-z]{2}fs\*?\d*|fs.*)\)?$")
+
+
+def protein_consequence(hgvs_p: str | None) -> str | None:
+    """SO term implied by an HGVS p. of a curated allele: stop_gained, frameshift, missense, in-frame del."""
+    match = _PROTEIN.match(hgvs_p or "")
+    if match is None:
+        return None
+    change = match.group(3)
+    if "fs" in change:
+        return "frameshift_variant"
+    if change == "Ter":
+        return "stop_gained"
+    if change == "del":
+        return "inframe_deletion"
+    return "missense_variant" if change != match.group(1) else "synonymous_variant"
 
 
 def disagree(vcf_term: str, builtin_term: str) -> bool:

@@ -192,7 +192,10 @@ def is_reportable(classification: Classification, annotation: Annotation, genoty
     if classification.is_pathogenic or classification is Classification.RISK_ALLELE:
         return True
     if classification is Classification.UNCERTAIN:
-        return annotation.consequence is not None and impact(annotation.consequence) in ("HIGH", "MODERATE")
+        term = annotation.consequence
+        # coding_sequence_variant: a coding change whose protein effect could not be predicted (no
+        # reference sequence): it may be missense or nonsense, so it is shown, not hidden.
+        return term is not None and (impact(term) in ("HIGH", "MODERATE") or term == "coding_sequence_variant")
     return False
 
 

@@ -227,7 +227,7 @@ def rule_xl(variants: Sequence[VariantResult], sex: Sex, family: Family, setting
         return _graded(gene, GeneCall.HEMIZYGOUS, Phase.NOT_APPLICABLE, (v,),
                        (f"{v.id} is hemizygous ({v.genotype.genotype}){note}",))
     if sex is not Sex.MALE:
-        female = rule_ar([*carried], family, settings)
+        female = rule_ar(variants, family, settings)
         if female.call is GeneCall.BIALLELIC:
             note = " (sex unknown: homozygous/biallelic X genotype is disease-consistent in either sex)" \
                 if sex is Sex.UNKNOWN else " (female with biallelic X-linked genotype: treated as affected)"
@@ -307,7 +307,7 @@ def _biallelic(gene: _Gene, pair: tuple[VariantResult, VariantResult], phase: Ph
 def _graded(gene: _Gene, call: GeneCall, phase: Phase, alleles: Sequence[VariantResult],
             reasons: tuple[str, ...], evidence: tuple[str, ...] = ()) -> GeneResult:
     """Confirmed only when every driving allele is of full weight and free of quality flags."""
-    unique = list(dict.fromkeys(alleles))
+    unique = list({v.id: v for v in alleles}.values())
     weak = [f"{v.id} is {v.interpretation.classification} with diagnostic weight {v.interpretation.weight}"
             for v in unique if v.interpretation.weight is not DiagnosticWeight.FULL]
     flagged = [f"{v.id} has quality flags ({', '.join(v.quality_flags)}): confirm it by an orthogonal method"

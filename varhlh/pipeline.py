@@ -93,6 +93,8 @@ def run(request: Request) -> Result:
         names = _contig_map(panel, header.contigs)
         regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
         records = list(reader.records(spans_by_contig(regions), settings.upstream_window_bp))
+        order = {name: i for i, name in enumerate(header.contigs)}
+        records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))
         alleles = list(restrict(records, regions, warnings))
         sha256, access, kind = reader.sha256, reader.access, reader.kind
     log.info("%d records, %d alleles in panel regions (%s)", len(records), len(alleles), access)

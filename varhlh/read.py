@@ -23,6 +23,7 @@ import struct
 import sys
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,7 @@ class VcfReader:
     def _query(self, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
         vcf = self._open(self.path)
         vcf.set_index(str(self.index))
+        warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
         converter = _Converter(vcf, self.header)
         for contig, spans in regions.items():
             previous_end = 0

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from varhlh.models import GeneCall, GeneResult, Inheritance, PanelGene, PrimaryHlh, Strength, TransplantWorkup
+from varhlh.models import (
+    GeneCall,
+    GeneResult,
+    Inheritance,
+    PanelGene,
+    PrimaryHlh,
+    Strength,
+    TransplantPolicy,
+    TransplantWorkup,
+)
 
 SECOND_HIT_LOCI = {
     "UNC13D": "the intron-1 deep-intronic alleles c.118-308C>T / c.118-307G>A and the 253-kb UNC13D inversion "
@@ -18,7 +27,7 @@ SECOND_HIT_LOCI = {
     "RAB27A": "the RAB27A exon 2-5 tandem duplication and larger deletions (copy-number analysis)",
 }
 _CALL_TEXT = {
-    GeneCall.BIALLELIC: "biallelic {gene} variants ({phase})",
+    GeneCall.BIALLELIC: "biallelic {gene} variants, {phase}",
     GeneCall.POSSIBLE_BIALLELIC: "two {gene} variants whose phase is unknown",
     GeneCall.HEMIZYGOUS: "a hemizygous {gene} variant",
     GeneCall.DOMINANT: "a heterozygous {gene} variant in a dominant gene",
@@ -30,7 +39,7 @@ _CALL_TEXT = {
 def describe(result: GeneResult, gene: PanelGene) -> str:
     template = _CALL_TEXT.get(result.call, "findings in {gene}")
     phase = "homozygous" if result.phase.value == "homozygous" else f"in {result.phase}"
-    return template.format(gene=gene.symbol, phase=phase) + f" ({gene.disease})"
+    return template.format(gene=gene.symbol, phase=phase) + f", consistent with {gene.disease}"
 
 
 def summary(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[GeneResult],
@@ -100,6 +109,9 @@ def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh) -> l
         out.append(f"{gene.symbol}: offer carrier testing to both parents (presumed carriers); each further "
                    "pregnancy of carrier parents has a 25% recurrence risk, and prenatal diagnosis or PGT-M is "
                    "available.")
+    if gene.transplant_policy is TransplantPolicy.NOT_INDICATED:
+        out.append(f"{gene.symbol} ({gene.disease}): not a default transplant indication; disease-specific therapy "
+                   "applies — refer to an immunology / autoinflammation specialist.")
     if gene.symbol == "XIAP":
         out.append("XIAP deficiency: if transplant is pursued, use reduced-intensity conditioning only and aim for "
                    "HLH remission first (myeloablative conditioning had very poor survival, Marsh 2013).")
