@@ -308,8 +308,11 @@ def _variation_id(value: str | None, tag: str | None) -> str | None:
 
 
 def normalise_significance(raw: str) -> str:
-    """A CLNSIG value (any release, any combination) -> one class of :data:`SIGNIFICANCE_CLASSES`."""
-    categories = {_category(term) for term in _significance_terms(raw)}
+    """A CLNSIG value (any release, any combination) -> one class of :data:`SIGNIFICANCE_CLASSES`.
+
+    Empty values and missing markers ('.', 'missing', …) give not_provided.
+    """
+    categories = {_category(term) for term in _significance_terms(raw) if term not in _MISSING}
     if not categories:
         return NOT_PROVIDED
     germline = categories & set(_SIDE)

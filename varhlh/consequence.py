@@ -673,8 +673,8 @@ def choose(consequences: Sequence[TranscriptConsequence], symbol: str, mane_refs
     (RefSeq or Ensembl id, version ignored; also an entry VEP flags as MANE Select with the panel's
     id as counterpart); (2) an entry the annotation flags as MANE Select although the panel names
     another; (3) the canonical transcript; (4) any transcript of the gene. Within a tier the most
-    severe consequence wins, then the earlier entry. A version that differs from the panel's (or
-    is absent) is stated in the reason.
+    severe consequence wins (ties: see :func:`_most_severe`). A version that differs from the
+    panel's (or is absent) is stated in the reason.
     """
     panel = {_base(x): x for x in (mane_refseq, mane_ensembl) if x}
     mine = [c for c in consequences if _is_for_gene(c, symbol, panel)]
@@ -725,10 +725,15 @@ def _panel_id(c: TranscriptConsequence, panel: Mapping[str | None, str]) -> str 
 
 
 def _most_severe(candidates: Sequence[TranscriptConsequence]) -> TranscriptConsequence:
-    """Most severe worst term; then an entry attributed to the ALT; then the earlier entry."""
-    ranked = sorted(enumerate(candidates),
-                    key=lambda item: (severity_rank(item[1].worst_term), not item[1].allele_matched, item[0]))
-    return ranked[0][1]
+    """Most severe worst term; ties: attributed to the ALT, then a versioned transcript id, then
+    the earlier entry."""
+
+    def key(item: tuple[int, TranscriptConsequence]) -> tuple[int, bool, bool, int]:
+        order, c = item
+        versioned = c.transcript is not None and _VERSIONED.match(c.transcript) is not None
+        return severity_rank(c.worst_term), not c.allele_matched, not versioned, order
+
+    return min(enumerate(candidates), key=key)[1]
 
 
 def _mane_reason(c: TranscriptConsequence, panel: Mapping[str | None, str]) -> str:
