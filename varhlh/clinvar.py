@@ -120,7 +120,9 @@ _NUMERIC_CATEGORY: dict[str, str] = {
     "255": "OTHER",
 }
 
-_SIDE: dict[str, str] = {"P": "pathogenic", "LP": "pathogenic", "VUS": "uncertain", "LB": "benign", "B": "benign"}
+_SIDE: dict[str, str] = {
+    "P": "pathogenic", "LP": "pathogenic", "VUS": "uncertain", "LB": "benign", "B": "benign",
+}
 
 # Review status, letters only (lower case) -> stars.
 _STARS: dict[str, int] = {

@@ -23,13 +23,16 @@ Which entries belong to which ALT (:func:`parse`):
 * VEP: the ``ALLELE_NUM`` column when present (``--allele_number``); otherwise the ``Allele`` column
   in VEP's convention - when any ALT differs in length from REF and *all* alleles (REF and every
   ALT) share their first base, that base is trimmed from every allele and an empty allele becomes
-  ``-``; with ``--minimal`` (gnomAD) each ALT is trimmed on its own, which is tried second;
+  ``-``. With ``--minimal`` (gnomAD) each ALT is trimmed on its own: entries with ``MINIMISED=1``
+  are matched on that form only, others fall back to it when the default form matches no ALT;
 * SnpEff ANN: ``Allele`` is the ALT as written; cancer-mode ``ALT-ALT`` compound alleles are
   ignored;
 * SnpEff EFF: the ``Genotype``/``GenotypeNum``/``Genotype_Number`` field holds the ALT number or the
   ALT itself;
 * bcftools csq: no allele column; the ``dna_change`` field (``72358355C>T``, or several changes
-  joined by ``+`` for a haplotype-aware compound consequence) is compared with this ALT.
+  joined by ``+`` for a haplotype-aware compound consequence) is compared with this ALT as
+  REF>ALT with shared bases trimmed (the position is not compared). Entries without dna_change
+  (intronic, UTR, non-coding: 4 fields) cannot be attributed.
 
 An entry that cannot be attributed is kept, with ``allele_matched=False``, only when the record has
 a single ALT (it can then only be about that ALT); in multi-ALT records it is dropped. bcftools csq
@@ -191,6 +194,8 @@ _ALIASES: dict[str, str] = {
 
 
 class Dialect(StrEnum):
+    """The program whose annotation format an INFO tag uses."""
+
     VEP = "vep"
     SNPEFF = "snpeff"
     SNPEFF_EFF = "snpeff_eff"
@@ -440,12 +445,13 @@ def _parse_entry(text: str, source: AnnotationSource, ref: str, alts: Sequence[s
 
 
 def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:
-    raw_terms = entry.get("Consequence")
-    if raw_terms is None:
+    terms = _terms(entry.get("Consequence") or "", Dialect.VEP)
+    if not terms:
         return None
     prefix, hgvs_c = _split_hgvs(entry.get("HGVSc"))
     feature_type = entry.get("Feature_type")
-    transcript = entry.get("Feature") if feature_type is None or feature_type.lower() == "transcript" else None
+    is_transcript = feature_type is None or feature_type.lower() == "transcript"
+    transcript = entry.get("Feature") if is_transcript else None
     if transcript and prefix and "." not in transcript and prefix.split(".")[0] == transcript:
         transcript = prefix
     mane = entry.get("MANE_SELECT", "MANE")
@@ -454,7 +460,7 @@ def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptCo
     elif mane is not None and mane.lower().startswith("mane"):
         mane = transcript
     return TranscriptConsequence(
-        dialect=Dialect.VEP, tag=source.tag, terms=_terms(raw_terms, Dialect.VEP),
+        dialect=Dialect.VEP, tag=source.tag, terms=terms,
         gene_symbol=entry.get("SYMBOL", "HGNC"), gene_id=entry.get("Gene"), transcript=transcript,
         biotype=entry.get("BIOTYPE"), hgvs_c=hgvs_c, hgvs_p=_split_hgvs(entry.get("HGVSp"))[1],
         exon=entry.get("EXON"), intron=entry.get("INTRON"), mane_select=mane,
@@ -463,10 +469,9 @@ def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptCo
 
 
 def _snpeff(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:
-    raw_terms = entry.get("Annotation")
-    if raw_terms is None:
+    terms = _terms(entry.get("Annotation") or "", Dialect.SNPEFF)
+    if not terms:
         return None
-    terms = _terms(raw_terms, Dialect.SNPEFF)
     feature_type = entry.get("Feature_Type")
     is_transcript = feature_type is None or feature_type.lower() == "transcript"
     exon, intron = _rank(entry.get("Rank"), terms)
@@ -480,10 +485,9 @@ def _snpeff(entry: _Entry, source: AnnotationSource, matched: bool) -> Transcrip
 
 
 def _eff(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:
-    raw_terms = entry.get(source.fields[0])
-    if raw_terms is None:
+    terms = _terms(entry.get(source.fields[0]) or "", Dialect.SNPEFF_EFF)
+    if not terms:
         return None
-    terms = _terms(raw_terms, Dialect.SNPEFF_EFF)
     hgvs_c, hgvs_p = _eff_hgvs(entry.get("Amino_Acid_Change", "Amino_Acid_change"))
     exon, intron = _rank(entry.get("Exon_Rank", "Exon"), terms)
     return TranscriptConsequence(
@@ -495,9 +499,7 @@ def _eff(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptCo
 
 
 def _bcsq(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:
-    raw_terms = entry.get("consequence")
-    if raw_terms is None:
-        return None
+    raw_terms = entry.get("consequence") or ""
     notes: tuple[str, ...] = ()
     if raw_terms.startswith("*"):
         raw_terms = raw_terms.lstrip("*")
@@ -602,10 +604,11 @@ def _match_vep(entry: _Entry, ref: str, alts: Sequence[str], alt_index: int) -> 
     allele = entry.get("Allele")
     if allele is None:
         return _Match.UNKNOWN
+    minimal = [_minimal(ref, a) for a in alts]
+    if entry.get("MINIMISED") == "1":
+        return _by_forms(allele.upper(), minimal, alt_index)
     match = _by_forms(allele.upper(), vep_alleles(ref, alts), alt_index)
-    if match is _Match.UNKNOWN:
-        match = _by_forms(allele.upper(), [_minimal(ref, a) for a in alts], alt_index)
-    return match
+    return _by_forms(allele.upper(), minimal, alt_index) if match is _Match.UNKNOWN else match
 
 
 def _match_alt(allele: str | None, alts: Sequence[str], alt_index: int) -> _Match:
@@ -630,21 +633,22 @@ def _match_eff(entry: _Entry, ref: str, alts: Sequence[str], alt_index: int) -> 
 
 
 def _match_bcsq(entry: _Entry, ref: str, alts: Sequence[str], alt_index: int) -> _Match:
-    """Compare each '+'-joined part of dna_change with the ALTs, after trimming shared bases."""
+    """Compare each '+'-joined part of dna_change with the ALTs as REF>ALT with shared bases
+    trimmed (positions are not compared: parse() is not given POS). Parts naming this ALT and
+    another one make the entry ambiguous."""
     change = entry.get("dna_change")
     if change is None:
         return _Match.UNKNOWN
     forms = [_trimmed(ref, a) for a in alts]
-    others = False
+    named: set[int] = set()
     for part in change.split("+"):
         m = _DNA_CHANGE.match(part.strip())
-        if m is None:
-            continue
-        match = _by_forms(_trimmed(m.group("ref"), m.group("alt")), forms, alt_index)
-        if match is _Match.YES:
-            return _Match.YES
-        others = others or match is _Match.NO
-    return _Match.NO if others else _Match.UNKNOWN
+        if m is not None:
+            key = _trimmed(m.group("ref"), m.group("alt"))
+            named.update(i for i, form in enumerate(forms, start=1) if form == key)
+    if named == {alt_index}:
+        return _Match.YES
+    return _Match.NO if named and alt_index not in named else _Match.UNKNOWN
 
 
 def _trimmed(ref: str, alt: str) -> str:

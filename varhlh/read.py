@@ -90,12 +90,13 @@ class VcfReader:
         self._tmp = tempfile.TemporaryDirectory(prefix="varhlh-")
         self.path = self._spool_stdin() if path == "-" else Path(path)
         self.threads = threads
+        self._samples: list[str] | None = list(samples) if samples is not None else None
         self.kind = _sniff(self.path, self.display)
         self.index, self.index_note = _usable_index(self.path, self.kind)
-        self.header = _read_header(self.path, self.display)
+        self._vcf = self._open(self.path, samples=None)
+        self.header = _header_of(self._vcf, self.display)
         if self.index is not None and not _index_matches_header(self.index, self.header):
             self.index, self.index_note = None, f"index {self.index.name} names contigs absent from the header (foreign index), so it was ignored"
-        self._samples = list(samples) if samples is not None else None
         self._sha256: str | None = None
         self._digest: _Digest | None = None
         self.access = ""
@@ -110,7 +111,9 @@ class VcfReader:
         self.close()
 
     def select_samples(self, samples: Sequence[str]) -> None:
+        """Parse genotypes of these samples only (the reader subsets them in C)."""
         self._samples = list(samples)
+        self._vcf.set_samples(self._samples)
 
     @property
     def sha256(self) -> str:
@@ -137,7 +140,7 @@ class VcfReader:
     # ------------------------------------------------------------------ strategies
 
     def _query(self, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
-        vcf = self._open(self.path)
+        vcf = self._vcf
         vcf.set_index(str(self.index))
         warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
         converter = _Converter(vcf, self.header)
@@ -160,23 +163,25 @@ class VcfReader:
 
     def _iterate(self, path: Path, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
         targets = {contig: _merge(spans) for contig, spans in regions.items()}
-        vcf = self._open(path)
+        vcf = self._vcf if path == self.path else self._open(path, self._samples)
         converter = _Converter(vcf, self.header)
         for variant in _guarded(vcf, self.display):
             spans = targets.get(variant.CHROM)
             if spans and any(variant.POS <= e and variant.end >= s for s, e in spans):
                 yield converter.record(variant)
 
-    def _open(self, path: Path) -> Any:
+    def _open(self, path: Path, samples: Sequence[str] | None) -> Any:
         from cyvcf2 import VCF
 
         try:
-            vcf = VCF(str(path), gts012=True, strict_gt=True, lazy=True, threads=self.threads,
-                      samples=self._samples)
-        except Exception as exc:  # cyvcf2 raises bare Exception on header errors
-            msg = f"{self.display}: cannot open as VCF/BCF ({exc}); check that the file is a valid VCF"
+            return VCF(str(path), gts012=True, strict_gt=True, lazy=True, threads=self.threads,
+                       samples=list(samples) if samples is not None else None)
+        except UnicodeDecodeError as exc:
+            msg = f"{self.display}: the header is not valid UTF-8 ({exc.reason}); fix the sample names"
             raise InputError(msg) from exc
-        return vcf
+        except Exception as exc:  # cyvcf2 raises bare Exception("cannot parse VCF header")
+            msg = f"{self.display}: cannot parse the VCF header ({exc}); check that the file is a valid VCF"
+            raise InputError(msg) from exc
 
     def _spool_stdin(self) -> Path:
         target = Path(self._tmp.name) / "stdin.vcf"
@@ -231,18 +236,11 @@ def _sniff(path: Path, source: str) -> str:
     return "text"
 
 
-def _read_header(path: Path, source: str) -> Header:
-    from cyvcf2 import VCF
-
+def _header_of(vcf: Any, source: str) -> Header:
     try:
-        vcf = VCF(str(path), lazy=True)
-        raw = vcf.raw_header
-        samples = tuple(vcf.samples)
+        raw, samples = vcf.raw_header, tuple(vcf.samples)
     except UnicodeDecodeError as exc:
         msg = f"{source}: the header is not valid UTF-8 ({exc.reason}); fix the sample names"
-        raise InputError(msg) from exc
-    except Exception as exc:  # cyvcf2 raises bare Exception("cannot parse VCF header")
-        msg = f"{source}: cannot parse the VCF header ({exc}); check that the file is a valid VCF"
         raise InputError(msg) from exc
     return _parse_header(raw, samples)
 

@@ -1,14 +1,18 @@
 """Stream a VCF without an index and keep only its header and the records near panel regions.
 
 Parsing 4.5 M WGS records through cyvcf2 takes ~25 s; a panel needs ~0.1 % of them. This
-module decompresses BGZF blocks in parallel (each block is a gzip member, so zlib checks every
-block's CRC32 and length), skips whole chunks whose first and last record lie on one contig
-between panel regions, and looks at CHROM/POS only on the lines of the remaining chunks. The
-kept lines are written with the header to a small text VCF that the reader parses normally.
+module decompresses BGZF blocks in parallel (each block is a gzip member, so the inflater checks
+every block's CRC32 and length), then bisects the decompressed text: a stretch whose first and
+last records lie on one contig between panel regions, and which holds no line of another contig,
+is skipped whole; stretches near panel regions (at most 64 KiB) are read line by line. The kept
+lines are written with the header to a small text VCF that the reader parses normally.
 
-Safety: sort order is checked on every inspected line and at every chunk boundary (an unsorted
-file is refused, never half-read); a missing BGZF end-of-file marker, a corrupt block or a
-truncated gzip stream is refused before any result is produced.
+Safety: sort order is checked on every line read and at every bisection point (both ends of
+every skipped stretch), so a file that is unsorted across contigs or between probes is refused,
+never half-read. Disorder confined to the inside of one skipped stretch cannot be seen without
+reading every line; the VCF specification requires sorted records, and indexing the file with
+tabix (which refuses unsorted input) excludes even that. A missing BGZF end-of-file marker, a corrupt
+block or a truncated gzip stream is refused before any result is produced.
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ except ImportError:  # pragma: no cover - isal is a declared dependency
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 _GZIP_MAGIC = b"\x1f\x8b"
 _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
-_SLICE = 4 << 20
+_SLICE = 1 << 20
+_MIN_SEGMENT = 1 << 16
+"""Stretches of decompressed text at most this long are checked line by line."""
 
 
 class Hasher(Protocol):
@@ -81,7 +87,6 @@ class Targets:
 
 @dataclass
 class ScanStats:
-    records_scanned: int = 0
     records_kept: int = 0
     chunks_skipped: int = 0
 
@@ -264,54 +269,61 @@ class _LineFilter:
         return b""
 
     def _body(self, body: bytes) -> None:
-        lines = body.count(b"\n")
-        chrom0, pos0 = self._chrom_pos(body, 0, self.line_no + 1)
-        last = body.rfind(b"\n", 0, len(body) - 1) + 1
-        chrom1, pos1 = self._chrom_pos(body, last, self.line_no + lines)
-        single_contig = chrom0 == chrom1 and body.count(b"\n" + chrom0 + b"\t") == lines - 1
-        if single_contig and pos0 <= pos1 and not self.targets.overlaps(chrom0, pos0, pos1):
-            self._order(chrom0, pos0, self.line_no + 1)
+        self._segment(body, 0, len(body))
+
+    def _segment(self, body: bytes, low: int, high: int) -> None:
+        """Skip [low, high) if its first and last records are on one contig between targets; else split."""
+        if high - low <= _MIN_SEGMENT:
+            self._each_line(body[low:high])
+            return
+        chrom0, pos0 = self._chrom_pos(body, low)
+        chrom1, pos1 = self._chrom_pos(body, body.rfind(b"\n", low, high - 1) + 1)
+        if chrom0 == chrom1 and pos0 <= pos1 and not self.targets.overlaps(chrom0, pos0, pos1):
+            self._order(chrom0, pos0)
             self.last_pos = pos1
             self.stats.chunks_skipped += 1
-            self.line_no += lines
-        else:
-            self._each_line(body)
-        self.stats.records_scanned += lines
+            return
+        middle = body.find(b"\n", (low + high) // 2, high - 1) + 1
+        if middle <= low:
+            self._each_line(body[low:high])
+            return
+        self._segment(body, low, middle)
+        self._segment(body, middle, high)
 
     def _each_line(self, body: bytes) -> None:
+        """Check CHROM/POS order on every line and keep the target-region records."""
         hit, write = self.targets.hit, self.out.write
         for line in body.split(b"\n")[:-1]:
-            self.line_no += 1
             parts = line.split(b"\t", 2)
             if len(parts) < 3 or not parts[1].isdigit():
                 self._malformed(line)
             chrom, pos = parts[0], int(parts[1])
             if chrom != self.contig or pos < self.last_pos:
-                self._order(chrom, pos, self.line_no)
+                self._order(chrom, pos)
             self.last_pos = pos
             if hit(chrom, pos):
                 write(line + b"\n")
                 self.stats.records_kept += 1
 
-    def _chrom_pos(self, body: bytes, start: int, line_no: int) -> tuple[bytes, int]:
+    def _chrom_pos(self, body: bytes, start: int) -> tuple[bytes, int]:
         tab = body.find(b"\t", start)
         tab2 = body.find(b"\t", tab + 1) if tab >= 0 else -1
         end = body.find(b"\n", start)
         if tab < 0 or tab2 < 0 or tab2 > end or not body[tab + 1:tab2].isdigit():
-            self.line_no = line_no - 1
             self._malformed(body[start:end])
         return body[start:tab], int(body[tab + 1:tab2])
 
-    def _order(self, chrom: bytes, pos: int, line_no: int) -> None:
+    def _order(self, chrom: bytes, pos: int) -> None:
+        name = chrom.decode(errors="replace")
         if chrom == self.contig:
             if pos < self.last_pos:
-                msg = (f"{self.source}: line {line_no}: {chrom.decode(errors='replace')}:{pos} comes after "
-                       f"position {self.last_pos}; the VCF is not sorted — sort it with `bcftools sort`")
+                msg = (f"{self.source}: record {name}:{pos} comes after {name}:{self.last_pos}; the VCF is not "
+                       "sorted — sort it with `bcftools sort`")
                 raise InputError(msg)
             return
         if chrom in self.done_contigs:
-            msg = (f"{self.source}: line {line_no}: contig {chrom.decode(errors='replace')} appears again "
-                   "after other contigs; the VCF is not sorted — sort it with `bcftools sort`")
+            msg = (f"{self.source}: record {name}:{pos}: contig {name} appears again after other contigs; the VCF "
+                   "is not sorted — sort it with `bcftools sort`")
             raise InputError(msg)
         if self.contig is not None:
             self.done_contigs.add(self.contig)
@@ -319,6 +331,7 @@ class _LineFilter:
 
     def _malformed(self, line: bytes) -> None:
         shown = line[:60].decode("utf-8", "replace")
-        msg = (f"{self.source}: line {self.line_no + 1}: not a VCF record (need tab-separated CHROM, "
-               f"integer POS, …): {shown!r}")
+        after = f" after {self.contig.decode(errors='replace')}:{self.last_pos}" if self.contig else ""
+        msg = (f"{self.source}: malformed record{after} (need tab-separated CHROM, integer POS, …): {shown!r}; "
+               "validate the file with `bcftools view`")
         raise InputError(msg)
