@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Request:
     input: str
+    """The input as the user named it ('-' for stdin); recorded in provenance."""
+    source: Path | None = None
+    """The file actually read (a spooled copy of stdin); defaults to ``input``."""
     sample: str | None = None
     sex: Sex | None = None
     ped: Path | None = None
@@ -83,7 +86,8 @@ def run(request: Request) -> Result:
     panel = load_panel(request.panel)
     pedigree = read_ped(request.ped) if request.ped else None
     warnings: list[str] = []
-    with VcfReader(request.input, threads=request.threads) as reader:
+    source = str(request.source) if request.source is not None else request.input
+    with VcfReader(source, threads=request.threads, display=request.input) as reader:
         header = reader.header
         proband = choose_proband(header.samples, request.sample, pedigree, reader.display)
         family, members = _family(pedigree, proband, header.samples, warnings)

@@ -85,8 +85,9 @@ class _Digest:
 class VcfReader:
     """An open input: header facts now, records of the requested regions on demand."""
 
-    def __init__(self, path: str, samples: Sequence[str] | None = None, threads: int = 2) -> None:
-        self.display = path
+    def __init__(self, path: str, samples: Sequence[str] | None = None, threads: int = 2,
+                 display: str | None = None) -> None:
+        self.display = display or path
         self._tmp = tempfile.TemporaryDirectory(prefix="varhlh-")
         self.path = self._spool_stdin() if path == "-" else Path(path)
         self.threads = threads

@@ -1,21 +1,10 @@
-"""Write the result files atomically: JSON (authoritative) and TSV (one row per variant).
-
-Every file is written to a temporary file in the output directory and renamed into place, so
-an interrupted or failed run never leaves a half-written report; nothing is written unless all
-formats rendered. Output never overwrites the input, and names come from a sanitised prefix.
-"""
+"""The JSON (authoritative) and TSV (one row per variant) renderings of a result dictionary."""
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
-
-from varhlh.errors import OutputError
 
 TSV_COLUMNS = (
     ("sample", "sample ID"),
@@ -41,16 +30,7 @@ TSV_COLUMNS = (
     ("gene_phase", "phase of the gene-level call"),
     ("reasons", "plain-language reasons, ' | '-separated"),
 )
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_prefix(name: str) -> str:
-    """A filename-safe prefix from a sample ID (no path separators, no leading dots)."""
-    cleaned = _SAFE.sub("_", name).strip("._") or "sample"
-    return cleaned[:100]
-
-
-def render_json(data: Mapping[str, Any]) -> bytes:
+def json_bytes(data: Mapping[str, Any]) -> bytes:
     """Readable and fast: top-level keys one per line, list items (genes, variants…) one per line.
 
     The C encoder does the work (``indent`` would switch to the ~10x slower pure-Python one).
@@ -66,7 +46,7 @@ def render_json(data: Mapping[str, Any]) -> bytes:
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
-def render_tsv(data: Mapping[str, Any]) -> bytes:
+def tsv_bytes(data: Mapping[str, Any]) -> bytes:
     genes = {g["symbol"]: g for g in data["genes"]}
     lines = ["\t".join(name for name, _ in TSV_COLUMNS)]
     for v in data["variants"]:
@@ -101,50 +81,11 @@ def _cell(value: Any) -> str:
     return (text.translate(_CONTROL) if "\t" in text or "\n" in text or "\r" in text else text) or "."
 
 
-RENDERERS: dict[str, tuple[str, Callable[[Mapping[str, Any]], bytes]]] = {
-    "json": ("varhlh.json", render_json),
-    "tsv": ("varhlh.tsv", render_tsv),
-}
 
 
-def write_outputs(data: Mapping[str, Any], outdir: Path, prefix: str, formats: Sequence[str],
-                  inputs: Sequence[str]) -> list[Path]:
-    """Render every format first, then write each atomically; returns the written paths."""
-    rendered = [(f"{prefix}.{RENDERERS[f][0]}", RENDERERS[f][1](data)) for f in formats]
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        msg = f"{outdir}: cannot create the output directory ({exc.strerror}); choose another -o"
-        raise OutputError(msg) from exc
-    targets = [outdir / name for name, _ in rendered]
-    protected = {Path(p).resolve() for p in inputs if p != "-"}
-    for target in targets:
-        if target.resolve() in protected:
-            msg = f"{target}: output would overwrite an input file; choose another -o or --prefix"
-            raise OutputError(msg)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, (_, payload) in zip(targets, rendered, strict=True):
-            staged.append((_stage(outdir, target, payload), target))
-        for temp, target in staged:
-            os.replace(temp, target)
-    except OSError as exc:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        msg = f"{outdir}: cannot write outputs ({exc.strerror}); check space and permissions"
-        raise OutputError(msg) from exc
-    return targets
+def render_json(context: Any) -> list[tuple[str, bytes]]:
+    return [("varhlh.json", json_bytes(context.data))]
 
 
-def _stage(outdir: Path, target: Path, payload: bytes) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=outdir)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError:
-        Path(name).unlink(missing_ok=True)
-        raise
-    os.chmod(name, 0o644)
-    return Path(name)
+def render_tsv(context: Any) -> list[tuple[str, bytes]]:
+    return [("varhlh.tsv", tsv_bytes(context.data))]

@@ -1,0 +1,107 @@
+"""Render the requested formats and write them atomically into the output directory.
+
+Formats are registered in :data:`FORMATS` as ``"module:function"`` so that a renderer's heavy
+imports (jinja2, WeasyPrint, phenopackets, pysam) happen only when that format is asked for.
+A renderer takes a :class:`RenderContext` and returns ``(suffix, bytes)`` pairs; files are named
+``PREFIX.SUFFIX``. Everything is rendered before anything is written; each file is written to a
+temporary file in the output directory and renamed into place, so an interrupted or failed run
+never leaves a half-written report. Output never overwrites an input, and the prefix is
+sanitised so that a sample name can never become a path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from varhlh.errors import OutputError, UsageError
+
+FORMATS: dict[str, str] = {
+    "json": "varhlh.report.tabular:render_json",
+    "tsv": "varhlh.report.tabular:render_tsv",
+}
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer may use: the result dictionary (always) and, during triage, the live run."""
+
+    data: Mapping[str, Any]
+    prefix: str
+    source: Path | None = None
+    """A readable copy of the input VCF (None when re-rendering a stored result)."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+Renderer = Callable[[RenderContext], list[tuple[str, bytes]]]
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        msg = (f"--format {text!r}: unknown format(s) {', '.join(unknown) or '(none)'}; "
+               f"choose from {', '.join(FORMATS)}")
+        raise UsageError(msg)
+    return list(dict.fromkeys(formats))
+
+
+def renderer(name: str) -> Renderer:
+    module, _, function = FORMATS[name].partition(":")
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def safe_prefix(name: str) -> str:
+    """A filename-safe prefix from a sample ID (no path separators, no leading dots)."""
+    cleaned = _SAFE.sub("_", name).strip("._") or "sample"
+    return cleaned[:100]
+
+
+def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], inputs: Sequence[str]) -> list[Path]:
+    """Render every format first, then write each file atomically; returns the written paths."""
+    rendered = [(f"{context.prefix}.{suffix}", payload) for f in formats for suffix, payload in renderer(f)(context)]
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"{outdir}: cannot create the output directory ({exc.strerror}); choose another -o"
+        raise OutputError(msg) from exc
+    targets = [outdir / name for name, _ in rendered]
+    protected = {Path(p).resolve() for p in inputs if p != "-"}
+    for target in targets:
+        if target.resolve() in protected:
+            msg = f"{target}: output would overwrite an input file; choose another -o or --prefix"
+            raise OutputError(msg)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, (_, payload) in zip(targets, rendered, strict=True):
+            staged.append((_stage(outdir, target, payload), target))
+        for temp, target in staged:
+            os.replace(temp, target)
+    except OSError as exc:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        msg = f"{outdir}: cannot write outputs ({exc.strerror}); check space and permissions"
+        raise OutputError(msg) from exc
+    return targets
+
+
+def _stage(outdir: Path, target: Path, payload: bytes) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=outdir)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        Path(name).unlink(missing_ok=True)
+        raise
+    os.chmod(name, 0o644)
+    return Path(name)
+
