@@ -5,7 +5,7 @@ classify -> inheritance -> decide. Returns a :class:`Result`; writing is the rep
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build
 from varhlh.inheritance import Family, gene_result
 from varhlh.models import (
     Allele,
+    Annotation,
     Build,
     Conclusion,
     GeneCall,
@@ -28,7 +29,7 @@ from varhlh.models import (
 )
 from varhlh.panel import Panel, load_panel
 from varhlh.pedigree import Pedigree, choose_proband, read_ped
-from varhlh.read import VcfReader
+from varhlh.read import Header, VcfReader
 from varhlh.restrict import panel_regions, restrict, spans_by_contig
 from varhlh.settings import Settings
 from varhlh.sex import SexCall, infer_sex, resolve_sex
@@ -80,54 +81,91 @@ class Result:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """Everything about one input that does not depend on which sample is analysed."""
+
+    request: Request
+    panel: Panel
+    header: Header
+    build: BuildCall
+    records: tuple[VcfRecord, ...]
+    alleles: tuple[Allele, ...]
+    annotations: Mapping[str, Annotation]
+    annotator: Annotator
+    facts: InputFacts
+    missing_genes: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
 def run(request: Request) -> Result:
     """Triage one patient (optionally with relatives from a PED) and return the full result."""
-    settings = request.settings
     panel = load_panel(request.panel)
     pedigree = read_ped(request.ped) if request.ped else None
     warnings: list[str] = []
+    with open_reader(request) as reader:
+        proband = choose_proband(reader.header.samples, request.sample, pedigree, reader.display)
+        family, members = _family(pedigree, proband, reader.header.samples, warnings)
+        loaded = load(reader, request, panel, [proband, *members])
+    return analyse(loaded, proband, family, members, pedigree, warnings)
+
+
+def open_reader(request: Request) -> VcfReader:
     source = str(request.source) if request.source is not None else request.input
-    with VcfReader(source, threads=request.threads, display=request.input) as reader:
-        header = reader.header
-        proband = choose_proband(header.samples, request.sample, pedigree, reader.display)
-        family, members = _family(pedigree, proband, header.samples, warnings)
-        reader.select_samples([proband, *members])
-        build = detect_build(header.contigs, header.reference, request.build, reader.display)
-        log.info("genome build %s (%s)", build.build, build.evidence)
-        names = _contig_map(panel, header.contigs)
-        regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
-        records = list(reader.records(spans_by_contig(regions), settings.upstream_window_bp))
-        order = {name: i for i, name in enumerate(header.contigs)}
-        records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))
-        alleles = list(restrict(records, regions, warnings))
-        sha256, access, kind = reader.sha256, reader.access, reader.kind
-    log.info("%d records, %d alleles in panel regions (%s)", len(records), len(alleles), access)
-    ped_person = pedigree.get(proband) if pedigree else None
-    sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
-                      infer_sex(records, proband, build.build), proband, warnings)
+    return VcfReader(source, threads=request.threads, display=request.input)
+
+
+def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[str]) -> Loaded:
+    """Read the panel regions once for ``samples``, restrict to alleles and annotate them."""
+    settings, header = request.settings, reader.header
+    warnings: list[str] = []
+    reader.select_samples(samples)
+    build = detect_build(header.contigs, header.reference, request.build, reader.display)
+    log.info("genome build %s (%s)", build.build, build.evidence)
+    names = _contig_map(panel, header.contigs)
+    regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
+    records = list(reader.records(spans_by_contig(regions), settings.upstream_window_bp))
+    order = {name: i for i, name in enumerate(header.contigs)}
+    records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))
+    alleles = tuple(restrict(records, regions, warnings))
+    log.info("%d records, %d alleles in panel regions (%s)", len(records), len(alleles), reader.access)
     annotator = Annotator(header.info, panel, build.build, settings)
-    variants = tuple(_interpret(a, annotator, proband, members, sex.sex, build.build, settings) for a in alleles)
-    genes = _gene_results(panel, variants, sex.sex, family, settings)
-    genes, conclusion = decide(genes, panel.genes)
-    facts = InputFacts(request.input, sha256, kind, access, build, header.samples, annotator.describe(),
-                       len(records))
-    missing = sorted({g.symbol for g in panel.genes if g.chrom not in names})
-    limitations = _limitations(panel, facts, variants, missing, annotator)
+    annotations = {a.id: annotator.annotate(a) for a in alleles}
+    facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
+                       annotator.describe(), len(records))
+    missing = tuple(sorted({g.symbol for g in panel.genes if g.chrom not in names}))
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
                         "not assessed.")
-    return Result(request, panel, facts, proband, sex, family, variants, genes, conclusion, limitations,
+    return Loaded(request, panel, header, build, tuple(records), alleles, annotations, annotator, facts, missing,
                   tuple(warnings))
 
 
-def _interpret(allele: Allele, annotator: Annotator, proband: str, members: Sequence[str], sex: Sex, build: Build,
+def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str], pedigree: Pedigree | None,
+            warnings: Sequence[str] = ()) -> Result:
+    """Zygosity, classification, inheritance and decision for one proband of a loaded input."""
+    request, panel, build = loaded.request, loaded.panel, loaded.build.build
+    settings = request.settings
+    notes = [*warnings, *loaded.warnings]
+    ped_person = pedigree.get(proband) if pedigree else None
+    sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
+                      infer_sex(loaded.records, proband, build), proband, notes)
+    variants = tuple(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build, settings)
+                     for a in loaded.alleles)
+    genes = _gene_results(panel, variants, sex.sex, family, settings)
+    genes, conclusion = decide(genes, panel.genes)
+    limitations = _limitations(panel, loaded.facts, variants, loaded.missing_genes, loaded.annotator)
+    return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
+                  limitations, tuple(notes))
+
+
+def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
                settings: Settings) -> VariantResult:
     record = allele.record
     haploid = haploid_region(canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos), sex)
     genotype = genotype_call(record.calls.get(proband), allele.alt_index, haploid=haploid, settings=settings)
     family = {m: genotype_call(record.calls.get(m), allele.alt_index, haploid=False, settings=settings)
               for m in members}
-    annotation = annotator.annotate(allele)
     interpretation = classify(allele, annotation, genotype, settings)
     return VariantResult(allele, annotation, genotype, interpretation, family)
 
@@ -214,4 +252,4 @@ def _limitations(panel: Panel, facts: InputFacts, variants: Sequence[VariantResu
     return tuple(out)
 
 
-__all__ = ["Request", "Result", "VcfRecord", "run"]
+__all__ = ["Loaded", "Request", "Result", "analyse", "load", "open_reader", "run"]
