@@ -366,6 +366,13 @@ def _unaffected_carriers(result: GeneResult, variants: Sequence[VariantResult], 
     return tuple(notes)
 
 
+def segregation(v: VariantResult, family: Family) -> str | None:
+    """Transmission of a carried allele when both parents are genotyped (de novo reported as such)."""
+    if family.father is None or family.mother is None or not v.genotype.zygosity.carried:
+        return None
+    return _origin(v, family)[1]
+
+
 def _origin(v: VariantResult, family: Family) -> tuple[str | None, str]:
     """Which parent transmitted the allele, with the evidence sentence (None = cannot tell)."""
     calls = {role_: v.family.get(sample) for role_, sample in (("father", family.father), ("mother", family.mother))}

@@ -355,6 +355,8 @@ class VariantResult:
     interpretation: Interpretation
     family: Mapping[str, GenotypeCall] = field(default_factory=dict)
     """Zygosity of this allele in the other PED members, by sample ID."""
+    segregation: str | None = None
+    """How the allele segregates with the genotyped parents (inherited from…, apparently de novo)."""
 
     @property
     def id(self) -> str:

@@ -4,6 +4,7 @@ classify -> inheritance -> decide. Returns a :class:`Result`; writing is the rep
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from varhlh.annotate import Annotator
 from varhlh.classify import classify
 from varhlh.decide import decide
 from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build, in_par
-from varhlh.inheritance import Family, gene_result
+from varhlh.inheritance import Family, gene_result, segregation
 from varhlh.models import (
     Allele,
     Annotation,
@@ -150,7 +151,8 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     ped_person = pedigree.get(proband) if pedigree else None
     sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
                       infer_sex(loaded.records, proband, build), proband, notes)
-    variants = tuple(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build, settings)
+    variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build,
+                                                  settings), family)
                      for a in loaded.alleles)
     genes = _gene_results(panel, variants, sex.sex, family, settings)
     genes, conclusion = decide(genes, panel.genes)
@@ -168,6 +170,11 @@ def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Se
               for m in members}
     interpretation = classify(allele, annotation, genotype, settings)
     return VariantResult(allele, annotation, genotype, interpretation, family)
+
+
+def _with_segregation(v: VariantResult, family: Family) -> VariantResult:
+    text = segregation(v, family)
+    return dataclasses.replace(v, segregation=text) if text else v
 
 
 def _gene_results(panel: Panel, variants: Sequence[VariantResult], sex: Sex, family: Family,

@@ -158,6 +158,7 @@ def _variant(v: VariantResult) -> dict[str, Any]:
                     "ad": list(call.ad) if call and call.ad else None,
                     "phase_set": call.phase_set if call else None},
         "family": {sample: _family_call(c) for sample, c in sorted(v.family.items())},
+        "segregation": v.segregation,
     }
 
 

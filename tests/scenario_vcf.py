@@ -1,0 +1,117 @@
+"""Build spiked VCFs in either build and either contig style from the real backgrounds.
+
+The recipe behind tests/test_scenarios.py: a real public background (tests/data/backgrounds,
+provenance in tests/data/README.md) plus documented curated alleles (the panel's known-variant
+table, both builds) or constructed frameshift alleles placed in a coding exon of the bundled
+MANE model (marked CONSTRUCTED; their REF base is not checked, there is no reference FASTA).
+Every inserted record carries INFO/SPIKED.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import DATA
+
+from varhlh.models import Build
+from varhlh.panel import load_panel
+
+PANEL = load_panel()
+BACKGROUNDS = {
+    Build.GRCH37: DATA / "backgrounds" / "grch37_NA12878_GIAB_NIST2.19_complex.slice.vcf",
+    Build.GRCH38: DATA / "backgrounds" / "grch38_NA12878_PlatinumGenomes_chr21.slice.vcf",
+}
+SPIKED_HEADER = ('##INFO=<ID=SPIKED,Number=1,Type=String,Description="Inserted by tests/scenario_vcf.py: '
+                 'documented or constructed variant">\n'
+                 '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">\n')
+
+
+@dataclass(frozen=True)
+class Spike:
+    gene: str
+    allele: str
+    """A curated HGVS c. of the panel's known-variant table, or 'frameshift' (constructed)."""
+    gt: str
+    ps: int | None = None
+
+
+def locate(spike: Spike, build: Build) -> tuple[str, int, str, str, str]:
+    """(chrom, pos, ref, alt, label) on the plus strand of ``build``."""
+    if spike.allele == "frameshift":
+        model = PANEL.transcripts[(spike.gene, build)]
+        exon = next(e for e in model.exons if not e.c_start.startswith(("-", "*")) and e.number > 1)
+        pos = (exon.start + exon.end) // 2
+        return model.chrom, pos, "AC", "A", f"{spike.gene}_CONSTRUCTED_1bp_deletion_exon{exon.number}"
+    known = next(k for k in PANEL.known_variants if k.gene == spike.gene and k.hgvs_c == spike.allele)
+    locus = known.loci[build]
+    if locus.alt == "-":
+        assert locus.ref, f"{spike.allele}: deleted bases unknown"
+        return locus.chrom, locus.start - 1, "N" + locus.ref, "N", f"{spike.gene}:{spike.allele}"
+    return locus.chrom, locus.start, locus.ref, locus.alt, f"{spike.gene}:{spike.allele}"
+
+
+def build_vcf(build: Build, spikes: list[Spike], *, chr_names: bool, drop_x: bool = False) -> str:
+    lines = BACKGROUNDS[build].read_text().splitlines(keepends=True)
+    header = [line for line in lines if line.startswith("#")]
+    body = [line for line in lines if not line.startswith("#")]
+    sites = [locate(s, build) for s in spikes]
+    blocked = {(c, p) for c, p, *_ in sites}
+    records = [line for line in body if not _near(line, blocked) and not (drop_x and _chrom(line) == "X")]
+    for spike, (chrom, pos, ref, alt, label) in zip(spikes, sites, strict=True):
+        fields = "GT:PS" if spike.ps is not None else "GT"
+        value = f"{spike.gt}:{spike.ps}" if spike.ps is not None else spike.gt
+        if "N" in ref:
+            ref, alt = "A" + ref[1:], "A"
+        records.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t100\tPASS\tSPIKED={label}\t{fields}\t{value}\n")
+    order = {c: i for i, c in enumerate(_contigs(header))}
+    records.sort(key=lambda r: (order.get(_chrom(r), 99), int(r.split("\t", 2)[1])))
+    column = header.pop()
+    text = "".join(header) + SPIKED_HEADER + column + "".join(records)
+    return _rename(text, chr_names)
+
+
+def _chrom(line: str) -> str:
+    name = line.split("\t", 1)[0]
+    name = name[3:] if name.startswith("chr") else name
+    return "MT" if name == "M" else name
+
+
+def _near(line: str, blocked: set[tuple[str, int]]) -> bool:
+    chrom, pos = _chrom(line), int(line.split("\t", 2)[1])
+    return any(chrom == c and abs(pos - p) <= 10 for c, p in blocked)
+
+
+def _contigs(header: list[str]) -> list[str]:
+    names = []
+    for line in header:
+        if line.startswith("##contig=<ID="):
+            name = line[len("##contig=<ID="):].split(",")[0].split(">")[0]
+            names.append(_chrom(name + "\t"))
+    return names
+
+
+def _rename(text: str, chr_names: bool) -> str:
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("##contig=<ID="):
+            name = line[len("##contig=<ID="):].split(",")[0].split(">")[0]
+            line = line.replace(f"<ID={name}", f"<ID={_style(name, chr_names)}", 1)
+        elif not line.startswith("#"):
+            name, rest = line.split("\t", 1)
+            line = f"{_style(name, chr_names)}\t{rest}"
+        out.append(line)
+    return "".join(out)
+
+
+def _style(name: str, chr_names: bool) -> str:
+    bare = _chrom(name + "\t")
+    if not chr_names:
+        return bare
+    return "chrM" if bare == "MT" else f"chr{bare}"
+
+
+def write(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / f"{name}.vcf"
+    path.write_text(text)
+    return path
