@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from varhlh.clinical import ClinicalContext
 from varhlh.models import (
     Conclusion,
     GeneCall,
@@ -31,6 +32,8 @@ from varhlh.models import (
 )
 from varhlh.recommend import recommendations, summary
 
+HLH_OCCURRENCE_GENES = frozenset({"SH2D1A"})
+"""Genes whose transplant indication depends on whether HLH has occurred (§4.2)."""
 _CONFIRMING_TIERS = frozenset({Tier.CORE_FHL, Tier.DEGRANULATION, Tier.X_LINKED})
 _RANK = {Strength.CONFIRMED: 2, Strength.SUSPECTED: 1, Strength.UNDETERMINED: 0}
 _WORKUP_RANK = {TransplantWorkup.INDICATED: 2, TransplantWorkup.CONSIDER: 1,
@@ -52,32 +55,63 @@ def cap_by_tier(result: GeneResult, gene: PanelGene) -> GeneResult:
     return result
 
 
-def workup_for(result: GeneResult, gene: PanelGene) -> TransplantWorkup:
-    """Transplant work-up for one gene from its strength and the panel's transplant policy."""
+def workup_for(result: GeneResult, gene: PanelGene, hlh_occurred: bool | None = None) -> TransplantWorkup:
+    """Transplant work-up for one gene from its strength and the panel's transplant policy.
+
+    XLP1 (SH2D1A): 'indicated if HLH has occurred' (Booth 2011). varhlh is run for suspected or
+    proven HLH, so HLH is taken as having occurred unless the clinical context says it has not,
+    in which case the work-up is 'consider' (strongly consider, monitor closely).
+    """
     if result.strength is Strength.UNDETERMINED or gene.transplant_policy is TransplantPolicy.NOT_INDICATED:
         return TransplantWorkup.NOT_INDICATED_BY_GENETICS
     if gene.transplant_policy is TransplantPolicy.INDICATED and result.strength is Strength.CONFIRMED:
+        if gene.symbol in HLH_OCCURRENCE_GENES and hlh_occurred is False:
+            return TransplantWorkup.CONSIDER
         return TransplantWorkup.INDICATED
     return TransplantWorkup.CONSIDER
 
 
-def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene]) -> tuple[tuple[GeneResult, ...], Conclusion]:
+def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene],
+           clinical: ClinicalContext | None = None) -> tuple[tuple[GeneResult, ...], Conclusion]:
     """Capped gene results and the conclusion with its reasons, summary and recommendations."""
     by_symbol = {g.symbol: g for g in genes}
     capped = tuple(cap_by_tier(r, by_symbol[r.symbol]) for r in results)
+    occurred = clinical.hlh_occurred if clinical else None
     best = max((r.strength for r in capped), key=lambda s: _RANK[s], default=Strength.UNDETERMINED)
     primary = PrimaryHlh(best.value)
     drivers = [r for r in capped if r.strength is best and best is not Strength.UNDETERMINED]
-    workups = {r.symbol: workup_for(r, by_symbol[r.symbol]) for r in capped}
+    workups = {r.symbol: workup_for(r, by_symbol[r.symbol], occurred) for r in capped}
     workup = max(workups.values(), key=lambda w: _WORKUP_RANK[w], default=TransplantWorkup.NOT_INDICATED_BY_GENETICS)
-    reasons = _reasons(capped, by_symbol, workups, primary)
-    conclusion = Conclusion(
-        primary_hlh=primary, transplant_workup=workup, genes=tuple(r.symbol for r in drivers),
-        summary=summary(primary, workup, drivers, capped, by_symbol),
-        recommendations=recommendations(primary, workup, capped, by_symbol),
-        reasons=reasons,
-    )
+    reasons = [*_reasons(capped, by_symbol, workups, primary), *_clinical_reasons(capped, occurred, clinical)]
+    text = summary(primary, workup, drivers, capped, by_symbol)
+    advice = list(recommendations(primary, workup, capped, by_symbol))
+    if clinical is not None:
+        text = text.removesuffix(".") + f"; {clinical.sentence()}."
+        if clinical.clinical_transplant_indication:
+            note = (f"The HLH course is {clinical.course.value if clinical.course else ''}: relapsing or refractory HLH "
+                    "indicates a transplant work-up on clinical grounds, whatever the genetic result (HLH-2004).")
+            advice.insert(0, note)
+            reasons.append(note)
+    conclusion = Conclusion(primary_hlh=primary, transplant_workup=workup, genes=tuple(r.symbol for r in drivers),
+                            summary=text, recommendations=tuple(advice), reasons=tuple(reasons))
     return capped, conclusion
+
+
+def _clinical_reasons(results: Sequence[GeneResult], occurred: bool | None,
+                      clinical: ClinicalContext | None) -> list[str]:
+    out = []
+    for r in results:
+        if r.symbol in HLH_OCCURRENCE_GENES and r.strength is Strength.CONFIRMED:
+            if occurred is False:
+                out.append(f"{r.symbol}: transplant is indicated once HLH has occurred; the clinical context says it "
+                           "has not, so the work-up is to be considered, with close monitoring.")
+            else:
+                source = "the clinical context" if occurred else "assumption (no clinical context says otherwise)"
+                out.append(f"{r.symbol}: transplant is indicated once HLH has occurred; HLH is taken as having "
+                           f"occurred ({source}).")
+    if clinical is not None:
+        out.append(f"Clinical context ({clinical.path}): {clinical.sentence()}.")
+    return out
 
 
 def _reasons(results: Sequence[GeneResult], genes: dict[str, PanelGene], workups: dict[str, TransplantWorkup],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from varhlh.annotate import Annotator
 from varhlh.classify import classify
+from varhlh.clinical import ClinicalContext, load_clinical
 from varhlh.decide import decide
 from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build, in_par
 from varhlh.inheritance import Family, gene_result, segregation
@@ -51,6 +52,8 @@ class Request:
     build: Build | None = None
     panel: Path | None = None
     settings: Settings = field(default_factory=Settings)
+    clinical: Path | None = None
+    """Optional clinical context file (YAML/JSON): HLH-2004 variables, HScore variables, HLH course."""
     threads: int = 2
     command: str = ""
 
@@ -80,6 +83,7 @@ class Result:
     conclusion: Conclusion
     limitations: tuple[str, ...]
     warnings: tuple[str, ...]
+    clinical: ClinicalContext | None = None
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,13 @@ def run(request: Request) -> Result:
     """Triage one patient (optionally with relatives from a PED) and return the full result."""
     panel = load_panel(request.panel)
     pedigree = read_ped(request.ped) if request.ped else None
+    clinical = load_clinical(request.clinical) if request.clinical else None
     warnings: list[str] = []
     with open_reader(request) as reader:
         proband = choose_proband(reader.header.samples, request.sample, pedigree, reader.display)
         family, members = _family(pedigree, proband, reader.header.samples, warnings)
         loaded = load(reader, request, panel, [proband, *members])
-    return analyse(loaded, proband, family, members, pedigree, warnings)
+    return analyse(loaded, proband, family, members, pedigree, warnings, clinical)
 
 
 def open_reader(request: Request) -> VcfReader:
@@ -143,7 +148,7 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
 
 
 def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str], pedigree: Pedigree | None,
-            warnings: Sequence[str] = ()) -> Result:
+            warnings: Sequence[str] = (), clinical: ClinicalContext | None = None) -> Result:
     """Zygosity, classification, inheritance and decision for one proband of a loaded input."""
     request, panel, build = loaded.request, loaded.panel, loaded.build.build
     settings = request.settings
@@ -155,10 +160,10 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                                                   settings), family)
                      for a in loaded.alleles)
     genes = _gene_results(panel, variants, sex.sex, family, settings)
-    genes, conclusion = decide(genes, panel.genes)
+    genes, conclusion = decide(genes, panel.genes, clinical)
     limitations = _limitations(panel, loaded.facts, variants, loaded.missing_genes, loaded.annotator)
     return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
-                  limitations, tuple(notes))
+                  limitations, tuple(notes), clinical)
 
 
 def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,

@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--build", choices=[b.value for b in Build], help="genome build (checked against the header)")
     p.add_argument("--panel", type=Path, help="gene panel TSV (default: the bundled panel)")
     p.add_argument("--config", type=Path, help="TOML file with settings (thresholds)")
+    p.add_argument("--clinical", type=Path, help="clinical context (YAML/JSON): HLH-2004 and HScore variables, "
+                                                 "HLH course; see examples/clinical_context.yaml")
     p.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="output directory (default: .)")
     p.add_argument("--prefix", help="output file prefix (default: the sample ID made filename-safe)")
     p.add_argument("--format", default="json,tsv", help="comma-separated output formats (default: json,tsv)")
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         request = Request(input=args.input, source=source, sample=args.sample,
                           sex=Sex(args.sex) if args.sex else None, ped=args.ped,
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
-                          threads=args.threads, command=command)
+                          threads=args.threads, command=command, clinical=args.clinical)
         result = run_pipeline(request)
         log.info("panel %s %s (sha256 %s)", result.panel.name, result.panel.version, result.panel.sha256)
         prefix = args.prefix or safe_prefix(result.sample)

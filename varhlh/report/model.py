@@ -33,6 +33,7 @@ def to_dict(result: Result) -> dict[str, Any]:
         "conclusion": _conclusion(result),
         "genes": [_gene(g, result) for g in result.genes],
         "variants": [_variant(v) for v in result.variants],
+        "clinical": _clinical(result),
         "counts": _counts(result),
         "limitations": list(result.limitations),
         "warnings": list(result.warnings),
@@ -113,7 +114,16 @@ def _gene(g: Any, result: Result) -> dict[str, Any]:
         "transplant_policy": panel_gene.transplant_policy.value,
         "transcript": panel_gene.mane_refseq,
         "alleles_in_region": sum(1 for v in result.variants if v.allele.gene.symbol == g.symbol),
+        "exon_model": _exon_model(result.panel.transcripts.get((g.symbol, result.input.build.build))),
     }
+
+
+def _exon_model(model: Any) -> dict[str, Any] | None:
+    """The panel's MANE exon model in the result's build (exons in transcript order), for drawing."""
+    if model is None:
+        return None
+    exons = sorted(model.exons, key=lambda e: e.number)
+    return {"transcript": model.transcript, "strand": model.strand, "exons": [[e.start, e.end] for e in exons]}
 
 
 def _variant(v: VariantResult) -> dict[str, Any]:
@@ -164,6 +174,27 @@ def _variant(v: VariantResult) -> dict[str, Any]:
 
 def _family_call(call: GenotypeCall) -> dict[str, Any]:
     return {"zygosity": call.zygosity.value, "genotype": call.genotype}
+
+
+def _clinical(result: Result) -> dict[str, Any] | None:
+    c = result.clinical
+    if c is None:
+        return None
+    h, s = c.hlh2004, c.hscore
+    return {
+        "path": c.path, "sha256": c.sha256, "hlh_course": c.course.value if c.course else None,
+        "hlh_occurred": c.hlh_occurred, "clinical_transplant_indication": c.clinical_transplant_indication,
+        "summary": c.sentence(),
+        "hlh2004": {"met": h.met, "met_without_nk": h.met_without_nk, "of": 8, "missing": list(h.missing),
+                    "fulfilled": h.fulfilled, "criteria": [_criterion(x) for x in h.criteria]},
+        "hscore": {"minimum": s.minimum, "maximum": s.maximum, "complete": s.complete,
+                   "probability_percent": c.hscore.probability(s.minimum) if s.complete else None,
+                   "items": [_criterion(x) for x in s.items]},
+    }
+
+
+def _criterion(c: Any) -> dict[str, str]:
+    return {"name": c.name, "state": c.state, "reason": c.reason}
 
 
 def _counts(result: Result) -> dict[str, Any]:
