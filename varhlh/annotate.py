@@ -47,6 +47,14 @@ class Annotator:
                 self.known.setdefault((locus.chrom, locus.start), []).append(variant)
         self.build = build
 
+    def info_keys(self) -> frozenset[str]:
+        """The INFO fields this annotator reads; the reader converts only these."""
+        fields = self.clinvar_fields
+        clinvar_keys = {getattr(fields, name) for name in ("significance", "conflicting", "review_status",
+                                                           "variation_id", "allele_map") if hasattr(fields, name)}
+        keys = {s.tag for s in self.sources} | clinvar_keys | set(self.af_fields) | set(self.popmax_fields)
+        return frozenset(k for k in keys if k) | {"END", "SVLEN", "SVTYPE"}
+
     def describe(self) -> dict[str, object]:
         """What was found in the header, for provenance."""
         return {

@@ -44,6 +44,8 @@ consequence downstream of a stop or frameshift introduced earlier on the same ha
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -393,15 +395,25 @@ class _Entry:
     """Values of one entry, looked up by (case-insensitive) header field name."""
 
     def __init__(self, fields: Sequence[str], values: Sequence[str]) -> None:
-        self._values = {name.lower(): values[i].strip() for i, name in enumerate(fields) if i < len(values)}
+        self._values = dict(zip(_lowered(tuple(fields)), (v.strip() for v in values), strict=False))
 
     def get(self, *names: str) -> str | None:
         """The first non-missing value among ``names`` (missing: absent, empty or '.')."""
         for name in names:
-            value = self._values.get(name.lower())
+            value = self._values.get(_lower_name(name))
             if value is not None and value not in _MISSING_VALUES:
                 return value
         return None
+
+
+@functools.lru_cache(maxsize=64)
+def _lowered(fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.lower() for name in fields)
+
+
+@functools.lru_cache(maxsize=512)
+def _lower_name(name: str) -> str:
+    return name.lower()
 
 
 def parse(info_values: Mapping[str, str], sources: Sequence[AnnotationSource], ref: str,

@@ -130,12 +130,12 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     log.info("genome build %s (%s)", build.build, build.evidence)
     names = _contig_map(panel, header.contigs)
     regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
-    records = list(reader.records(spans_by_contig(regions), settings.upstream_window_bp))
+    annotator = Annotator(header.info, panel, build.build, settings)
+    records = list(reader.records(spans_by_contig(regions), settings.upstream_window_bp, annotator.info_keys()))
     order = {name: i for i, name in enumerate(header.contigs)}
     records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))
     alleles = tuple(restrict(records, regions, warnings))
     log.info("%d records, %d alleles in panel regions (%s)", len(records), len(alleles), reader.access)
-    annotator = Annotator(header.info, panel, build.build, settings)
     annotations = {a.id: annotator.annotate(a) for a in alleles}
     facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
                        annotator.describe(), len(records))

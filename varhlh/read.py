@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,7 @@ class VcfReader:
         if self.index is not None and not _index_matches_header(self.index, self.header):
             self.index, self.index_note = None, f"index {self.index.name} names contigs absent from the header (foreign index), so it was ignored"
         self._sha256: str | None = None
+        self._info_keys: Collection[str] | None = None
         self._digest: _Digest | None = None
         self.access = ""
 
@@ -124,8 +125,13 @@ class VcfReader:
             self._sha256 = self._digest.hexdigest()
         return self._sha256
 
-    def records(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
-        """Every record overlapping ``regions`` (VCF contig name -> 1-based inclusive spans)."""
+    def records(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int,
+                info_keys: Collection[str] | None = None) -> Iterator[VcfRecord]:
+        """Every record overlapping ``regions`` (VCF contig name -> 1-based inclusive spans).
+
+        Only the INFO fields in ``info_keys`` are converted (all declared ones when None).
+        """
+        self._info_keys = info_keys
         if self.index is not None:
             self._digest = _Digest(self.path)
             self.access = f"index ({self.index.name})"
@@ -144,7 +150,7 @@ class VcfReader:
         vcf = self._vcf
         vcf.set_index(str(self.index))
         warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
-        converter = _Converter(vcf, self.header)
+        converter = _Converter(vcf, self.header, self._info_keys)
         for contig, spans in regions.items():
             previous_end = 0
             for start, end in _merge(spans):
@@ -165,7 +171,7 @@ class VcfReader:
     def _iterate(self, path: Path, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
         targets = {contig: _merge(spans) for contig, spans in regions.items()}
         vcf = self._vcf if path == self.path else self._open(path, self._samples)
-        converter = _Converter(vcf, self.header)
+        converter = _Converter(vcf, self.header, self._info_keys)
         for variant in _guarded(vcf, self.display):
             spans = targets.get(variant.CHROM)
             if spans and any(variant.POS <= e and variant.end >= s for s, e in spans):
@@ -299,9 +305,9 @@ def _eof_ok(path: Path) -> bool:
 class _Converter:
     """Turns cyvcf2 variants into :class:`VcfRecord`, reading only the fields the stages use."""
 
-    def __init__(self, vcf: Any, header: Header) -> None:
+    def __init__(self, vcf: Any, header: Header, info_keys: Collection[str] | None = None) -> None:
         self.samples = tuple(vcf.samples)
-        self.info_keys = tuple(header.info)
+        self.info_keys = tuple(k for k in header.info if info_keys is None or k in info_keys)
         self.format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
 
     def record(self, variant: Any) -> VcfRecord:
