@@ -148,3 +148,32 @@ def test_readme_opens_with_exactly_the_two_commands() -> None:
                            "pip install '.[test]' && pytest"]
     assert (ROOT / "examples" / "patient_fhl2.vcf.gz").is_file()
     assert (ROOT / "examples" / "patient_fhl2.vcf.gz.tbi").is_file()
+
+
+def test_ped_that_does_not_belong_to_the_vcf(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ped = tmp_path / "other.ped"
+    ped.write_text("famX\tKID\tDAD\tMUM\t1\t2\nfamX\tDAD\t0\t0\t1\t1\nfamX\tMUM\t0\t0\t2\t1\n")
+    result = run_cli("triage", str(TRIO), "-s", "HG002", "--ped", str(ped))
+    assert result.code == 3 and "none of its individuals" in result.err
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("fam\tA\t0\t0\t1\n", "5 columns, a PED line needs 6"),
+    ("fam\tA\t0\t0\t3\t2\n", "sex '3' must be 1 (male), 2 (female) or 0"),
+    ("fam\tA\t0\t0\t1\t7\n", "phenotype '7'"),
+    ("fam\tA\t0\t0\t1\t2\nfam\tA\t0\t0\t1\t2\n", "listed twice"),
+    ("fam\tA\tM\t0\t1\t2\nfam\tM\t0\t0\t2\t1\n", "father M has sex female"),
+])
+def test_malformed_ped_is_refused(run_cli, tmp_path: Path, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    ped = tmp_path / "bad.ped"
+    ped.write_text(content)
+    result = run_cli("triage", str(PRF1_HOM), "--ped", str(ped))
+    assert result.code == 3 and message in result.err and str(ped) in result.err
+
+
+def test_multi_family_ped_is_named_not_silently_truncated(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ped = tmp_path / "multi.ped"
+    ped.write_text((DATA / "ped" / "trio_prf1_comphet.ped").read_text() + "other\tX1\t0\t0\t1\t2\n")
+    data = run_cli("triage", str(TRIO), "--ped", str(ped)).json()
+    assert data["sample"]["id"] == "HG002"
+    assert any("2 families" in w and "other" in w for w in data["warnings"])

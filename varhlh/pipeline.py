@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from varhlh.annotate import Annotator
+from varhlh.errors import InputError
 from varhlh.classify import classify
 from varhlh.clinical import ClinicalContext, load_clinical
 from varhlh.decide import decide
@@ -202,10 +203,16 @@ def _family(pedigree: Pedigree | None, proband: str, samples: Sequence[str],
             warnings: list[str]) -> tuple[Family, list[str]]:
     if pedigree is None:
         return Family(), []
+    if not any(p.id in samples for p in pedigree.people):
+        msg = (f"{pedigree.path}: none of its individuals ({', '.join(p.id for p in pedigree.people[:5])}…) is a "
+               f"sample of the VCF ({', '.join(samples[:5])}…); use the PED that belongs to this VCF")
+        raise InputError(msg)
     person = pedigree.get(proband)
     if person is None:
         warnings.append(f"The proband {proband} is not in the PED {pedigree.path}: family data not used.")
         return Family(), []
+    if person.affected is False:
+        warnings.append(f"The analysed sample {proband} is unaffected in the PED {pedigree.path}.")
     relatives = pedigree.family_of(proband)
     others = sorted({p.family for p in pedigree.people} - {person.family})
     if others:
