@@ -9,6 +9,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from varhlh.annotate import Annotator
 from varhlh.errors import InputError
@@ -35,8 +36,13 @@ from varhlh.pedigree import Pedigree, choose_proband, read_ped
 from varhlh.read import Header, VcfReader
 from varhlh.restrict import panel_regions, restrict, spans_by_contig
 from varhlh.settings import Settings
-from varhlh.sex import SexCall, infer_sex, resolve_sex
+from varhlh.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
+from varhlh.validate import PLOIDY_FLAGS, ploidy_flag, ploidy_warnings
 from varhlh.zygosity import genotype_call, haploid_region
+
+if TYPE_CHECKING:
+    from varhlh.online import OnlineRequest
+    from varhlh.online.annotate import OnlineOutcome
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,8 @@ class Request:
     """Optional clinical context file (YAML/JSON): HLH-2004 variables, HScore variables, HLH course."""
     threads: int = 2
     command: str = ""
+    online: OnlineRequest | None = None
+    """Opt-in online annotation (``--annotate-online``); None = fully offline (the default)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class Result:
     limitations: tuple[str, ...]
     warnings: tuple[str, ...]
     clinical: ClinicalContext | None = None
+    online: OnlineOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,9 @@ class Loaded:
     facts: InputFacts
     missing_genes: tuple[str, ...]
     warnings: tuple[str, ...]
+    validation: tuple[str, ...] = ()
+    """Input-validation warnings (also in ``warnings``); each is repeated in the limitations."""
+    online: OnlineOutcome | None = None
 
 
 def run(request: Request) -> Result:
@@ -132,11 +144,19 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     names = _contig_map(panel, header.contigs)
     regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
     annotator = Annotator(header.info, panel, build.build, settings)
-    records = list(reader.records(spans_by_contig(regions), settings.upstream_window_bp, annotator.info_keys()))
+    spans = spans_by_contig(regions)
+    for chrom, start, end in SEX_CHECK_REGIONS[build.build]:  # read for sex inference only, not reported
+        if chrom in names:
+            spans.setdefault(names[chrom], []).append((start, end))
+    records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys()))
+    checks = (*reader.warnings, *reader.validator.warnings())  # input validation: warnings and limitations
+    warnings.extend(checks)
     order = {name: i for i, name in enumerate(header.contigs)}
     records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))
     alleles = tuple(restrict(records, regions, warnings))
     log.info("%d records, %d alleles in panel regions (%s)", len(records), len(alleles), reader.access)
+    online = _online(request, annotator, build.build, alleles)
+    warnings.extend(online.warnings if online else ())
     annotations = {a.id: annotator.annotate(a) for a in alleles}
     facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
                        annotator.describe(), len(records))
@@ -145,7 +165,19 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
                         "not assessed.")
     return Loaded(request, panel, header, build, tuple(records), alleles, annotations, annotator, facts, missing,
-                  tuple(warnings))
+                  tuple(warnings), validation=checks, online=online)
+
+
+def _online(request: Request, annotator: Annotator, build: Build, alleles: Sequence[Allele]) -> OnlineOutcome | None:
+    """The opt-in online annotation step; imported lazily, so never on the default (offline) path."""
+    if request.online is None or not request.online.services:
+        return None
+    from varhlh.online.annotate import annotate_online
+
+    outcome = annotate_online(request.online, request.settings, build, alleles, [s.label for s in annotator.sources])
+    if outcome.consequences:
+        annotator.use_external(outcome.consequences, outcome.source)
+    return outcome
 
 
 def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str], pedigree: Pedigree | None,
@@ -156,22 +188,28 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     notes = [*warnings, *loaded.warnings]
     ped_person = pedigree.get(proband) if pedigree else None
     sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
-                      infer_sex(loaded.records, proband, build), proband, notes)
+                      infer_sex(loaded.records, proband, build, settings), proband, notes)
     variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build,
                                                   settings), family)
                      for a in loaded.alleles)
     genes = _gene_results(panel, variants, sex.sex, family, settings)
     genes, conclusion = decide(genes, panel.genes, clinical)
-    limitations = _limitations(panel, loaded.facts, variants, loaded.missing_genes, loaded.annotator)
+    ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if f.startswith(PLOIDY_FLAGS))
+    notes.extend(ploidy)
+    limitations = (*_limitations(panel, loaded.facts, variants, loaded.missing_genes, loaded.annotator),
+                   *loaded.validation, *ploidy, *(loaded.online.limitations if loaded.online else ()))
     return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
-                  limitations, tuple(notes), clinical)
+                  limitations, tuple(notes), clinical, online=loaded.online)
 
 
 def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
                settings: Settings) -> VariantResult:
     record = allele.record
-    haploid = haploid_region(canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos), sex)
+    chrom, par = canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos)
+    haploid = haploid_region(chrom, par, sex)
     genotype = genotype_call(record.calls.get(proband), allele.alt_index, haploid=haploid, settings=settings)
+    if flag := ploidy_flag(record.calls.get(proband), chrom, par, sex):
+        genotype = dataclasses.replace(genotype, flags=(*genotype.flags, flag))
     family = {m: genotype_call(record.calls.get(m), allele.alt_index, haploid=False, settings=settings)
               for m in members}
     interpretation = classify(allele, annotation, genotype, settings)
@@ -261,7 +299,7 @@ def _limitations(panel: Panel, facts: InputFacts, variants: Sequence[VariantResu
     if symbolic:
         out.append(f"{symbolic} symbolic or structural allele(s) overlap panel genes and were not interpreted "
                    "(listed under variants for manual review).")
-    if not annotator.sources:
+    if not annotator.sources and not annotator.external:
         without = sorted(g.symbol for g in panel.genes if g.symbol not in annotator.maps)
         out.append(f"The VCF carries no consequence annotation: genes without a bundled exon model ({len(without)} "
                    "of the panel) were not interpreted beyond curated alleles and ClinVar fields; annotate with VEP, "

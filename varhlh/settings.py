@@ -17,9 +17,37 @@ bs1_supporting_af              0.001       BS1_Supporting: AF >= this
 pm2_max_af                     0.00007     PM2_Supporting: AF <= this (or absent)
 cis_proximity_bp               5           two alleles this close (or in one codon) are flagged
                                            as probably one event on one read, not two hits
-af_fields                      (...)       INFO fields read as population allele frequency
-popmax_fields                  (...)       INFO fields read as popmax / filtering AF (FAF95)
+af_fields                      (...)       INFO fields (or, when INFO has none, columns of the
+                                           chosen VEP CSQ entry) read as population allele frequency
+popmax_fields                  (...)       the same for popmax / filtering AF (FAF95); also read
+                                           from a local --gnomad file
+resource_af_fields             (...)       local --gnomad file: INFO fields read as the overall AF
+resource_sha256_max_bytes      4e9         local resources (--fasta, --clinvar, --gnomad) larger
+                                           than this are not hashed (size and index hash recorded)
+ref_mismatch_refuse_fraction   0.5         --fasta: refuse the input when more than this fraction
+                                           of checked alleles have a REF differing from the FASTA
+ref_mismatch_refuse_min        3           ... and at least this many alleles mismatch
+sex_min_x_calls                10          non-PAR chrX ALT calls needed to infer sex from the
+                                           heterozygous fraction
+sex_female_het_fraction        0.30        heterozygous fraction at or above this: female
+sex_male_het_fraction          0.05        heterozygous fraction at or below this: male
+online_connect_timeout_s       5           opt-in online features: seconds to open a connection
+online_read_timeout_s          60          seconds to wait for a response (a 200-variant VEP
+                                           batch can take ~30 s)
+online_retries                 3           retries after the first attempt (timeouts, 429, 5xx)
+online_backoff_s               1.0         retry wait: this x 2^(retry-1) s unless the server
+                                           sends Retry-After (429/503), which is honoured
+online_max_retry_after_s       120         a Retry-After longer than this fails the step
+online_vep_batch_size          200         variants per VEP POST (Ensembl's public limit: 200)
+online_cache_days              7           cached online responses older than this are not used
+vep_grch37_url                 (...)       Ensembl REST for GRCh37: https://grch37.rest.ensembl.org
+vep_grch38_url                 (...)       Ensembl REST for GRCh38: https://rest.ensembl.org
+panelapp_url                   (...)       PanelApp API: https://panelapp.genomicsengland.co.uk/api/v1
+panelapp_au_url                (...)       PanelApp Australia API: https://panelapp-aus.org/api/v1
 =============================  ==========  ====================================================
+
+Online URLs must be https:// (plain http:// only for a loopback host, e.g. a local mirror or a
+test server); see README "Online features (opt-in) and privacy"
 
 Frequency thresholds follow hlh-domain.md §5.3-5.4 (recessive FHL derivation; curated founder
 and hypomorphic alleles are exempt). Load overrides from TOML with :func:`load_settings`.
@@ -42,11 +70,12 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_AF_FIELDS = (
     "gnomADg_AF", "gnomADe_AF", "gnomAD_AF", "gnomad_AF", "GNOMADAF", "gnomAD_exomes_AF",
-    "gnomAD_genomes_AF", "ExAC_AF", "EXACAF", "AF_gnomad", "MAX_AF",
+    "gnomAD_genomes_AF", "ExAC_AF", "EXACAF", "AF_gnomad",
 )
 DEFAULT_POPMAX_FIELDS = (
     "gnomAD_FAF95_popmax", "faf95_popmax", "fafmax_faf95_max", "gnomADg_FAF95", "gnomADe_FAF95",
     "AF_popmax", "gnomAD_AF_popmax", "GNOMADAF_popmax", "GNOMADAF_POPMAX", "popmax_AF", "AF_grpmax",
+    "fafmax_faf95_max_joint", "AF_grpmax_joint", "MAX_AF",
 )
 
 
@@ -66,6 +95,24 @@ class Settings:
     cis_proximity_bp: int = 5
     af_fields: tuple[str, ...] = field(default=DEFAULT_AF_FIELDS)
     popmax_fields: tuple[str, ...] = field(default=DEFAULT_POPMAX_FIELDS)
+    resource_af_fields: tuple[str, ...] = ("AF", "AF_joint")
+    resource_sha256_max_bytes: int = 4_000_000_000
+    ref_mismatch_refuse_fraction: float = 0.5
+    ref_mismatch_refuse_min: int = 3
+    sex_min_x_calls: int = 10
+    sex_female_het_fraction: float = 0.30
+    sex_male_het_fraction: float = 0.05
+    online_connect_timeout_s: float = 5.0
+    online_read_timeout_s: float = 60.0
+    online_retries: int = 3
+    online_backoff_s: float = 1.0
+    online_max_retry_after_s: float = 120.0
+    online_vep_batch_size: int = 200
+    online_cache_days: float = 7.0
+    vep_grch37_url: str = "https://grch37.rest.ensembl.org"
+    vep_grch38_url: str = "https://rest.ensembl.org"
+    panelapp_url: str = "https://panelapp.genomicsengland.co.uk/api/v1"
+    panelapp_au_url: str = "https://panelapp-aus.org/api/v1"
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
@@ -116,6 +163,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _coerce(key: str, value: Any, default: Any, path: Path | None) -> Any:
     where = f"{path or 'settings'}: setting {key!r}"
+    if isinstance(default, str):
+        if not isinstance(value, str) or not value.strip():
+            msg = f"{where} must be a non-empty string, got {value!r}"
+            raise ConfigError(msg)
+        return value.strip()
     if isinstance(default, tuple):
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             msg = f"{where} must be a list of strings"

@@ -1,10 +1,17 @@
-"""The patient's sex: from --sex, else the PED, else inferred from chrX calls when they allow.
+"""The patient's sex: from --sex, else the PED, else inferred from chrX/chrY calls when they allow.
 
-Inference uses the patient's calls on chrX outside the pseudoautosomal regions inside the
-records read (panel regions, so often few): any haploid call means a single X (male); at least
-``min_het`` heterozygous diploid calls and no haploid call mean female. Otherwise varhlh refuses
-to guess and says why. A disagreement between --sex and the PED is an error; between a stated
-sex and the data, a warning.
+Besides the panel regions, the reader reads two small windows for this purpose only
+(:data:`SEX_CHECK_REGIONS`: 5 Mb of non-PAR chrX and 4 Mb of the male-specific region of chrY);
+their records are not panel records and are not reported. Rules, for the patient's non-PAR chrX
+calls carrying an ALT allele (thresholds in Settings):
+
+* any haploid chrX call -> male (the caller emitted one X);
+* at least ``sex_min_x_calls`` ALT calls: heterozygous fraction >= ``sex_female_het_fraction``
+  -> female; <= ``sex_male_het_fraction`` -> male (supported by chrY calls when present);
+* otherwise varhlh refuses to guess and says why (exome/panel data often hold too few calls).
+
+A disagreement between --sex and the PED is an error; between a stated sex and the data, a
+warning (possible sample mix-up).
 """
 
 from __future__ import annotations
@@ -15,8 +22,12 @@ from dataclasses import dataclass
 from varhlh.errors import InputError
 from varhlh.genome import canonical_chrom, in_par
 from varhlh.models import Build, Sex, SexSource, VcfRecord
+from varhlh.settings import Settings
 
-MIN_HET_FOR_FEMALE = 3
+SEX_CHECK_REGIONS = {
+    Build.GRCH37: (("X", 10_000_000, 15_000_000), ("Y", 2_700_000, 6_700_000)),
+    Build.GRCH38: (("X", 10_000_000, 15_000_000), ("Y", 2_800_000, 6_800_000)),
+}
 
 
 @dataclass(frozen=True)
@@ -26,27 +37,62 @@ class SexCall:
     evidence: str
 
 
-def infer_sex(records: Iterable[VcfRecord], sample: str, build: Build) -> SexCall:
-    haploid = het = hom = 0
+@dataclass(frozen=True)
+class _Counts:
+    haploid: int = 0
+    het: int = 0
+    hom: int = 0
+    y_alt: int = 0
+
+    @property
+    def alt_calls(self) -> int:
+        return self.haploid + self.het + self.hom
+
+    def text(self) -> str:
+        return (f"non-PAR chrX ALT calls: {self.haploid} haploid, {self.het} heterozygous, {self.hom} "
+                f"homozygous; chrY ALT calls: {self.y_alt}")
+
+
+def count_calls(records: Iterable[VcfRecord], sample: str, build: Build) -> _Counts:
+    haploid = het = hom = y_alt = 0
     for record in records:
-        if canonical_chrom(record.chrom) != "X" or in_par(build, record.chrom, record.pos):
+        chrom = canonical_chrom(record.chrom)
+        if chrom not in ("X", "Y") or in_par(build, record.chrom, record.pos):
             continue
         call = record.calls.get(sample)
-        if call is None or any(a is None for a in call.alleles):
+        if call is None or any(a is None for a in call.alleles) or not any(call.alleles):
             continue
-        if call.ploidy == 1:
+        if chrom == "Y":
+            y_alt += 1
+        elif call.ploidy == 1:
             haploid += 1
         elif call.ploidy == 2 and call.alleles[0] != call.alleles[1]:
             het += 1
-        elif call.ploidy == 2 and call.alleles[0] != 0:
+        elif call.ploidy == 2:
             hom += 1
-    counts = f"non-PAR chrX calls in the records read: {haploid} haploid, {het} heterozygous, {hom} homozygous-alt"
-    if haploid and not het:
-        return SexCall(Sex.MALE, SexSource.INFERRED, f"inferred male ({counts})")
-    if het >= MIN_HET_FOR_FEMALE and not haploid:
-        return SexCall(Sex.FEMALE, SexSource.INFERRED, f"inferred female ({counts})")
+    return _Counts(haploid, het, hom, y_alt)
+
+
+def infer_sex(records: Iterable[VcfRecord], sample: str, build: Build, settings: Settings | None = None) -> SexCall:
+    """Infer sex from chrX heterozygosity and chrY calls, or say why it cannot be done."""
+    settings = settings or Settings()
+    counts = count_calls(records, sample, build)
+    evidence = counts.text()
+    if counts.haploid and counts.het == 0:
+        return SexCall(Sex.MALE, SexSource.INFERRED, f"inferred male: haploid chrX calls ({evidence})")
+    if counts.alt_calls >= settings.sex_min_x_calls and not counts.haploid:
+        fraction = counts.het / counts.alt_calls
+        if fraction >= settings.sex_female_het_fraction:
+            return SexCall(Sex.FEMALE, SexSource.INFERRED,
+                           f"inferred female: chrX heterozygous fraction {fraction:.2f} >= "
+                           f"{settings.sex_female_het_fraction:g} ({evidence})")
+        if fraction <= settings.sex_male_het_fraction:
+            return SexCall(Sex.MALE, SexSource.INFERRED,
+                           f"inferred male: chrX heterozygous fraction {fraction:.2f} <= "
+                           f"{settings.sex_male_het_fraction:g} ({evidence})")
     return SexCall(Sex.UNKNOWN, SexSource.UNKNOWN,
-                   f"not inferred: the data do not allow it ({counts}); pass --sex or a PED")
+                   f"not inferred: the data do not allow it ({evidence}; need a haploid call or >= "
+                   f"{settings.sex_min_x_calls} chrX ALT calls with a clear heterozygous fraction); pass --sex or a PED")
 
 
 def resolve_sex(argument: Sex | None, ped_sex: Sex | None, inferred: SexCall, sample: str,
@@ -57,8 +103,7 @@ def resolve_sex(argument: Sex | None, ped_sex: Sex | None, inferred: SexCall, sa
         raise InputError(msg)
     if argument is not None:
         stated = SexCall(argument, SexSource.ARGUMENT, "given with --sex")
-    elif ped_sex not in (None, Sex.UNKNOWN):
-        assert ped_sex is not None
+    elif ped_sex is not None and ped_sex is not Sex.UNKNOWN:
         stated = SexCall(ped_sex, SexSource.PED, "from the PED file")
     else:
         return inferred
