@@ -1,0 +1,162 @@
+"""``varhlh panel show|validate|update``: inspect, check and (online, opt-in) update a gene panel.
+
+* ``show [--panel FILE]``: the panel's metadata lines and its genes table (default: bundled panel);
+* ``validate FILE``: load with :func:`varhlh.panel.load_panel`; exit 0, or 4 with the file, line and
+  column of the first problem;
+* ``update --source panelapp|panelapp-au [--panel-id ID] [--version X.Y] -o NEW_PANEL.tsv``:
+  fetch one PanelApp panel, write a new panel (never replacing the base panel) and a diff, print
+  the diff. Only the panel id and version are sent. Exit 5 if PanelApp fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from varhlh import online
+from varhlh.errors import OutputError, UsageError
+
+log = logging.getLogger("varhlh")
+SHOW_COLUMNS = ("symbol", "chrom", "inheritance", "mechanism", "tier", "panelapp_rating", "transplant_policy",
+                "mane_refseq", "disease")
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("panel", parents=parents, help="show, validate or update a gene panel",
+                       description="Show, validate or (online, opt-in) update a gene panel.")
+    actions = p.add_subparsers(dest="panel_action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", parents=parents, help="print the panel metadata and genes")
+    show.add_argument("--panel", type=Path, help="panel genes TSV (default: the bundled panel)")
+    check = actions.add_parser("validate", parents=parents, help="check a panel file (exit 0 or 4)")
+    check.add_argument("file", metavar="FILE", type=Path, help="panel genes TSV")
+    update = actions.add_parser("update", parents=parents, help="new panel file from PanelApp, with a diff",
+                                description="Fetch a PanelApp panel and write a new panel file plus a diff "
+                                            "against the base panel. Sends only the panel id and version.")
+    update.add_argument("--source", required=True, choices=("panelapp", "panelapp-au"),
+                        help="Genomics England PanelApp or PanelApp Australia")
+    update.add_argument("--panel-id", type=int, help="PanelApp panel id (panelapp default: 398, HLH genes "
+                                                     "filtered by the base panel and HLH phenotypes)")
+    update.add_argument("--version", dest="panel_version", metavar="X.Y", help="pin this panel version")
+    update.add_argument("-o", "--output", required=True, type=Path, help="new panel genes TSV (NEW_PANEL.tsv)")
+    update.add_argument("--panel", type=Path, help="base panel to update and diff against (default: bundled)")
+    update.add_argument("--config", type=Path, help="TOML settings (service URLs, timeouts, retries)")
+    online.add_arguments(update, annotate=False)
+
+
+def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    return {"show": _show, "validate": _validate, "update": _update}[args.panel_action](args)
+
+
+def _show(args: argparse.Namespace) -> int:
+    from varhlh.online.panel_update import Table
+    from varhlh.panel import DEFAULT_PANEL_FILE, bundled_panel_dir, load_panel
+
+    panel = load_panel(args.panel)
+    table = Table.read(args.panel or bundled_panel_dir() / DEFAULT_PANEL_FILE)
+    lines = [f"{key}: {value}" for key, value in table.meta]
+    lines.append(f"path: {panel.path}")
+    lines.append(f"sha256: {panel.sha256}")
+    lines.append(f"genes: {len(panel.genes)}; exon models: {len(panel.transcripts)} (gene x build); "
+                 f"known variants: {len(panel.known_variants)}")
+    lines.append("")
+    rows = [list(SHOW_COLUMNS), *([row[c] for c in SHOW_COLUMNS] for row in table.rows)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(SHOW_COLUMNS) - 1)]
+    lines.extend("  ".join([*(v.ljust(w) for v, w in zip(r[:-1], widths, strict=True)), r[-1]]) for r in rows)
+    _print("\n".join(lines) + "\n")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from varhlh.panel import load_panel
+
+    panel = load_panel(args.file)
+    _print(f"{args.file}: valid panel {panel.name} {panel.version} ({len(panel.genes)} genes, "
+           f"{len(panel.transcripts)} exon models (gene x build), {len(panel.known_variants)} known variants; "
+           f"sha256 {panel.sha256})\n")
+    return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    from varhlh.online.http import OnlineClient
+    from varhlh.online.panel_update import build_update, output_names
+    from varhlh.online.panelapp import fetch, resolve_panel_id
+    from varhlh.panel import DEFAULT_PANEL_FILE, bundled_panel_dir, load_panel
+    from varhlh.settings import load_settings
+
+    settings = load_settings(args.config)
+    request = online.request_from_args(args, annotate=False) or online.OnlineRequest()
+    base = load_panel(args.panel)
+    base_genes = args.panel or bundled_panel_dir() / DEFAULT_PANEL_FILE
+    stem = args.output.name.removesuffix(".tsv")
+    names = output_names(stem)
+    targets = {key: args.output.parent / name for key, name in names.items()}
+    _refuse_overwrite(targets.values(), base_genes)
+    panel_id = resolve_panel_id(args.source, args.panel_id)
+    with OnlineClient(settings, request) as client:
+        fetched = fetch(client, settings, args.source, panel_id, args.panel_version)
+        exchanges = list(client.exchanges)
+    default = panel_id == fetched.source.default_panel
+    update = build_update(base, base_genes, fetched, stem, hlh_filter=default)
+    requests = [f"{e.method} {e.endpoint}{'?' + e.query if e.query else ''} ({e.purpose}; from cache: "
+                f"{'yes' if e.from_cache else 'no'}; attempts: {e.attempts})" for e in exchanges]
+    diff = update.diff(requests)
+    texts = {"genes": update.genes.render(), "diff": diff}
+    if update.exons is not None:
+        texts["exon_models"] = update.exons.render()
+    if update.known is not None:
+        texts["known_variants"] = update.known.render()
+    _write(targets, texts)
+    _print(diff)
+    log.info("wrote %s", ", ".join(str(targets[k]) for k in texts))
+    return 0
+
+
+def _refuse_overwrite(targets: Iterable[Path], base_genes: Path) -> None:
+    from varhlh.panel import bundled_panel_dir
+
+    protected = {p.resolve() for p in base_genes.parent.glob("*.tsv")} if base_genes.parent.is_dir() else set()
+    protected |= {p.resolve() for p in bundled_panel_dir().glob("*.tsv")}
+    for target in targets:
+        if target.resolve() in protected:
+            msg = (f"{target}: would overwrite a file of the base or bundled panel; the update never replaces a "
+                   "panel: write it to another -o")
+            raise UsageError(msg)
+
+
+def _write(targets: dict[str, Path], texts: dict[str, str]) -> None:
+    """Stage every file in a temporary directory, validate the new panel there, then move into place."""
+    from varhlh.panel import load_panel
+
+    directory = next(iter(targets.values())).parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".varhlh-panel-", dir=directory))
+    except OSError as exc:
+        msg = f"{directory}: cannot create the output directory ({exc.strerror}); choose another -o"
+        raise OutputError(msg) from exc
+    try:
+        for key, text in texts.items():
+            (stage / targets[key].name).write_text(text, encoding="utf-8")
+        load_panel(stage / targets["genes"].name)  # the new file must load exactly as --panel will load it
+        for key in texts:
+            (stage / targets[key].name).replace(targets[key])
+    except OSError as exc:
+        msg = f"{directory}: cannot write the new panel ({exc.strerror}); check space and permissions"
+        raise OutputError(msg) from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _print(text: str) -> None:
+    """Write to stdout; a closed pipe (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
