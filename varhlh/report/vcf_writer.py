@@ -1,0 +1,242 @@
+"""The annotated VCF: the input's panel-region records with namespaced ``VARHLH_*`` INFO tags.
+
+Rules:
+
+* Records are re-read from the input (``RenderContext.source``) at the positions of
+  ``data["variants"]`` and written unchanged — every sample, FORMAT field and original INFO
+  value kept — plus the tags below. A record is written once (exact duplicates are dropped, as
+  the pipeline does), sorted by header contig order and position; a record none of whose ALTs
+  is in the result (e.g. ALT ``.`` at a variant's position) is not written.
+* Reading follows the run's own access strategy (``input.access``): region queries when the
+  pipeline trusted the index, otherwise :func:`varhlh.scan.scan` streams the file and keeps only
+  the lines at those positions, so a whole-genome VCF is never parsed record by record.
+* Every tag is ``Number=A`` (one value per ALT, ``.`` for none) and declared once in the header.
+  Values never contain ``; = , | %``, white space or non-ASCII: free text is percent-encoded
+  (RFC 3986, UTF-8; decode with ``urllib.parse.unquote``) and lists are joined with ``|``.
+* ``VARHLH_CALL``/``VARHLH_PHASE``/``VARHLH_STRENGTH`` are filled only for the alleles that drive
+  their gene's call (``genes[].variant_ids``), as in the TSV.
+* Provenance header lines: ``##varhlh_version``, ``##varhlh_command``, ``##varhlh_panel``,
+  ``##varhlh_conclusion`` and, only with SOURCE_DATE_EPOCH, ``##varhlh_date``.
+* A VCF whose header already declares a ``VARHLH_`` INFO tag or ``##varhlh_version`` is refused
+  (:class:`InputError`): re-annotating would mix two analyses in one file.
+* Output is bgzip (BGZF blocks carry no timestamp) plus a tabix index; identical inputs give
+  identical bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from varhlh.errors import InputError, UsageError
+
+TAGS: tuple[tuple[str, str, str], ...] = (
+    ("VARHLH_GENE", "String", "Panel gene the ALT allele is attributed to"),
+    ("VARHLH_CLASS", "String",
+     "Classification of the ALT allele: pathogenic, likely_pathogenic, uncertain, likely_benign, benign, risk_allele"),
+    ("VARHLH_ZYG", "String",
+     "Zygosity of the ALT allele in the analysed sample (##varhlh_conclusion sample): het, hom, hemi, ref, "
+     "no_call, partial"),
+    ("VARHLH_CALL", "String",
+     "Gene-level call (biallelic, possible_biallelic, monoallelic, hemizygous, heterozygous_xl, dominant, none) of the "
+     "gene this allele drives; . if the allele does not drive its gene's call"),
+    ("VARHLH_PHASE", "String",
+     "Phase of that gene-level call: homozygous, trans, cis, unknown, not_applicable; . if not a driving allele"),
+    ("VARHLH_STRENGTH", "String",
+     "What that gene-level call says about primary HLH: confirmed, suspected, undetermined; . if not a driving allele"),
+    ("VARHLH_REPORTABLE", "Integer", "1 if the ALT allele is reportable, 0 if listed for completeness only"),
+    ("VARHLH_EVIDENCE", "String", "Evidence codes of the ALT allele, |-separated; . if none"),
+    ("VARHLH_REASONS", "String",
+     "Plain-language reasons for the ALT allele, each percent-encoded (RFC 3986, UTF-8), |-separated"),
+)
+_SAFE = "()/+'<>[]"
+"""Kept as-is in percent-encoded text, besides letters, digits and ``-_.~``."""
+_MISSING = "."
+
+
+def render_vcf(context: Any) -> list[tuple[str, bytes]]:
+    """``varhlh.vcf.gz`` and ``varhlh.vcf.gz.tbi`` for the result in ``context.data``."""
+    import pysam
+
+    data: Mapping[str, Any] = context.data
+    if context.source is None:
+        msg = f"{data['input']['path']}: the annotated VCF needs the input VCF; run varhlh triage with --format vcf"
+        raise UsageError(msg)
+    source = Path(context.source)
+    display = str(data["input"]["path"])
+    by_id = {v["id"]: v for v in data["variants"]}
+    drivers = {vid: gene for gene in data["genes"] for vid in gene["variant_ids"]}
+    with tempfile.TemporaryDirectory(prefix="varhlh-vcf-") as tmp:
+        with _reader(pysam, source, display, data, Path(tmp)) as (reader, records):
+            refuse_reannotation(reader.header, display)
+            header = reader.header.copy()
+            for line in header_lines(data):
+                header.add_line(line)
+            target = Path(tmp) / "annotated.vcf.gz"
+            with pysam.VariantFile(str(target), "wz", header=header) as out:
+                seen: set[tuple[str, int, str, tuple[str, ...]]] = set()
+                for record in sorted(records, key=lambda r: (r.rid, r.pos, r.ref, r.alts or ())):
+                    key = (record.chrom, record.pos, record.ref, tuple(record.alts or ()))
+                    ids = {f"{record.chrom}-{record.pos}-{record.ref}-{alt}" for alt in key[3]}
+                    if key in seen or not ids & by_id.keys():
+                        continue  # a duplicate, or a record of the input the result does not list (no ALT)
+                    seen.add(key)
+                    record.translate(header)
+                    for tag, values in allele_tags(record.chrom, record.pos, record.ref, record.alts or (),
+                                                   by_id, drivers):
+                        record.info[tag] = values
+                    out.write(record)
+        pysam.tabix_index(str(target), preset="vcf", force=True)
+        return [("varhlh.vcf.gz", target.read_bytes()),
+                ("varhlh.vcf.gz.tbi", Path(f"{target}.tbi").read_bytes())]
+
+
+def refuse_reannotation(header: Any, display: str) -> None:
+    """Refuse a VCF that varhlh has already annotated (its tags would be duplicated or mixed)."""
+    ours = sorted(key for key in header.info if key.upper().startswith("VARHLH_"))
+    if ours or any(r.key == "varhlh_version" for r in header.records):
+        found = f"{ours[0]} and {len(ours) - 1} more INFO tags" if len(ours) > 1 else (ours or ["##varhlh_version"])[0]
+        msg = (f"{display}: header already carries varhlh annotations ({found}); "
+               "triage the original VCF, not a varhlh.vcf.gz output")
+        raise InputError(msg)
+
+
+def header_lines(data: Mapping[str, Any]) -> list[str]:
+    """Provenance lines and the tag declarations, in a fixed order."""
+    panel, conclusion = data["panel"], data["conclusion"]
+    lines = [
+        f"##varhlh_version={data['tool']['version']}",
+        f"##varhlh_command={_one_line(data['run']['command'])}",
+        "##varhlh_panel=<" + ",".join(f"{k}={_structured(panel[k])}" for k in ("name", "version", "sha256")) + ">",
+        "##varhlh_conclusion=<" + ",".join([
+            f"sample={_structured(data['sample']['id'])}",
+            f"primary_hlh={conclusion['primary_hlh']}",
+            f"transplant_workup={conclusion['transplant_workup']}",
+            f"genes={'|'.join(conclusion['genes']) or _MISSING}",
+        ]) + ">",
+    ]
+    if data["run"].get("date"):
+        lines.append(f"##varhlh_date={data['run']['date']}")
+    lines.extend(f'##INFO=<ID={tag},Number=A,Type={kind},Description="varhlh: {text}">' for tag, kind, text in TAGS)
+    return lines
+
+
+def allele_tags(chrom: str, pos: int, ref: str, alts: Sequence[str], by_id: Mapping[str, Mapping[str, Any]],
+                drivers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, tuple[Any, ...]]]:
+    """The ``(tag, per-ALT values)`` pairs of one record; tags whose values are all missing are left out."""
+    per_alt = [_values(by_id.get(f"{chrom}-{pos}-{ref}-{alt}"), drivers) for alt in alts]
+    tags = []
+    for i, (tag, kind, _) in enumerate(TAGS):
+        values = tuple(v[i] for v in per_alt)
+        if any(v is not None and v != _MISSING for v in values):
+            tags.append((tag, tuple(_MISSING if v is None and kind == "String" else v for v in values)))
+    return tags
+
+
+@lru_cache(maxsize=4096)
+def encode(text: str) -> str:
+    """Percent-encode free text for an INFO value (``urllib.parse.unquote`` reverses it).
+
+    Cached: most reasons recur on thousands of alleles of a genome.
+    """
+    return quote(text, safe=_SAFE)
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _values(variant: Mapping[str, Any] | None, drivers: Mapping[str, Mapping[str, Any]]) -> tuple[Any, ...]:
+    if variant is None:
+        return (None,) * len(TAGS)
+    gene = drivers.get(variant["id"])
+    return (
+        variant["gene"],
+        variant["classification"],
+        variant["zygosity"],
+        gene["call"] if gene else _MISSING,
+        gene["phase"] if gene else _MISSING,
+        gene["strength"] if gene else _MISSING,
+        1 if variant["reportable"] else 0,
+        "|".join(encode(code) for code in variant["evidence"]) or _MISSING,
+        "|".join(encode(reason) for reason in variant["reasons"]) or _MISSING,
+    )
+
+
+@contextmanager
+def _reader(pysam: Any, source: Path, display: str, data: Mapping[str, Any],
+            tmp: Path) -> Iterator[tuple[Any, list[Any]]]:
+    """An open reader and the input records at the result's variant positions, by the run's own route.
+
+    Region queries when the pipeline trusted the index; the whole BCF when it iterated one;
+    otherwise one streamed pass of :func:`varhlh.scan.scan` keeps the lines at those positions
+    (plain gzip and stdin copies cannot be opened for random access at all).
+    """
+    wanted = _positions(data["variants"])
+    access = str(data["input"]["access"])
+    path = source if access.startswith(("index", "full BCF")) else _extract(source, display, data, wanted, tmp)
+    previous = pysam.set_verbosity(0)  # an unindexed BCF is expected here: no "could not load index" noise
+    try:
+        reader = pysam.VariantFile(str(path))
+    except (OSError, ValueError) as exc:
+        msg = f"{display}: cannot re-open the input to write the annotated VCF ({exc}); check the file"
+        raise InputError(msg) from exc
+    finally:
+        pysam.set_verbosity(previous)
+    with reader:
+        if access.startswith("index"):
+            records = list(_query(reader, wanted))
+        else:
+            records = [r for r in reader if r.pos in wanted.get(r.chrom, ())]
+        yield reader, records
+
+
+def _positions(variants: Iterable[Mapping[str, Any]]) -> dict[str, set[int]]:
+    wanted: dict[str, set[int]] = {}
+    for v in variants:
+        wanted.setdefault(v["chrom"], set()).add(int(v["pos"]))
+    return wanted
+
+
+def _query(reader: Any, wanted: Mapping[str, set[int]], gap: int = 10_000) -> Iterator[Any]:
+    """Region queries over clusters of wanted positions (one query per cluster, not per record)."""
+    for chrom, positions in wanted.items():
+        ordered = sorted(positions)
+        start = previous = ordered[0]
+        for pos in [*ordered[1:], None]:
+            if pos is not None and pos - previous <= gap:
+                previous = pos
+                continue
+            yield from (r for r in reader.fetch(chrom, start - 1, previous) if r.pos in positions)
+            if pos is not None:
+                start = previous = pos
+
+
+def _extract(source: Path, display: str, data: Mapping[str, Any], wanted: Mapping[str, set[int]],
+             tmp: Path) -> Path:
+    """Stream the input once (the fast pre-filter): header plus the lines at the wanted positions."""
+    import hashlib
+
+    from varhlh.scan import Targets, scan
+
+    extract = tmp / "panel_records.vcf"
+    targets = Targets.build({chrom: [(p, p) for p in positions] for chrom, positions in wanted.items()}, 0)
+    kind = {"bgzf": "bgzf", "gzip": "gzip"}.get(str(data["input"]["format"]), "text")
+    with source.open("rb") as fh, extract.open("wb") as out:
+        scan(fh, kind, targets, out, hashlib.sha256(), display)
+    return extract
+
+
+def _structured(value: Any) -> str:
+    """A value inside ``##key=<…>``: quoted when it contains a delimiter."""
+    text = _one_line(str(value))
+    return f'"{text}"' if re.search(r'[,<>="\s]', text) else text
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
