@@ -1,51 +1,75 @@
 """Annotate stage: consequence, HGVS, ClinVar, population frequency and curated-allele match.
 
 Sources, each recorded with the value it gave: the VCF's own consequence annotation (VEP CSQ,
-SnpEff ANN/EFF, bcftools BCSQ — dialect from the header description), ClinVar INFO fields,
-population-frequency INFO fields (names in Settings), the panel's curated known-variant table,
+SnpEff ANN/EFF, bcftools BCSQ — dialect from the header description), ClinVar and population
+frequency from INFO, from the chosen VEP entry's columns and from opt-in local files (which one
+is used: :mod:`varhlh.evidence`), the panel's curated known-variant table (:mod:`varhlh.curated`),
 and the built-in MANE exon model (:mod:`varhlh.locus`), so an unannotated VCF still gets a
-region, a region-level consequence and HGVS c. When the VCF's annotation and the built-in model
-disagree, both are reported and the one used is named.
+region, a region-level consequence and HGVS c. — with ``--fasta`` also codon-level effects, HGVS
+p., 3'-shifted indel names and a REF check (:mod:`varhlh.reference`).
+
+Which consequence is used: the VCF's (or the opt-in online) annotation of the panel transcript
+when present, else the built-in model. When they disagree (consequence class, HGVS c. or p. on
+the MANE transcript) both are reported, the other one under ``other_consequence``, and the note
+says which was used. HGVS names: the curated table's for a curated allele; else the VCF's MANE
+entry; else (VCF on another transcript, or no VCF annotation) the built-in model's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from varhlh import clinvar, consequence
+from varhlh import clinvar, consequence, evidence
+from varhlh.curated import CuratedIndex
+from varhlh.errors import BuildError
 from varhlh.genome import canonical_chrom
-from varhlh.locus import Locus, TranscriptMap, minimal_change
-from varhlh.models import (
-    Allele,
-    Annotation,
-    Build,
-    FrequencyEvidence,
-    KnownVariant,
-)
+from varhlh.locus import Change, Fetch, Locus, TranscriptMap, minimal_change
+from varhlh.models import Allele, Annotation, Build, ClinVarEvidence, ConsequenceCall, FrequencyEvidence, KnownVariant
 from varhlh.panel import Panel
 from varhlh.read import FieldDef
+from varhlh.reference import RefCheck, left_align, right_align
+from varhlh.resources import LocalSources
 from varhlh.settings import Settings
 
 _SPLICE = frozenset({"splice_acceptor_variant", "splice_donor_variant"})
 
 
+@dataclass(frozen=True)
+class _Local:
+    clinvar: ClinVarEvidence | None
+    frequency: FrequencyEvidence | None
+    notes: tuple[str, ...]
+
+
 class Annotator:
     """Annotation context for one input: detected sources, transcript maps, curated index."""
 
-    def __init__(self, info_defs: Mapping[str, FieldDef], panel: Panel, build: Build, settings: Settings) -> None:
+    def __init__(self, info_defs: Mapping[str, FieldDef], panel: Panel, build: Build, settings: Settings,
+                 local: LocalSources | None = None) -> None:
         self.info_defs = info_defs
+        self.settings = settings
         self.sources = consequence.detect_sources(info_defs)
         self.clinvar_fields = clinvar.detect_fields(info_defs)
         self.af_fields = [f for f in settings.af_fields if f in info_defs]
         self.popmax_fields = [f for f in settings.popmax_fields if f in info_defs]
         self.maps = {symbol: TranscriptMap(model) for (symbol, b), model in panel.transcripts.items() if b == build}
-        self.known: dict[tuple[str, int], list[KnownVariant]] = {}
-        for variant in panel.known_variants:
-            locus = variant.loci.get(build)
-            if locus is not None:
-                self.known.setdefault((locus.chrom, locus.start), []).append(variant)
+        self.local = local
+        self.reference = local.reference if local is not None else None
+        self.curated = CuratedIndex(panel.known_variants, build, self.reference)
         self.build = build
+        self.external: Mapping[str, Sequence[consequence.TranscriptConsequence]] = {}
+        self.external_source = ""
+        self._ref_checks: dict[int, RefCheck] = {}
+        self._local_cache: dict[str, _Local] = {}
+
+    def use_external(self, consequences: Mapping[str, Sequence[consequence.TranscriptConsequence]],
+                     source: str) -> None:
+        """Hook: consequences computed outside the VCF (the opt-in online VEP REST step), per allele id.
+        They are chosen and used exactly like a VCF CSQ annotation and labelled ``source``."""
+        self.external, self.external_source = consequences, source
 
     def info_keys(self) -> frozenset[str]:
         """The INFO fields this annotator reads; the reader converts only these."""
@@ -63,120 +87,234 @@ class Annotator:
                                if f],
             "frequency_fields": self.popmax_fields + self.af_fields,
             "builtin_models": sorted(self.maps),
+            **({"online_consequences": self.external_source} if self.external else {}),
         }
+
+    def resources(self) -> list[dict[str, object]]:
+        """Provenance of the opt-in local resources (``--fasta``, ``--clinvar``, ``--gnomad``)."""
+        return self.local.provenance() if self.local is not None else []
+
+    # ------------------------------------------------------------------ whole-input checks
+
+    def prepare(self, alleles: Sequence[Allele]) -> list[str]:
+        """REF check against ``--fasta`` and local-resource look-ups for all alleles; warnings to report.
+
+        Refuses the input (:class:`BuildError`) when more than ``ref_mismatch_refuse_fraction`` of
+        the checked alleles, and at least ``ref_mismatch_refuse_min``, differ from the FASTA.
+        """
+        warnings = list(self.curated.notes)
+        if self.reference is not None:
+            warnings.extend(self._check_references(alleles))
+        if self.local is not None and (self.local.clinvar or self.local.gnomad):
+            for allele in alleles:
+                if not allele.symbolic:
+                    self._local_evidence(allele)
+        return warnings
+
+    def _check_references(self, alleles: Sequence[Allele]) -> list[str]:
+        checks = {id(a.record): self._ref_check(a) for a in alleles if not a.symbolic}
+        checked = [c for c in checks.values() if c is not None and c.state != "not_checked"]
+        bad = [c for c in checked if c.state == "mismatch"]
+        settings = self.settings
+        too_many = len(bad) > settings.ref_mismatch_refuse_fraction * len(checked)
+        if len(bad) >= settings.ref_mismatch_refuse_min and too_many:
+            msg = (f"{self.reference.path}: {len(bad)} of {len(checked)} checked panel records have a REF that differs "  # type: ignore[union-attr]
+                   f"from the FASTA (e.g. {bad[0].reason}); the FASTA is not the {self.build} reference this VCF was "
+                   "called against: pass the matching FASTA (or drop --fasta)")
+            raise BuildError(msg)
+        out = []
+        if bad:
+            shown = "; ".join(c.reason for c in bad[:5])
+            out.append(f"{len(bad)} of {len(checked)} checked panel record(s) have a REF differing from the reference "
+                       f"FASTA ({shown}{'; …' if len(bad) > 5 else ''}): flagged REF_MISMATCH; check the calls")
+        return out
+
+    def _ref_check(self, allele: Allele) -> RefCheck | None:
+        if self.reference is None or allele.symbolic:
+            return None
+        record = allele.record
+        key = id(record)
+        if key not in self._ref_checks:
+            self._ref_checks[key] = self.reference.check_ref(canonical_chrom(record.chrom), record.pos, record.ref)
+        return self._ref_checks[key]
+
+    # ------------------------------------------------------------------ per allele
 
     def annotate(self, allele: Allele) -> Annotation:
         if allele.symbolic:
             return Annotation(None, None, None, None, None, "not annotated (symbolic allele)")
         record = allele.record
-        known = self.match_known(allele)
-        locus = self._locus(allele)
+        chrom = canonical_chrom(record.chrom)
+        fetch = self.reference.fetcher(chrom) if self.reference is not None and chrom else None
+        change = self._normalised(allele, chrom)
+        known = self.curated.match(chrom, change)
+        locus = self._locus(allele, fetch)
         vcf_choice, vcf_reason = self._vcf_consequence(allele)
-        evidence = {
-            "clinvar": clinvar.read(record.info, self.clinvar_fields, allele.alt_index,
-                                    self._per_allele(self.clinvar_fields.significance)),
-            "frequency": self._frequency(record.info, allele.alt_index),
-            "known": known,
-            "last_exon": locus.last_exon if locus else _last_exon_from(vcf_choice),
-        }
+        notes: list[str] = []
+        check = self._ref_check(allele)
+        flags: tuple[str, ...] = ()
+        if check is not None and check.state == "mismatch":
+            flags = ("REF_MISMATCH",)
+            notes.append(f"REF check: {check.reason}")
+        if known is None and (near := self.curated.near(chrom, change)) is not None:
+            notes.append(near)
+        elif known is not None and change != minimal_change(record.pos, record.ref, allele.alt):
+            notes.append(f"matched curated {known.hgvs_c} after left-aligning the indel against the reference FASTA")
+        clin, freq, evidence_notes = self._evidence(allele, vcf_choice)
+        notes.extend(evidence_notes)
+        base = Annotation(None, None, None, None, None, "none", clinvar=clin.used, frequency=freq.used, known=known,
+                          last_exon=locus.last_exon if locus else _last_exon_from(vcf_choice), flags=flags,
+                          other_clinvar=clin.others, other_frequency=freq.others)
         if vcf_choice is not None:
-            return self._from_vcf(allele, vcf_choice, vcf_reason, locus, known, evidence)
+            return self._from_vcf(allele, vcf_choice, vcf_reason, locus, base, notes, fetch is not None)
         if locus is not None:
-            notes = (*locus.notes, "no consequence annotation in the VCF for this gene; built-in MANE model used")
+            notes = [*locus.notes, "no consequence annotation in the VCF for this gene; built-in MANE model used",
+                     *notes]
             term = locus.consequence
             refined = protein_consequence(known.hgvs_p) if known and term == "coding_sequence_variant" else None
             if refined:
-                notes = (*notes, f"consequence {refined} taken from the curated protein change {known.hgvs_p}")
+                notes.append(f"consequence {refined} taken from the curated protein change {known.hgvs_p}")  # type: ignore[union-attr]
                 term = refined
-            return Annotation(term, consequence.impact(term), allele.gene.mane_refseq,
-                              known.hgvs_c if known else locus.hgvs_c, known.hgvs_p if known else None,
-                              "built-in MANE model", region=locus.region, notes=notes, **evidence)
+            if known is not None and locus.hgvs_c and locus.hgvs_c != known.hgvs_c:
+                notes.append(f"the built-in model names it {locus.hgvs_c}; the curated name {known.hgvs_c} is shown")
+            builtin = "built-in MANE model" + (" with reference FASTA" if fetch is not None else "")
+            return dataclasses.replace(
+                base, consequence=term, impact=consequence.impact(term), transcript=allele.gene.mane_refseq,
+                hgvs_c=known.hgvs_c if known else locus.hgvs_c, hgvs_p=known.hgvs_p if known else locus.hgvs_p,
+                source=builtin, region=locus.region, notes=tuple(notes),
+                hgvs_source="curated table" if known else builtin)
         note = "no consequence annotation in the VCF and no bundled exon model for this gene: not interpreted"
-        return Annotation(None, None, None, known.hgvs_c if known else None, known.hgvs_p if known else None,
-                          "none", notes=(note,), **evidence)
+        return dataclasses.replace(base, hgvs_c=known.hgvs_c if known else None,
+                                   hgvs_p=known.hgvs_p if known else None, notes=(note, *notes),
+                                   hgvs_source="curated table" if known else None)
 
     def _from_vcf(self, allele: Allele, choice: consequence.TranscriptConsequence, reason: str,
-                  locus: Locus | None, known: KnownVariant | None, evidence: Mapping[str, object]) -> Annotation:
+                  locus: Locus | None, base: Annotation, extra: list[str], with_fasta: bool) -> Annotation:
+        known = base.known
         term = choice.worst_term
         notes = [f"consequence from {reason}"]
         hgvs_c, hgvs_p, transcript = choice.hgvs_c, choice.hgvs_p, choice.transcript
         is_mane = reason.startswith("MANE")
+        external = allele.id in self.external
+        label = self.external_source if external else f"VCF {choice.tag} ({choice.dialect.value})"
+        what = "online annotation" if external else "VCF annotation"
+        what_cap = "Online annotation" if external else what
+        hgvs_source = label
+        other: tuple[ConsequenceCall, ...] = ()
         if locus is not None:
+            builtin = "built-in MANE model" + (" with reference FASTA" if with_fasta else "")
+            other = (ConsequenceCall(builtin, locus.consequence, allele.gene.mane_refseq, locus.hgvs_c, locus.hgvs_p),)
             if disagree(term, locus.consequence):
-                notes.append(f"built-in MANE model gives {locus.consequence} ({locus.hgvs_c}); the VCF annotation "
+                notes.append(f"built-in MANE model gives {locus.consequence} ({locus.hgvs_c}); the {what} "
                              f"({term}) was used")
             if not is_mane and locus.hgvs_c:
-                notes.append(f"VCF annotation is on {transcript} ({hgvs_c or 'no HGVS'}); HGVS c. shown on the "
+                notes.append(f"{what_cap} is on {transcript} ({hgvs_c or 'no HGVS'}); HGVS c. shown on the "
                              "MANE transcript from the built-in model")
-                hgvs_c, transcript = locus.hgvs_c, allele.gene.mane_refseq
+                hgvs_c, transcript, hgvs_source = locus.hgvs_c, allele.gene.mane_refseq, builtin
+                if hgvs_p is not None and hgvs_p != locus.hgvs_p:
+                    notes.append(f"{what_cap}'s {hgvs_p} is on {choice.transcript}: HGVS p. "
+                                 + (f"{locus.hgvs_p} from the built-in model" if locus.hgvs_p else "not shown"))
+                hgvs_p = locus.hgvs_p
+            else:
+                notes.extend(_hgvs_differences(choice, locus, what, len(allele.alt) != len(allele.record.ref),
+                                               with_fasta))
+                if hgvs_p is None and locus.hgvs_p:
+                    notes.append(f"HGVS p. {locus.hgvs_p} from the built-in model ({what} gives none)")
+                    hgvs_p = locus.hgvs_p
         if known is not None:
-            hgvs_c, hgvs_p = known.hgvs_c, known.hgvs_p or hgvs_p
-        return Annotation(term, consequence.impact(term), transcript, hgvs_c, hgvs_p,
-                          f"VCF {choice.tag} ({choice.dialect.value})", region=locus.region if locus else None,
-                          notes=tuple(notes), **evidence)  # type: ignore[arg-type]
+            hgvs_c, hgvs_p, hgvs_source = known.hgvs_c, known.hgvs_p or hgvs_p, "curated table"
+        return dataclasses.replace(base, consequence=term, impact=consequence.impact(term), transcript=transcript,
+                                   hgvs_c=hgvs_c, hgvs_p=hgvs_p, source=label, region=locus.region if locus else None,
+                                   notes=(*notes, *extra), hgvs_source=hgvs_source, other_consequence=other)
 
     def _vcf_consequence(self, allele: Allele) -> tuple[consequence.TranscriptConsequence | None, str]:
+        gene = allele.gene
+        if allele.id in self.external:
+            return consequence.choose(self.external[allele.id], gene.symbol, gene.mane_refseq, gene.mane_ensembl)
         if not self.sources:
             return None, ""
         record = allele.record
         entries = consequence.parse(record.info, self.sources, record.ref, record.alts, allele.alt_index)
-        gene = allele.gene
         return consequence.choose(entries, gene.symbol, gene.mane_refseq, gene.mane_ensembl)
 
-    def _locus(self, allele: Allele) -> Locus | None:
+    def _locus(self, allele: Allele, fetch: Fetch | None = None) -> Locus | None:
         tmap = self.maps.get(allele.gene.symbol)
         if tmap is None:
             return None
         record = allele.record
-        return tmap.annotate(record.pos, record.ref, allele.alt)
+        return tmap.annotate(record.pos, record.ref, allele.alt, fetch)
+
+    def _normalised(self, allele: Allele, chrom: str | None) -> Change:
+        """The allele's minimal change, left-aligned against the FASTA when one is given."""
+        change = minimal_change(allele.record.pos, allele.record.ref, allele.alt)
+        if self.reference is not None and chrom is not None and bool(change.ref) != bool(change.alt):
+            change = left_align(change, self.reference.fetcher(chrom))
+        return change
 
     def match_known(self, allele: Allele) -> KnownVariant | None:
-        """The curated allele this ALT is, compared after trimming to the minimal change."""
+        """The curated allele this ALT is (trimmed; left-aligned with a FASTA; see :mod:`varhlh.curated`)."""
+        chrom = canonical_chrom(allele.record.chrom)
+        return self.curated.match(chrom, self._normalised(allele, chrom))
+
+    # ------------------------------------------------------------------ ClinVar and frequency
+
+    def _evidence(self, allele: Allele, choice: consequence.TranscriptConsequence | None
+                  ) -> tuple[evidence.Chosen[ClinVarEvidence], evidence.Chosen[FrequencyEvidence], list[str]]:
         record = allele.record
-        chrom = canonical_chrom(record.chrom)
-        change = minimal_change(record.pos, record.ref, allele.alt)
-        if chrom is None or not change.ref and not change.alt:
-            return None
-        for variant in self.known.get((chrom, change.start), ()):
-            locus = variant.loci[self.build]
-            if locus.alt == "-":
-                if not change.alt and change.end == locus.end and locus.ref in (None, change.ref):
-                    return variant
-            elif change.ref == locus.ref and change.alt == locus.alt:
-                return variant
-        return None
+        local = self._local_evidence(allele)
+        info_clinvar = clinvar.read(record.info, self.clinvar_fields, allele.alt_index,
+                                    self._per_allele(self.clinvar_fields.significance))
+        info_freq = evidence.info_frequency(record.info, self.info_defs, self.af_fields, self.popmax_fields,
+                                            allele.alt_index)
+        settings = self.settings
+        entry_freq, entry_note = evidence.entry_frequency(choice, settings.af_fields, settings.popmax_fields)
+        clin = evidence.choose([local.clinvar, info_clinvar, evidence.entry_clinvar(choice)], "ClinVar")
+        freq = evidence.choose([local.frequency, info_freq, entry_freq], "population frequency")
+        notes = list(local.notes)
+        if entry_note and freq.used is entry_freq:
+            notes.append(entry_note)
+        notes.extend(n for n in (clin.note, freq.note) if n)
+        return clin, freq, notes
+
+    def _local_evidence(self, allele: Allele) -> _Local:
+        if self.local is None or not (self.local.clinvar or self.local.gnomad):
+            return _Local(None, None, ())
+        if allele.id in self._local_cache:
+            return self._local_cache[allele.id]
+        chrom = canonical_chrom(allele.record.chrom)
+        change = self._normalised(allele, chrom)
+        span = (change.start, max(change.end, change.start))
+        if self.reference is not None and chrom is not None and bool(change.ref) != bool(change.alt):
+            right = right_align(change, self.reference.fetcher(chrom))
+            span = (change.start, max(right.end, right.start))
+        notes: list[str] = []
+        found_clinvar = found_freq = None
+        for resource in (self.local.clinvar, self.local.gnomad):
+            if resource is not None and not resource.covers(chrom):
+                notes.append(f"the {resource.label} has no records on chromosome {chrom}: not consulted")
+        if self.local.clinvar is not None and self.local.clinvar.covers(chrom):
+            hits = self.local.clinvar.lookup(chrom, change, span, self.reference)
+            found_clinvar = self.local.clinvar.clinvar(hits)
+            if found_clinvar is None:
+                notes.append(f"not in the {self.local.clinvar.label}")
+        if self.local.gnomad is not None and self.local.gnomad.covers(chrom):
+            hits = self.local.gnomad.lookup(chrom, change, span, self.reference)
+            found_freq, note = self.local.gnomad.frequency(hits)
+            if note:
+                notes.append(note)
+        result = _Local(found_clinvar, found_freq, tuple(notes))
+        self._local_cache[allele.id] = result
+        return result
 
     def _per_allele(self, field: str | None) -> bool:
         definition = self.info_defs.get(field or "")
         return definition is not None and definition.number in ("A", "R")
 
-    def _frequency(self, info: Mapping[str, str], alt_index: int) -> FrequencyEvidence | None:
-        if not self.af_fields and not self.popmax_fields:
-            return None
-        af, af_field = self._first_value(info, self.af_fields, alt_index)
-        popmax, popmax_field = self._first_value(info, self.popmax_fields, alt_index)
-        declared = ", ".join(self.popmax_fields + self.af_fields)
-        return FrequencyEvidence(af, af_field or (None if popmax_field else declared), popmax, popmax_field,
-                                 f"VCF INFO ({declared})")
-
-    def _first_value(self, info: Mapping[str, str], fields: Sequence[str], alt_index: int) -> tuple[float | None, str | None]:
-        for name in fields:
-            raw = info.get(name)
-            if raw is None:
-                continue
-            values = raw.split(",")
-            number = self.info_defs[name].number
-            text = values[alt_index - 1] if number == "A" and len(values) >= alt_index else values[0]
-            if number == "R" and len(values) > alt_index:
-                text = values[alt_index]
-            try:
-                return float(text), name
-            except ValueError:
-                continue
-        return None, None
-
 
 _PROTEIN = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|Ter|del|[A-Z][a-z]{2}fs\*?\d*|fs.*)\)?$")
+_ONE_TO_THREE = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
+                 "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
+                 "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Ter"}
 
 
 def protein_consequence(hgvs_p: str | None) -> str | None:
@@ -194,9 +332,46 @@ def protein_consequence(hgvs_p: str | None) -> str | None:
     return "missense_variant" if change != match.group(1) else "synonymous_variant"
 
 
+def comparable_p(hgvs_p: str | None) -> str | None:
+    """HGVS p. in one spelling for comparison: three-letter, no parentheses, '*' -> 'Ter'."""
+    if not hgvs_p:
+        return None
+    text = hgvs_p.replace("(", "").replace(")", "")
+    body = text[2:] if text.startswith("p.") else text
+    m = re.match(r"^([A-Z*])(\d+)([A-Z*=]|fs.*)?$", body)
+    if m:
+        first, number, rest = m.groups()
+        rest = rest or ""
+        rest = _ONE_TO_THREE.get(rest, rest)
+        return f"p.{_ONE_TO_THREE.get(first, first)}{number}{rest}"
+    return "p." + body.replace("*", "Ter")
+
+
+def _hgvs_differences(choice: consequence.TranscriptConsequence, locus: Locus, what: str, indel: bool,
+                      with_fasta: bool) -> list[str]:
+    """Notes when the VCF's MANE entry and the built-in model name the allele differently."""
+    notes = []
+    if choice.hgvs_c and locus.hgvs_c and choice.hgvs_c != locus.hgvs_c:
+        why = " (the built-in name is not 3'-shifted: no --fasta)" if indel and not with_fasta else ""
+        notes.append(f"HGVS c. differs on the MANE transcript: the {what} gives {choice.hgvs_c}, the built-in model "
+                     f"{locus.hgvs_c}{why}; the {what}'s name was used")
+    theirs, ours = comparable_p(choice.hgvs_p), comparable_p(locus.hgvs_p)
+    if theirs and ours and theirs != ours:
+        notes.append(f"HGVS p. differs: the {what} gives {choice.hgvs_p}, the built-in model (reference FASTA) "
+                     f"{locus.hgvs_p}; the {what}'s name was used")
+    return notes
+
+
+_UNSPECIFIC = frozenset({"coding_sequence_variant", "protein_altering_variant"})
+
+
 def disagree(vcf_term: str, builtin_term: str) -> bool:
-    """True when the VCF's and the built-in consequences fall in different classes."""
-    return _class(vcf_term) != _class(builtin_term)
+    """True when the consequences fall in different classes (canonical splice / coding / non-coding),
+    or both are specific coding terms that differ (missense vs stop_gained: built-in with --fasta)."""
+    if _class(vcf_term) != _class(builtin_term):
+        return True
+    specific = _class(vcf_term) == "coding" and not {vcf_term, builtin_term} & _UNSPECIFIC
+    return specific and vcf_term != builtin_term
 
 
 def _class(term: str) -> str:

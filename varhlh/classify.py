@@ -13,21 +13,30 @@ supporting 1, moderate 2, strong 4, very strong 8; P >= 10, LP 6-9, VUS 0-5, LB 
 * PM2_Supporting (1): popmax/filtering AF <= pm2_max_af (§5.3); needs a frequency source.
 * BA1 (stand-alone benign) / BS1 (-4) / BS1_Supporting (-1): AF thresholds of Settings (§5.4);
   curated pathogenic and hypomorphic alleles are exempt.
+  A ClinVar >= 2-star P/LP record also exempts an allele from BA1/BS1 (§5.4 override 1).
 * ClinVar >= 2 stars P/LP (+6) or B/LB (-6): strong external evidence, shown as such (ClinGen
   SVI does not count PP5/BP6 as ACMG criteria, §5.7); conflicting, risk-factor and
-  low-penetrance records are reported as their own states and add no points.
+  low-penetrance records are reported as their own states and add no points. A risk-factor or
+  low-penetrance record with a known review status makes an allele without other pathogenic
+  evidence a ``risk_allele``; without a review status (VEP's CLIN_SIG) it is only shown.
+* PM3 / PM3_Supporting (+2 / +1) and BP2 (-1) come after phasing (:mod:`varhlh.pm3`) and are
+  passed in as ``extra`` criteria.
+
+Every reason names the numbers used and the source of each piece (VCF annotation, VEP entry
+column, local ClinVar/gnomAD file, built-in model, curated table).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from varhlh.consequence import NULL_TERMS, impact
 from varhlh.models import (
     Allele,
     Annotation,
-    ClinVarEvidence,
     Classification,
+    ClinVarEvidence,
     DiagnosticWeight,
     FrequencyEvidence,
     GenotypeCall,
@@ -39,9 +48,12 @@ from varhlh.settings import Settings
 
 POINTS = {
     "PVS1": 8, "PVS1_Strong": 4, "PM2_Supporting": 1, "ClinVar_PLP": 6,
-    "BS1": -4, "BS1_Supporting": -1, "ClinVar_BLB": -6,
+    "PM3_VeryStrong": 8, "PM3_Strong": 4, "PM3": 2, "PM3_Supporting": 1,
+    "BS1": -4, "BS1_Supporting": -1, "ClinVar_BLB": -6, "BP2": -1,
 }
+_FREQUENCY_BENIGN = frozenset({"BA1", "BS1", "BS1_Supporting"})
 _TRUNCATING = frozenset({"stop_gained", "frameshift_variant"})
+_CLINVAR_PLP = frozenset({"pathogenic", "likely_pathogenic", "pathogenic_likely_pathogenic"})
 
 
 @dataclass(frozen=True)
@@ -50,15 +62,19 @@ class Criterion:
     reason: str
 
 
-def classify(allele: Allele, annotation: Annotation, genotype: GenotypeCall, settings: Settings) -> Interpretation:
-    """Classification, evidence codes, reasons, diagnostic weight and reportability of one allele."""
+def classify(allele: Allele, annotation: Annotation, genotype: GenotypeCall, settings: Settings,
+             extra: Sequence[Criterion] = ()) -> Interpretation:
+    """Classification, evidence codes, reasons, diagnostic weight and reportability of one allele.
+
+    ``extra``: criteria decided outside the allele (PM3/BP2 after phasing); ignored for curated alleles.
+    """
     if allele.symbolic:
         return _symbolic(allele, genotype)
     null = is_null(annotation, allele)
     if annotation.known is not None:
         result = _curated(annotation, annotation.known)
     else:
-        result = _acmg(allele, annotation, null, settings)
+        result = _acmg(allele, annotation, null, settings, extra)
     classification, evidence, reasons = result
     weight = diagnostic_weight(classification, null, annotation.known)
     reportable = is_reportable(classification, annotation, genotype)
@@ -74,29 +90,33 @@ def is_null(annotation: Annotation, allele: Allele) -> bool:
 
 def _curated(annotation: Annotation, known: KnownVariant) -> tuple[Classification, tuple[str, ...], tuple[str, ...]]:
     protein = f" {known.hgvs_p}" if known.hgvs_p else ""
-    reasons = [f"Curated HLH allele {known.gene} {known.hgvs_c}{protein}: {known.classification} "
-               f"(diagnostic weight {known.diagnostic_weight}; source: {known.source})."]
+    reasons = [f"Curated HLH allele {known.gene} {known.hgvs_c}{protein} (panel curated table): "
+               f"{known.classification} (diagnostic weight {known.diagnostic_weight}; source: {known.source})."]
     if known.note:
         reasons.append(f"Curation note: {known.note}")
     freq = annotation.frequency
     if freq is not None and freq.filtering_af is not None:
-        reasons.append(f"Population frequency {freq.filtering_af:g} ({freq.popmax_field or freq.af_field}) "
-                       "shown but not used: curated alleles are exempt from frequency-based benign criteria.")
+        reasons.append(f"Population frequency {freq.filtering_af:g} ({freq.popmax_field or freq.af_field}; "
+                       f"{freq.source}) shown but not used: curated alleles are exempt from frequency-based benign "
+                       "criteria.")
     if annotation.clinvar is not None:
-        reasons.append(f"ClinVar: {annotation.clinvar.raw} ({_stars(annotation.clinvar)}), shown for information.")
+        clinvar = annotation.clinvar
+        reasons.append(f"ClinVar: {clinvar.raw} ({_stars(clinvar)}; {clinvar.source}), shown for information.")
     return known.classification, ("CURATED",), tuple(reasons)
 
 
-def _acmg(allele: Allele, annotation: Annotation, null: bool,
-          settings: Settings) -> tuple[Classification, tuple[str, ...], tuple[str, ...]]:
+def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings,
+          extra: Sequence[Criterion] = ()) -> tuple[Classification, tuple[str, ...], tuple[str, ...]]:
     criteria = [
         pvs1(annotation, allele),
-        frequency_criterion(annotation.frequency, settings),
+        _exempt(frequency_criterion(annotation.frequency, settings), annotation.clinvar),
         clinvar_criterion(annotation.clinvar),
+        *extra,
     ]
     codes = tuple(c.code for c in criteria if c.code)
     reasons = [c.reason for c in criteria if c.reason]
-    if annotation.clinvar is not None and annotation.clinvar.significance in ("risk_factor", "low_penetrance"):
+    if annotation.clinvar is not None and annotation.clinvar.significance in ("risk_factor", "low_penetrance") \
+            and annotation.clinvar.stars is not None:
         if not any(POINTS.get(code, 0) > 0 for code in codes if code != "PM2_Supporting"):
             return Classification.RISK_ALLELE, (*codes, "ClinVar_risk"), (
                 *reasons, "Classified as a risk allele (ClinVar risk factor / low penetrance): it never "
@@ -118,7 +138,8 @@ def pvs1(annotation: Annotation, allele: Allele) -> Criterion:
         return Criterion(None, f"{term} in {gene.symbol}, a gain-of-function gene: PVS1 does not apply "
                                "(only known activating variants count).")
     if term in _TRUNCATING and annotation.last_exon:
-        return Criterion("PVS1_Strong", f"{term} in the last exon of {gene.symbol} (escapes NMD): PVS1_Strong.")
+        return Criterion("PVS1_Strong", f"{term} ({annotation.source}) in the last exon of {gene.symbol} (escapes "
+                                        "NMD): PVS1_Strong.")
     return Criterion("PVS1", f"{term} ({annotation.source}) in {gene.symbol}, where loss of function is the "
                              "disease mechanism: PVS1.")
 
@@ -126,20 +147,29 @@ def pvs1(annotation: Annotation, allele: Allele) -> Criterion:
 def frequency_criterion(freq: FrequencyEvidence | None, settings: Settings) -> Criterion:
     """BA1 / BS1 / BS1_Supporting / PM2_Supporting from the filtering (popmax) allele frequency."""
     if freq is None:
-        return Criterion(None, "No population frequency in the VCF: frequency criteria not assessed.")
+        return Criterion(None, "No population frequency in the VCF or a local file: frequency criteria not assessed.")
     af = freq.filtering_af
     field = freq.popmax_field or freq.af_field
+    where = f" ({freq.source})"
     if af is None:
-        return Criterion("PM2_Supporting", f"Absent from the population database field(s) "
-                                           f"{field or 'declared'}: PM2_Supporting.")
+        return Criterion("PM2_Supporting", f"No value for this allele in {freq.source}: absent, PM2_Supporting.")
     for code, threshold in (("BA1", settings.ba1_af), ("BS1", settings.bs1_af),
                             ("BS1_Supporting", settings.bs1_supporting_af)):
         if af >= threshold:
-            return Criterion(code, f"{field} {af:g} >= {threshold:g}: {code}.")
+            return Criterion(code, f"{field} {af:g} >= {threshold:g}{where}: {code}.")
     if af <= settings.pm2_max_af:
-        return Criterion("PM2_Supporting", f"{field} {af:g} <= {settings.pm2_max_af:g}: PM2_Supporting.")
-    return Criterion(None, f"{field} {af:g} between the PM2 ({settings.pm2_max_af:g}) and BS1_Supporting "
+        return Criterion("PM2_Supporting", f"{field} {af:g} <= {settings.pm2_max_af:g}{where}: PM2_Supporting.")
+    return Criterion(None, f"{field} {af:g}{where} between the PM2 ({settings.pm2_max_af:g}) and BS1_Supporting "
                            f"({settings.bs1_supporting_af:g}) thresholds: no frequency criterion.")
+
+
+def _exempt(criterion: Criterion, clinvar: ClinVarEvidence | None) -> Criterion:
+    """A frequency-based benign criterion is not applied to a ClinVar >= 2-star P/LP allele (§5.4)."""
+    if criterion.code not in _FREQUENCY_BENIGN or clinvar is None or (clinvar.stars or 0) < 2 \
+            or clinvar.significance not in _CLINVAR_PLP:
+        return criterion
+    return Criterion(None, f"{criterion.reason[:-1]} - not applied: ClinVar {clinvar.raw} ({_stars(clinvar)}) is "
+                           "pathogenic/likely pathogenic, exempt from frequency-based benign criteria.")
 
 
 def clinvar_criterion(clinvar: ClinVarEvidence | None) -> Criterion:
@@ -148,8 +178,9 @@ def clinvar_criterion(clinvar: ClinVarEvidence | None) -> Criterion:
         return Criterion(None, "")
     stars = clinvar.stars or 0
     described = f"ClinVar {clinvar.raw} ({_stars(clinvar)}"
-    described += f", VCV {clinvar.variation_id})" if clinvar.variation_id else ")"
-    if clinvar.significance in ("pathogenic", "likely_pathogenic", "pathogenic_likely_pathogenic"):
+    described += f", VCV {clinvar.variation_id}" if clinvar.variation_id else ""
+    described += f"; {clinvar.source})"
+    if clinvar.significance in _CLINVAR_PLP:
         if stars >= 2:
             return Criterion("ClinVar_PLP", f"{described}: strong external evidence for pathogenicity.")
         return Criterion(None, f"{described}: fewer than 2 stars, shown but not counted.")

@@ -3,7 +3,10 @@
 Tags (:func:`detect_fields`) are found by name, case-insensitively, with an optional ``CLINVAR``
 prefix or suffix (``CLNSIG``, ``CLINVAR_CLNSIG``, ``clinvar_clnsig``, ``CLNSIG_CLINVAR``,
 ``clinvar.CLNSIG``, Talos' ``clinvar_sig``); Flag-typed tags are ignored, and oncogenicity /
-somatic-impact tags (``ONC*``, ``SCI*``) and ``CLNSIGINCL`` are not germline significance.
+somatic-impact tags (``ONC*``, ``SCI*``) and ``CLNSIGINCL`` are not germline significance. The same
+names are recognised as columns of a VEP CSQ entry (``--custom`` ClinVar fields such as
+``ClinVar_CLNSIG``, ``CLINVAR_CLNREVSTAT``); VEP's own ``CLIN_SIG`` column is read there only as a
+last resort (:func:`varhlh.evidence.entry_clinvar`), never as an INFO tag.
 
 Significance (:func:`normalise_significance`) becomes exactly one of: pathogenic,
 likely_pathogenic, pathogenic_likely_pathogenic, uncertain, likely_benign, benign,
@@ -244,7 +247,7 @@ def values_per_alt(info_values: Mapping[str, str], fields: ClinVarFields, n_alts
 
 
 def read(info_values: Mapping[str, str], fields: ClinVarFields, alt_index: int,
-         number_a: bool) -> ClinVarEvidence | None:
+         number_a: bool, source: str | None = None) -> ClinVarEvidence | None:
     """ClinVar evidence for ALT ``alt_index`` (1-based), or None when the record has none for it.
 
     ``number_a``: the values carry one entry per ALT (see :func:`values_per_alt`); header Number A/R
@@ -263,7 +266,7 @@ def read(info_values: Mapping[str, str], fields: ClinVarFields, alt_index: int,
     return ClinVarEvidence(
         significance=normalise_significance(raw), raw=shown, stars=stars(review), review_status=review,
         variation_id=_variation_id(_tag_value(info_values, fields.variation_id, slots), fields.variation_id),
-        source=f"VCF INFO {fields.significance}",
+        source=source or f"VCF INFO {fields.significance}",
     )
 
 

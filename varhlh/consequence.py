@@ -34,6 +34,9 @@ Which entries belong to which ALT (:func:`parse`):
   REF>ALT with shared bases trimmed (the position is not compared). Entries without dna_change
   (intronic, UTR, non-coding: 4 fields) cannot be attributed.
 
+Every column of an entry stays readable (:meth:`TranscriptConsequence.value`), so the chosen entry's
+VEP frequency and ClinVar columns can be used (:mod:`varhlh.evidence`).
+
 An entry that cannot be attributed is kept, with ``allele_matched=False``, only when the record has
 a single ALT (it can then only be about that ALT); in multi-ALT records it is dropped. bcftools csq
 ``@POS`` entries are back-references: the (compound) consequence of this variant is written at the
@@ -44,8 +47,8 @@ consequence downstream of a stop or frameshift introduced earlier on the same ha
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -289,6 +292,16 @@ class TranscriptConsequence:
     """False when the entry could not be attributed to the ALT and was kept only because the
     record has a single ALT."""
     notes: tuple[str, ...] = ()
+    entry: _Entry | None = dataclasses.field(default=None, compare=False, repr=False)
+    """Every column of the entry (VEP --af_gnomade/--max_af frequencies, --custom ClinVar fields…)."""
+
+    def value(self, *names: str) -> str | None:
+        """The first non-missing value among the entry's columns ``names`` (case-insensitive)."""
+        return self.entry.get(*names) if self.entry is not None else None
+
+    def columns(self) -> tuple[str, ...]:
+        """Header names of the entry's columns (empty when the entry was not kept)."""
+        return self.entry.fields if self.entry is not None else ()
 
     @property
     def worst_term(self) -> str:
@@ -395,6 +408,7 @@ class _Entry:
     """Values of one entry, looked up by (case-insensitive) header field name."""
 
     def __init__(self, fields: Sequence[str], values: Sequence[str]) -> None:
+        self.fields = tuple(fields)
         self._values = dict(zip(_lowered(tuple(fields)), (v.strip() for v in values), strict=False))
 
     def get(self, *names: str) -> str | None:
@@ -453,7 +467,8 @@ def _parse_entry(text: str, source: AnnotationSource, ref: str, alts: Sequence[s
     match = _MATCHERS[source.dialect](entry, ref, alts, alt_index)
     if match is _Match.NO or (match is _Match.UNKNOWN and len(alts) != 1):
         return None
-    return build(entry, source, match is _Match.YES)
+    built = build(entry, source, match is _Match.YES)
+    return None if built is None else dataclasses.replace(built, entry=entry)
 
 
 def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:

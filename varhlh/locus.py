@@ -6,13 +6,23 @@ positions, a region-level consequence, and HGVS c. on the MANE transcript for SN
 indels, on either strand. Without a reference FASTA it cannot tell missense from nonsense, so a
 coding SNV is ``coding_sequence_variant`` (except c.1-3, where any change loses the ATG:
 ``start_lost``); indels are not 3'-shifted, and this is said in the notes.
+
+With a reference (``fetch``, from ``--fasta``): coding SNVs get their codon-level consequence and
+HGVS p. (:mod:`varhlh.protein`), whole-codon in-frame deletions their p., and indels are shifted
+3' on the transcript before naming (right on plus-strand genes, left on minus-strand ones); an
+insertion equal to the bases just 5' of it is named ``dup``. The consequence itself is computed at
+the position as written (as VEP does).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from varhlh import protein
 from varhlh.models import TranscriptModel
+
+Fetch = Callable[[int, int], "str | None"]
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
@@ -27,10 +37,12 @@ class Locus:
     """The change touches the CDS or a canonical splice site between coding exons."""
     last_exon: bool
     notes: tuple[str, ...] = ()
+    hgvs_p: str | None = None
+    """Only with a reference FASTA (codon-level effect)."""
 
 
 @dataclass(frozen=True)
-class _Change:
+class Change:
     start: int
     """First affected reference base (for insertions: the base after the insertion point)."""
     end: int
@@ -38,7 +50,7 @@ class _Change:
     alt: str
 
 
-def minimal_change(pos: int, ref: str, alt: str) -> _Change:
+def minimal_change(pos: int, ref: str, alt: str) -> Change:
     """Trim shared prefix then suffix (VCF padding base) to the minimal REF/ALT change."""
     prefix = 0
     while prefix < min(len(ref), len(alt)) and ref[prefix] == alt[prefix]:
@@ -49,7 +61,10 @@ def minimal_change(pos: int, ref: str, alt: str) -> _Change:
         suffix += 1
     if suffix:
         ref, alt = ref[: len(ref) - suffix], alt[: len(alt) - suffix]
-    return _Change(pos, pos + len(ref) - 1, ref.upper(), alt.upper())
+    return Change(pos, pos + len(ref) - 1, ref.upper(), alt.upper())
+
+
+_Change = Change
 
 
 class TranscriptMap:
@@ -77,6 +92,17 @@ class TranscriptMap:
         if exon_index is not None:
             return self._c_of_t(self._t_of(exon_index, pos))
         return self._c_outside(pos)
+
+    def g_of_c(self, c: int) -> int:
+        """Genomic position of coding position ``c`` (1..cds_length) on this transcript."""
+        t = c + self.utr5
+        for i, exon in enumerate(self.exons):
+            length = self._len(i)
+            if self.offsets[i] < t <= self.offsets[i] + length:
+                into = t - self.offsets[i] - 1
+                return exon.start + into if self.plus else exon.end - into
+        msg = f"c.{c} is outside the exons of {self.model.transcript}"
+        raise ValueError(msg)
 
     def _t_of(self, index: int, pos: int) -> int:
         exon = self.exons[index]
@@ -127,17 +153,53 @@ class TranscriptMap:
 
     # ------------------------------------------------------------ annotation
 
-    def annotate(self, pos: int, ref: str, alt: str) -> Locus:
+    def annotate(self, pos: int, ref: str, alt: str, fetch: Fetch | None = None) -> Locus:
+        """Region, consequence and HGVS c. (and p. with ``fetch``, the chromosome's reference bases)."""
         change = minimal_change(pos, ref, alt)
         first, last = sorted((change.start, max(change.end, change.start)))
         region = self._region(first)
-        hgvs = self._hgvs(change)
         consequence, coding = self._consequence(change, first, last)
-        notes: tuple[str, ...] = ()
-        if len(change.ref) != len(change.alt):
-            notes = ("indel position as given in the VCF, not 3'-shifted (no reference FASTA)",)
+        notes: list[str] = []
+        named, hgvs_p = change, None
+        if fetch is not None and bool(change.ref) != bool(change.alt):
+            from varhlh.reference import left_align, right_align
+
+            named = (right_align if self.plus else left_align)(change, fetch)
+            if named != change:
+                notes.append(f"indel shifted 3' on {self.model.transcript} for HGVS (reference FASTA): written at "
+                             f"{change.start}, named at {named.start}")
+        elif len(change.ref) != len(change.alt):
+            notes.append("indel position as given in the VCF, not 3'-shifted (no reference FASTA)")
+        hgvs = self._hgvs(named, fetch)
+        if fetch is not None and coding:
+            effect, why = self._protein(change, named, consequence, fetch)
+            if effect is not None:
+                hgvs_p = effect.hgvs_p
+                if consequence in ("coding_sequence_variant", "start_lost"):
+                    consequence = effect.consequence
+                notes.append(f"codon {effect.ref_codon}>{effect.alt_codon} from the reference FASTA: "
+                             f"{effect.consequence} {effect.hgvs_p}" if effect.alt_codon else
+                             f"{effect.hgvs_p} from the reference FASTA")
+                if effect.note:
+                    notes.append(effect.note)
+            elif why:
+                notes.append(why)
         last_exon = region == f"exon{len(self.exons)}"
-        return Locus(region, consequence, hgvs, coding, last_exon, notes)
+        return Locus(region, consequence, hgvs, coding, last_exon, tuple(notes), hgvs_p)
+
+    def _protein(self, change: Change, named: Change, consequence: str,
+                 fetch: Fetch) -> tuple[protein.ProteinEffect | None, str]:
+        if len(change.ref) == 1 and len(change.alt) == 1:
+            c = self.c_position(change.start)
+            if not c.isdigit():
+                return None, ""
+            effect = protein.snv_effect(self, int(c), change.alt, fetch)
+            return effect, "" if effect else "codon not readable from the reference FASTA (N or outside): p. unknown"
+        if consequence == "inframe_deletion" and named.ref and not named.alt:
+            span = protein.change_c_range(self, named)
+            effect = protein.codon_deletion(self, *span, fetch) if span else None
+            return effect, "" if effect else "in-frame deletion not aligned to whole codons: p. not computed"
+        return None, ""
 
     def _region(self, pos: int) -> str:
         index = self._exon_at(pos)
@@ -148,7 +210,7 @@ class TranscriptMap:
             return f"intron{self._intron(pos)[0] + 1}"
         return "upstream" if c.startswith("-") else "downstream"
 
-    def _consequence(self, change: _Change, first: int, last: int) -> tuple[str, bool]:
+    def _consequence(self, change: Change, first: int, last: int) -> tuple[str, bool]:
         positions = range(first, last + 1) if change.ref else range(first - 1, first + 1)
         splice = [self._splice_class(p) for p in positions]
         if "acceptor" in splice or "donor" in splice:
@@ -161,7 +223,7 @@ class TranscriptMap:
             return "splice_region_variant", False
         return self._noncoding(first), False
 
-    def _coding_consequence(self, change: _Change) -> str:
+    def _coding_consequence(self, change: Change) -> str:
         delta = len(change.alt) - len(change.ref)
         if delta:
             if delta % 3:
@@ -220,7 +282,7 @@ class TranscriptMap:
         last_t = first_t + self._len(index) - 1
         return first_t <= self.utr5 + self.cds and last_t > self.utr5
 
-    def _hgvs(self, change: _Change) -> str | None:
+    def _hgvs(self, change: Change, fetch: Fetch | None = None) -> str | None:
         ref, alt = change.ref, change.alt
         if not self.plus:
             ref, alt = _revcomp(ref), _revcomp(alt)
@@ -230,6 +292,10 @@ class TranscriptMap:
             return f"c.{self._c_range(change.start, change.end)}del"
         if alt and not ref:
             left, right = change.start - 1, change.start
+            size = len(alt)
+            before = (left - size + 1, left) if self.plus else (right, right + size - 1)
+            if fetch is not None and fetch(*before) == change.alt:
+                return f"c.{self._c_range(*before)}dup"
             return f"c.{self._c_range(left, right)}ins{alt}"
         if ref and alt:
             return f"c.{self._c_range(change.start, change.end)}delins{alt}"

@@ -1,0 +1,122 @@
+"""The VCF's annotation against the built-in model: both reported, the one used named (CONSTRUCTED entries)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from interpretation_fixtures import INTERPRETATION, reference_fasta  # noqa: F401  (session fixture)
+
+from varhlh.annotate import Annotator, comparable_p, disagree
+from varhlh.models import Allele, Build, VcfRecord
+from varhlh.panel import load_panel
+from varhlh.read import FieldDef
+from varhlh.reference import Reference
+from varhlh.resources import LocalSources
+from varhlh.settings import Settings
+
+PANEL = load_panel()
+_INFO = re.compile(r'##INFO=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+),Description="(.*)">')
+
+
+def _csq_header() -> tuple[dict[str, FieldDef], list[str]]:
+    line = next(x for x in (INTERPRETATION / "annotations_vep_csq.vcf").read_text().splitlines()
+                if x.startswith("##INFO=<ID=CSQ"))
+    m = _INFO.match(line)
+    assert m is not None
+    fields = m.group(4).split("Format: ")[1].split("|")
+    return {"CSQ": FieldDef("CSQ", m.group(2), m.group(3), m.group(4))}, fields
+
+
+DEFS, FIELDS = _csq_header()
+
+
+def csq(**values: str) -> str:
+    return "|".join(values.get(name, "") for name in FIELDS)
+
+
+def prf1_entry(alt: str, term: str, hgvs_c: str, hgvs_p: str = "", transcript: str = "ENST00000441259",
+               mane: str = "NM_001083116.3") -> str:
+    return csq(Allele=alt, Consequence=term, SYMBOL="PRF1", Feature_type="Transcript", Feature=transcript,
+               BIOTYPE="protein_coding", HGVSc=f"{transcript}.2:{hgvs_c}", HGVSp=hgvs_p, MANE_SELECT=mane,
+               CANONICAL="YES" if mane else "")
+
+
+def allele(pos: int, ref: str, alt: str, entry: str) -> Allele:
+    record = VcfRecord("10", pos, pos + len(ref) - 1, None, ref, (alt,), 50.0, (), {"CSQ": entry}, {})
+    return Allele(f"10-{pos}-{ref}-{alt}", record, 1, PANEL.gene("PRF1"))
+
+
+@pytest.fixture(scope="module")
+def with_fasta(reference_fasta: Path) -> Annotator:  # noqa: F811
+    return Annotator(DEFS, PANEL, Build.GRCH37, Settings(),
+                     LocalSources(reference=Reference(reference_fasta, Build.GRCH37)))
+
+
+PLAIN = Annotator(DEFS, PANEL, Build.GRCH37, Settings())
+K285DEL = prf1_entry("-", "inframe_deletion", "c.853_855del", "ENSP00000398568.1:p.Lys285del")
+
+
+def test_hgvs_c_difference_is_reported_and_explained() -> None:
+    """PRF1 c.853_855del written at the last repeat copy: VEP 3'-shifts, the built-in model (no FASTA) cannot."""
+    a = allele(72358630, "TCTT", "T", K285DEL)
+    annotation = PLAIN.annotate(a)
+    assert (annotation.hgvs_c, annotation.hgvs_source) == ("c.853_855del", "VCF CSQ (vep)")
+    assert any("HGVS c. differs" in n and "c.844_846del" in n and "not 3'-shifted" in n for n in annotation.notes)
+    (other,) = annotation.other_consequence
+    assert (other.source, other.hgvs_c) == ("built-in MANE model", "c.844_846del")
+
+
+def test_with_fasta_the_two_agree(with_fasta: Annotator) -> None:
+    a = allele(72358630, "TCTT", "T", K285DEL)
+    annotation = with_fasta.annotate(a)
+    assert not any("differs" in n for n in annotation.notes)
+    (other,) = annotation.other_consequence
+    assert (other.hgvs_c, other.hgvs_p) == ("c.853_855del", "p.(Lys285del)")
+    assert annotation.known is not None and annotation.known.hgvs_c == "c.853_855del"
+
+
+def test_consequence_disagreement_with_fasta(with_fasta: Annotator) -> None:
+    """A (wrong) VCF annotation calls W374X missense; the FASTA gives stop_gained: both shown, VCF used."""
+    a = allele(72358355, "C", "T", prf1_entry("T", "missense_variant", "c.1122G>A", "ENSP00000398568.1:p.Trp374Cys"))
+    annotation = with_fasta.annotate(a)
+    assert annotation.consequence == "missense_variant"
+    assert any("built-in MANE model gives stop_gained" in n and "(missense_variant) was used" in n
+               for n in annotation.notes)
+    assert any("HGVS p. differs" in n and "p.(Trp374Ter)" in n for n in annotation.notes)
+    assert annotation.other_consequence[0].consequence == "stop_gained"
+
+
+def test_entry_on_another_transcript_gets_mane_names(with_fasta: Annotator) -> None:
+    a = allele(72358355, "C", "T", prf1_entry("T", "stop_gained", "c.999G>A", "ENSP00000999999.1:p.Trp333Ter",
+                                              transcript="ENST00000373209", mane=""))
+    annotation = with_fasta.annotate(a)
+    assert (annotation.hgvs_c, annotation.hgvs_p, annotation.transcript) == ("c.1122G>A", "p.(Trp374Ter)",
+                                                                             "NM_001083116.3")
+    assert any("p.Trp333Ter is on ENST00000373209" in n for n in annotation.notes)
+
+
+def test_missing_vep_hgvsp_is_taken_from_the_model(with_fasta: Annotator) -> None:
+    a = allele(72360386, "G", "A", prf1_entry("A", "synonymous_variant", "c.273C>T"))  # not curated
+    annotation = with_fasta.annotate(a)
+    assert annotation.hgvs_p == "p.(Ala91=)"
+    assert any("HGVS p. p.(Ala91=) from the built-in model" in n for n in annotation.notes)
+    assert PLAIN.annotate(a).hgvs_p is None
+
+
+@pytest.mark.parametrize(("a", "b", "differ"), [
+    ("stop_gained", "stop_gained", False), ("stop_gained", "missense_variant", True),
+    ("missense_variant", "coding_sequence_variant", False), ("intron_variant", "splice_acceptor_variant", True),
+    ("intron_variant", "3_prime_UTR_variant", False), ("frameshift_variant", "inframe_deletion", True),
+])
+def test_disagree(a: str, b: str, differ: bool) -> None:
+    assert disagree(a, b) is differ
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("p.Trp374Ter", "p.Trp374Ter"), ("p.(Trp374Ter)", "p.Trp374Ter"), ("p.Trp374*", "p.Trp374Ter"),
+    ("p.W374*", "p.Trp374Ter"), ("p.R45=", "p.Arg45="), ("p.(Lys285del)", "p.Lys285del"),
+])
+def test_comparable_p(text: str, expected: str) -> None:
+    assert comparable_p(text) == expected

@@ -1,0 +1,166 @@
+"""Population frequency and ClinVar evidence from every source, and the rule for which one is used.
+
+Sources, in order of precedence (the first that *has a value* is used; every other value found
+is kept and shown as not used, with its source):
+
+1. a local file the user supplied (``--gnomad``, ``--clinvar``; :mod:`varhlh.resources`);
+2. INFO fields of the VCF (names in ``Settings.af_fields`` / ``popmax_fields``; ClinVar tags
+   found by :func:`varhlh.clinvar.detect_fields`);
+3. columns of the chosen VEP CSQ/ANN entry (VEP ``--af_gnomade``/``--af_gnomadg``/``--max_af``
+   columns such as ``gnomADe_AF``, ``gnomADg_AF``, ``MAX_AF``; ``--custom`` ClinVar columns such as
+   ``ClinVar_CLNSIG``; VEP's own ``CLIN_SIG`` only when no such column has a value: it carries no
+   review status, so it is shown but never counted), read only from the entry chosen for the
+   gene (frequencies are per allele, so every entry of the allele carries the same value).
+
+An *absence* (a declared field without a value, or an allele missing from a local gnomAD file)
+is used only when no source has a value: an observation elsewhere always beats an absence.
+
+VEP column values: ``&`` joins values of several co-located known variants (the highest is used
+and a note says so); the pre-v90 form ``A:0.0064`` (allele:frequency) is read for this entry's
+allele only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from varhlh import clinvar
+from varhlh.consequence import Dialect, TranscriptConsequence
+from varhlh.models import ClinVarEvidence, FrequencyEvidence
+from varhlh.read import FieldDef
+
+E = TypeVar("E", FrequencyEvidence, ClinVarEvidence)
+
+
+@dataclass(frozen=True)
+class Chosen(Generic[E]):
+    """The evidence used, the other values found, and a sentence saying which was used."""
+
+    used: E | None
+    others: tuple[E, ...]
+    note: str | None
+
+
+def choose(candidates: Sequence[E | None], kind: str) -> Chosen[E]:
+    """First candidate with a value, else the first absence; all others are returned as not used."""
+    present = [c for c in candidates if c is not None]
+    if not present:
+        return Chosen(None, (), None)
+    with_value = [c for c in present if _has_value(c)]
+    used = with_value[0] if with_value else present[0]
+    others = tuple(c for c in present if c is not used)
+    note = None
+    if others:
+        shown = "; ".join(f"{describe(c)} ({c.source})" for c in others)
+        note = f"{kind}: {describe(used)} from {used.source} was used; also found, not used: {shown}"
+    return Chosen(used, others, note)
+
+
+def describe(evidence: FrequencyEvidence | ClinVarEvidence) -> str:
+    if isinstance(evidence, ClinVarEvidence):
+        stars = "review status unknown" if evidence.stars is None else f"{evidence.stars}★"
+        return f"{evidence.raw} ({stars})"
+    if evidence.filtering_af is None:
+        return "absent"
+    return f"{evidence.popmax_field or evidence.af_field} {evidence.filtering_af:g}"
+
+
+def _has_value(evidence: FrequencyEvidence | ClinVarEvidence) -> bool:
+    return isinstance(evidence, ClinVarEvidence) or evidence.filtering_af is not None
+
+
+# ----------------------------------------------------------------------------- INFO fields
+
+
+def info_frequency(info: Mapping[str, str], defs: Mapping[str, FieldDef], af_fields: Sequence[str],
+                   popmax_fields: Sequence[str], alt_index: int, source: str = "VCF INFO") -> FrequencyEvidence | None:
+    """Frequency from INFO (or any name -> text mapping with header definitions); None if no field is declared."""
+    if not af_fields and not popmax_fields:
+        return None
+    af, af_field = first_value(info, defs, af_fields, alt_index)
+    popmax, popmax_field = first_value(info, defs, popmax_fields, alt_index)
+    declared = ", ".join([*popmax_fields, *af_fields])
+    return FrequencyEvidence(af, af_field or (None if popmax_field else declared), popmax, popmax_field,
+                             f"{source} ({declared})")
+
+
+def first_value(info: Mapping[str, str], defs: Mapping[str, FieldDef], fields: Sequence[str],
+                alt_index: int) -> tuple[float | None, str | None]:
+    """The first field with a numeric value for this ALT (Number=A: the ALT's; R: skip REF)."""
+    for name in fields:
+        raw = info.get(name)
+        if raw is None:
+            continue
+        values = raw.split(",")
+        number = defs[name].number if name in defs else "."
+        text = values[alt_index - 1] if number == "A" and len(values) >= alt_index else values[0]
+        if number == "R" and len(values) > alt_index:
+            text = values[alt_index]
+        try:
+            return float(text), name
+        except ValueError:
+            continue
+    return None, None
+
+
+# ----------------------------------------------------------------------------- VEP entry columns
+
+
+def entry_frequency(choice: TranscriptConsequence | None, af_fields: Sequence[str],
+                    popmax_fields: Sequence[str]) -> tuple[FrequencyEvidence | None, str | None]:
+    """Frequency from the chosen VEP entry's columns (with a note when several values were joined)."""
+    if choice is None or choice.dialect is not Dialect.VEP:
+        return None, None
+    columns = {c.lower(): c for c in choice.columns()}
+    afs = list(dict.fromkeys(columns[f.lower()] for f in af_fields if f.lower() in columns))
+    popmaxes = list(dict.fromkeys(columns[f.lower()] for f in popmax_fields if f.lower() in columns))
+    if not afs and not popmaxes:
+        return None, None
+    allele = choice.value("Allele")
+    af, af_field, af_note = _first_column(choice, afs, allele)
+    popmax, popmax_field, popmax_note = _first_column(choice, popmaxes, allele)
+    declared = ", ".join([*popmaxes, *afs])
+    evidence = FrequencyEvidence(af, af_field or (None if popmax_field else declared), popmax, popmax_field,
+                                 f"{choice.source_label} entry of {choice.transcript or 'the gene'} ({declared})")
+    return evidence, popmax_note or af_note
+
+
+def _first_column(choice: TranscriptConsequence, names: Sequence[str],
+                  allele: str | None) -> tuple[float | None, str | None, str | None]:
+    for name in names:
+        raw = choice.value(name)
+        if raw is None:
+            continue
+        numbers = []
+        for part in raw.split("&"):
+            key, sep, value = part.rpartition(":")
+            if sep and allele is not None and key.upper() != allele.upper():
+                continue
+            try:
+                numbers.append(float(value))
+            except ValueError:
+                continue
+        if numbers:
+            note = (f"{name} holds several values ({raw}) for co-located known variants: the highest, "
+                    f"{max(numbers):g}, was used") if len(numbers) > 1 else None
+            return max(numbers), name, note
+    return None, None, None
+
+
+def entry_clinvar(choice: TranscriptConsequence | None) -> ClinVarEvidence | None:
+    """ClinVar from the chosen VEP entry's columns (``ClinVar_CLNSIG``, ``CLINVAR_CLNSIG``, ``CLIN_SIG``…)."""
+    if choice is None or choice.dialect is not Dialect.VEP:
+        return None
+    defs = {name: FieldDef(name, ".", "String", "") for name in choice.columns()}
+    fields = clinvar.detect_fields(defs)
+    values = {name: value for name in choice.columns() if (value := choice.value(name)) is not None}
+    source = f"{choice.source_label} column {fields.significance}"
+    if fields.significance is None or fields.significance not in values:
+        vep = next((name for name in choice.columns() if name.upper() == "CLIN_SIG"), None)
+        if vep is None:
+            return None
+        fields = clinvar.ClinVarFields(vep, None, None, None)
+        source = f"{choice.source_label} column {vep} (VEP --check_existing; no review status)"
+    return clinvar.read(values, fields, 1, number_a=False, source=source)

@@ -1,0 +1,156 @@
+"""Reference FASTA (``--fasta``, opt-in): REF checks, indel normalisation, sequence for codons.
+
+Opened with pysam (imported here only, so the default triage path never loads it). Contig names
+are reconciled like the VCF's (``10`` / ``chr10`` / ``NC_000010.10`` all serve chromosome 10).
+
+* Build check: a FASTA contig whose length is that of the *other* build (and none of this
+  build) is refused as the wrong reference (:class:`BuildError`); lengths matching neither build
+  (a partial or custom FASTA) are allowed and stated.
+* REF check (:meth:`Reference.check_ref`): the record's REF against the FASTA, base by base;
+  ``N`` (in either) and non-ACGT IUPAC codes match anything; a REF entirely over ``N`` or beyond
+  the contig is ``not_checked``.
+* Normalisation (:func:`left_align`, :func:`right_align`): a pure insertion or deletion, already
+  trimmed to its minimal change, slides one base at a time while the base it would uncover equals
+  the base it would cover (the bcftools norm / VEP shift rule); an ``N`` stops the slide.
+  Left-aligned forms are compared when matching curated alleles and local resources; HGVS c.
+  uses the 3' (transcript-orientation) shift: right for plus-strand genes, left for minus-strand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from varhlh.errors import BuildError, InputError
+from varhlh.genome import CONTIG_LENGTHS, canonical_chrom
+from varhlh.locus import Change
+from varhlh.models import Build
+
+_CHUNK = 64
+_WILDCARD = frozenset("NRYKMSWBDHV")
+
+
+@dataclass(frozen=True)
+class RefCheck:
+    state: str
+    """'match', 'mismatch' or 'not_checked'."""
+    reference: str | None = None
+    """The FASTA bases at the REF span (when read)."""
+    reason: str = ""
+
+
+class Reference:
+    """A FASTA opened with pysam, addressed by canonical chromosome names (1-based, inclusive)."""
+
+    def __init__(self, path: Path, build: Build) -> None:
+        import pysam
+
+        self.path = path
+        try:
+            self._fasta: Any = pysam.FastaFile(str(path))
+        except (OSError, ValueError) as exc:
+            msg = (f"{path}: cannot open the reference FASTA ({exc}); give an uncompressed or bgzip-compressed "
+                   "FASTA with a samtools faidx index (.fai, and .gzi when bgzipped)")
+            raise InputError(msg) from exc
+        self.names: dict[str, str] = {}
+        self.lengths: dict[str, int] = {}
+        for name, length in zip(self._fasta.references, self._fasta.lengths, strict=True):
+            chrom = canonical_chrom(name)
+            if chrom is not None and chrom not in self.names:
+                self.names[chrom] = name
+                self.lengths[chrom] = int(length)
+        self.build_note = _build_note(path, self.lengths, build)
+
+    def close(self) -> None:
+        self._fasta.close()
+
+    def fetch(self, chrom: str, start: int, end: int) -> str | None:
+        """Upper-case plus-strand bases ``start..end`` of canonical ``chrom``; None if not available."""
+        name = self.names.get(chrom)
+        if name is None or start < 1 or end > self.lengths[chrom] or end < start:
+            return None
+        return str(self._fasta.fetch(name, start - 1, end)).upper()
+
+    def fetcher(self, chrom: str) -> Callable[[int, int], str | None]:
+        """:meth:`fetch` bound to one chromosome (the form :mod:`varhlh.protein` and locus use)."""
+        return lambda start, end: self.fetch(chrom, start, end)
+
+    def check_ref(self, chrom: str | None, pos: int, ref: str) -> RefCheck:
+        """The VCF REF at ``pos`` against the FASTA."""
+        if chrom is None or chrom not in self.names:
+            return RefCheck("not_checked", None, f"the FASTA has no sequence for contig {chrom}")
+        bases = self.fetch(chrom, pos, pos + len(ref) - 1)
+        if bases is None:
+            return RefCheck("not_checked", None, f"{chrom}:{pos} lies beyond the FASTA contig")
+        pairs = [(r, f) for r, f in zip(ref.upper(), bases, strict=True) if r not in _WILDCARD and f not in _WILDCARD]
+        if not pairs:
+            return RefCheck("not_checked", bases, "the FASTA has only N at this position")
+        if all(r == f for r, f in pairs):
+            return RefCheck("match", bases)
+        return RefCheck("mismatch", bases, f"VCF REF {ref} but the FASTA has {bases} at {chrom}:{pos}")
+
+    def provenance(self) -> dict[str, object]:
+        return {"contigs": len(self._fasta.references), "build_check": self.build_note}
+
+
+def _build_note(path: Path, lengths: dict[str, int], build: Build) -> str:
+    other = Build.GRCH38 if build is Build.GRCH37 else Build.GRCH37
+    same = [c for c, n in lengths.items() if CONTIG_LENGTHS[build].get(c) == n]
+    wrong = [c for c, n in lengths.items() if CONTIG_LENGTHS[other].get(c) == n and CONTIG_LENGTHS[build].get(c) != n]
+    if wrong and not same:
+        msg = (f"{path}: the FASTA's contig lengths are {other} ({', '.join(sorted(wrong)[:5])}) but the VCF is "
+               f"{build}; use the {build} reference")
+        raise BuildError(msg)
+    if same:
+        return f"{len(same)} contig length(s) match {build}"
+    return "contig lengths match neither GRCh37 nor GRCh38 (partial or custom FASTA): only REF bases are checked"
+
+
+def left_align(change: Change, fetch: Callable[[int, int], str | None]) -> Change:
+    """Slide a pure insertion/deletion to its leftmost equivalent position."""
+    if bool(change.ref) == bool(change.alt):
+        return change
+    seq = change.ref or change.alt
+    start = change.start
+    while start > 1:
+        window = fetch(max(1, start - _CHUNK), start - 1)
+        if not window:
+            break
+        consumed = 0
+        for base in reversed(window):
+            if base == "N" or base != seq[-1]:
+                break
+            seq, start, consumed = base + seq[:-1], start - 1, consumed + 1
+        if consumed < len(window):
+            break
+    return _placed(change, start, seq)
+
+
+def right_align(change: Change, fetch: Callable[[int, int], str | None]) -> Change:
+    """Slide a pure insertion/deletion to its rightmost equivalent position."""
+    if bool(change.ref) == bool(change.alt):
+        return change
+    seq = change.ref or change.alt
+    start = change.start
+    while True:
+        after = start + len(change.ref)  # first base after a deletion / the base at an insertion point
+        window = fetch(after, after + _CHUNK - 1)
+        if not window:
+            break
+        consumed = 0
+        for base in window:
+            if base == "N" or base != seq[0]:
+                break
+            seq, start, consumed = seq[1:] + base, start + 1, consumed + 1
+        if consumed < len(window):
+            break
+    return _placed(change, start, seq)
+
+
+def _placed(change: Change, start: int, seq: str) -> Change:
+    if change.ref:
+        return dataclasses.replace(change, start=start, end=start + len(seq) - 1, ref=seq)
+    return dataclasses.replace(change, start=start, end=start - 1, alt=seq)
