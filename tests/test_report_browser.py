@@ -1,0 +1,115 @@
+"""The HTML report as a person sees it: Debian's headless Chromium driven by Playwright.
+
+For each key scenario: no console errors, no horizontal overflow at A4 width (794 CSS px), the
+answer and the first next step visible above the fold (1123 px), and the full list visible when
+printed. Screenshots go to tests/artifacts/ (git-ignored) for review. Skips with the reason when
+Chromium or the playwright package is missing (.ci/run installs both; never `playwright install`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from report_helpers import SCENARIOS, XSS_SAMPLE, chromium_path, evil_vcf, scenarios, triage
+
+from varhlh.report.html import html_text
+
+__all__ = ["scenarios"]
+
+A4_WIDTH, A4_HEIGHT = 794, 1123
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium not found (apt-get install chromium, or set VARHLH_CHROMIUM); .ci/run installs it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed (it is in the test extra: pip install '.[test]')")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Opened:
+    def __init__(self, browser: Any, path: Path, width: int = A4_WIDTH, height: int = A4_HEIGHT) -> None:
+        self.messages: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.page.on("console", lambda m: self.messages.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.messages.append(f"pageerror: {e}"))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(path.as_uri(), wait_until="load")
+
+    def js(self, script: str) -> Any:
+        return self.page.evaluate(script)
+
+    def box(self, selector: str) -> dict[str, float]:
+        box = self.page.locator(selector).first.bounding_box()
+        assert box is not None, f"{selector} is not rendered"
+        return box  # type: ignore[no-any-return]
+
+
+OVERFLOW = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .map(e => e.tagName + '.' + e.className)"""
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_report_in_chromium(name: str, browser, scenarios, tmp_path: Path, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    data = scenarios[name]
+    path = tmp_path / f"{name}.varhlh.html"
+    path.write_text(html_text(data), encoding="utf-8")
+    opened = Opened(browser, path)
+    page = opened.page
+    page.screenshot(path=str(artifacts / f"report-{name}.png"))
+    page.screenshot(path=str(artifacts / f"report-{name}-full.png"), full_page=True)
+    assert opened.messages == [], "no console errors or warnings"
+    assert opened.requests == [path.as_uri()], "nothing but the file itself is loaded"
+    assert opened.js("document.documentElement.scrollWidth") <= A4_WIDTH
+    assert opened.js(OVERFLOW) == []
+    for selector in ('.card[data-answer]', '.card[data-answer] >> nth=1', '.summary', '#h-next', '.next li'):
+        box = opened.box(selector)
+        assert box["y"] + box["height"] <= A4_HEIGHT, f"{selector} is below the fold"
+        assert page.locator(selector).first.is_visible()
+    cards = page.locator(".card .a").all_inner_texts()
+    conclusion = data["conclusion"]
+    from varhlh.report import words
+
+    assert cards == [words.PRIMARY_HLH[conclusion["primary_hlh"]].label,
+                     words.TRANSPLANT[conclusion["transplant_workup"]].label]
+    page.emulate_media(media="print")
+    if page.locator("table.long tbody tr").count():
+        assert page.locator("table.long tbody tr").last.is_visible(), "printed, the full list is expanded"
+    page.close()
+
+
+def test_narrow_screen_has_no_horizontal_overflow(browser, scenarios, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "narrow.html"
+    path.write_text(html_text(scenarios["trio_confirmed"]), encoding="utf-8")
+    opened = Opened(browser, path, width=390, height=844)
+    assert opened.js("document.documentElement.scrollWidth") <= 390
+    assert opened.js(OVERFLOW) == []
+    opened.page.close()
+
+
+def test_hostile_names_stay_text_in_the_browser(browser, tmp_path: Path, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    triage(tmp_path / "out", evil_vcf(tmp_path), formats="json,html")
+    (report,) = (tmp_path / "out").glob("*.varhlh.html")
+    opened = Opened(browser, report)
+    opened.page.screenshot(path=str(artifacts / "report-hostile-sample.png"))
+    assert opened.dialogs == [], "no alert() ran"
+    assert opened.js("document.querySelectorAll('script, img, iframe').length") == 0
+    assert opened.page.locator(".sample-id").inner_text() == XSS_SAMPLE
+    assert opened.messages == []
+    opened.page.close()

@@ -1,0 +1,47 @@
+"""The counselor's report as one self-contained HTML file, rendered from the JSON result only.
+
+jinja2 with autoescaping on for every template and value (sample IDs, VCF and PED strings,
+reasons) and ``StrictUndefined`` (a template typo is an error, never a silently blank field).
+CSS and SVG are inline; there is no script, no external URL and a Content-Security-Policy that
+forbids loading anything, so the file reads the same offline, printed or archived. Output is
+deterministic: no timestamp other than ``run.date`` from the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from varhlh.report.output import RenderContext
+
+TEMPLATE = "report.html.j2"
+
+
+def render_html(context: RenderContext) -> list[tuple[str, bytes]]:
+    return [("varhlh.html", html_text(context.data).encode("utf-8"))]
+
+
+def html_text(data: Mapping[str, Any], *, for_pdf: bool = False) -> str:
+    """The report for ``data`` (a version-1 result dictionary) as an HTML string."""
+    from varhlh.report.figures import legend
+    from varhlh.report.view import build_view
+
+    report = build_view(data)
+    text: str = _environment().get_template(TEMPLATE).render(r=report, legend=legend(report.drawn_classes),
+                                                             for_pdf=for_pdf)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("varhlh.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )

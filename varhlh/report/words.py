@@ -1,0 +1,145 @@
+"""Plain-language wording of the result's closed vocabularies, for the counselor's report.
+
+Every phrase here translates a value already in the JSON result; nothing is decided here. Keys
+not listed (a newer result) fall back to the raw value with underscores as spaces, so an old
+report template never hides a value it does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Level:
+    """One answer on its three-step scale: ``rank`` 0..2 places it, ``label`` names it."""
+
+    key: str
+    rank: int
+    label: str
+    meaning: str
+
+
+PRIMARY_HLH: dict[str, Level] = {
+    "undetermined": Level("undetermined", 0, "Not determined by genetics",
+                          "No genetic cause of primary HLH was established. This does not rule primary HLH out."),
+    "suspected": Level("suspected", 1, "Suspected",
+                       "The genetic result points to primary HLH but does not prove it: further tests are needed."),
+    "confirmed": Level("confirmed", 2, "Confirmed",
+                       "The genetic result explains primary (familial) HLH."),
+}
+TRANSPLANT: dict[str, Level] = {
+    "not_indicated_by_genetics": Level(
+        "not_indicated_by_genetics", 0, "Not indicated by genetics",
+        "Genetics alone does not call for a transplant; clinical grounds (relapsing or refractory HLH) still can."),
+    "consider": Level("consider", 1, "Consider",
+                      "A transplant work-up should be considered, together with the further tests below."),
+    "indicated": Level("indicated", 2, "Indicated",
+                       "Start a transplant work-up now: refer to an HLH / transplant centre."),
+}
+
+CLASSIFICATION = {
+    "pathogenic": "Pathogenic",
+    "likely_pathogenic": "Likely pathogenic",
+    "uncertain": "Uncertain significance (VUS)",
+    "likely_benign": "Likely benign",
+    "benign": "Benign",
+    "risk_allele": "Risk allele (reduced function)",
+}
+CLASS_ORDER = tuple(CLASSIFICATION)
+"""Most to least severe, for legends and counts."""
+
+ZYGOSITY = {
+    "het": "heterozygous: on one of the two copies",
+    "hom": "homozygous: on both copies",
+    "hemi": "hemizygous: on the only copy (X chromosome in a male)",
+    "ref": "not carried by the patient",
+    "no_call": "no call: the genotype could not be read",
+    "partial": "partly called (one allele unreadable)",
+}
+ZYGOSITY_SHORT = {"het": "heterozygous", "hom": "homozygous", "hemi": "hemizygous", "ref": "not carried",
+                  "no_call": "no call", "partial": "partial call"}
+
+INHERITANCE = {"AR": "autosomal recessive", "XL": "X-linked", "AD": "autosomal dominant"}
+
+CALL = {
+    "biallelic": "both copies of the gene affected (biallelic)",
+    "possible_biallelic": "two variants of unknown phase (possibly biallelic)",
+    "monoallelic": "one copy affected (carrier)",
+    "hemizygous": "the only copy affected (hemizygous)",
+    "heterozygous_xl": "one of two X-chromosome copies affected (heterozygous, X-linked)",
+    "dominant": "one copy affected in a dominant gene",
+    "none": "no qualifying variant",
+}
+
+PHASE = {
+    "homozygous": "homozygous: the same variant on both copies",
+    "trans": "in trans: on different copies of the gene",
+    "cis": "in cis: on the same copy of the gene",
+    "unknown": "phase unknown: it is not known whether they are on the same or different copies",
+    "not_applicable": "not applicable",
+}
+
+RELATION = {"father": "Father", "mother": "Mother", "sibling": "Unaffected sibling", "relative": "Relative"}
+
+GLOSSARY = (
+    ("Allele / copy", "Most genes come in two copies, one from each parent. A variant is a change in one copy."),
+    ("Biallelic", "Both copies of a gene carry a disease-causing change. For a recessive gene this is what "
+                  "causes disease."),
+    ("Compound heterozygous", "Two different variants in the same gene. They cause disease only if they are on "
+                              "different copies (in trans)."),
+    ("In trans / in cis", "In trans: the two variants are on different copies of the gene, so no working copy is "
+                          "left. In cis: both are on the same copy, and the other copy still works (a carrier)."),
+    ("Phase", "Whether two variants are in trans or in cis. It is shown by testing the parents or by reading "
+              "both variants on the same DNA molecule (phased or long-read sequencing)."),
+    ("Carrier", "A person with one altered copy of a recessive gene. Carriers are usually healthy, but can pass "
+                "the variant on to their children."),
+    ("Hemizygous", "Having only one copy of a gene. Males have one X chromosome, so one change in an X-linked "
+                   "gene (SH2D1A, XIAP, MAGT1) is enough to cause disease."),
+    ("Variant of uncertain significance (VUS)", "A change whose effect is not known. It is not used to make a "
+                                                "diagnosis or to test relatives; it may be reclassified later."),
+    ("Risk allele", "A common variant that reduces protein function a little (for example PRF1 p.Ala91Val). "
+                    "It matters mainly together with a disease-causing variant on the other copy."),
+    ("HSCT", "Haematopoietic stem-cell transplant (bone-marrow transplant): the cure for most forms of "
+             "primary HLH."),
+)
+
+
+def label(table: dict[str, str], key: str | None) -> str:
+    """The wording of ``key`` in ``table``; an unknown key is shown as written, never hidden."""
+    if key is None:
+        return "not given"
+    return table.get(key, key.replace("_", " "))
+
+
+def level(table: dict[str, Level], key: str) -> Level:
+    return table.get(key, Level(key, -1, key.replace("_", " ").capitalize(), ""))
+
+
+def variant_name(v: Mapping[str, Any]) -> str:
+    """HGVS p., else c., else the consequence at the genomic position (never blank)."""
+    if v.get("hgvs_p") or v.get("hgvs_c"):
+        return str(v.get("hgvs_p") or v.get("hgvs_c"))
+    where = f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']}"
+    consequence = (v.get("consequence") or "").replace("_", " ")
+    return f"{consequence} at {where}" if consequence else where
+
+
+def class_noun(cls: str, n: int) -> str:
+    """'one variant of uncertain significance', 'two likely pathogenic variants'."""
+    plural = "variants" if n != 1 else "variant"
+    if cls == "uncertain":
+        return f"{count_words(n)} {plural} of uncertain significance"
+    return f"{count_words(n)} {label(CLASSIFICATION, cls).lower()} {plural}"
+
+
+def count_words(n: int) -> str:
+    return {1: "one", 2: "two", 3: "three", 4: "four"}.get(n, str(n))
+
+
+def stars(n: int | None) -> str:
+    if n is None:
+        return ""
+    return "★" * n + "☆" * (4 - n)
