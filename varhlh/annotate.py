@@ -218,6 +218,9 @@ class Annotator:
             else:
                 notes.extend(_hgvs_differences(choice, locus, what, len(allele.alt) != len(allele.record.ref),
                                                with_fasta))
+                if hgvs_c is None and locus.hgvs_c:
+                    notes.append(f"HGVS c. {locus.hgvs_c} from the built-in model ({what} gives none)")
+                    hgvs_c, hgvs_source = locus.hgvs_c, builtin
                 if hgvs_p is None and locus.hgvs_p:
                     notes.append(f"HGVS p. {locus.hgvs_p} from the built-in model ({what} gives none)")
                     hgvs_p = locus.hgvs_p

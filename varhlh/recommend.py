@@ -105,7 +105,7 @@ def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh) -> l
         out.append(f"{gene.symbol} is X-linked: test the mother for carrier status and offer testing to at-risk male "
                    "relatives (brothers, maternal uncles and cousins); carrier females and untested male relatives "
                    "must not be stem-cell donors.")
-    elif result.call in (GeneCall.BIALLELIC, GeneCall.POSSIBLE_BIALLELIC):
+    elif result.call is GeneCall.BIALLELIC:
         out.append(f"{gene.symbol}: offer carrier testing to both parents (presumed carriers); each further "
                    "pregnancy of carrier parents has a 25% recurrence risk, and prenatal diagnosis or PGT-M is "
                    "available.")
