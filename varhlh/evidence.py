@@ -22,6 +22,8 @@ allele only.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -149,12 +151,17 @@ def _first_column(choice: TranscriptConsequence, names: Sequence[str],
     return None, None, None
 
 
+@functools.lru_cache(maxsize=32)
+def _entry_fields(columns: tuple[str, ...]) -> clinvar.ClinVarFields:
+    """ClinVar columns of a VEP format (computed once per distinct header, not per allele)."""
+    return clinvar.detect_fields({name: FieldDef(name, ".", "String", "") for name in columns})
+
+
 def entry_clinvar(choice: TranscriptConsequence | None) -> ClinVarEvidence | None:
     """ClinVar from the chosen VEP entry's columns (``ClinVar_CLNSIG``, ``CLINVAR_CLNSIG``, ``CLIN_SIG``…)."""
     if choice is None or choice.dialect is not Dialect.VEP:
         return None
-    defs = {name: FieldDef(name, ".", "String", "") for name in choice.columns()}
-    fields = clinvar.detect_fields(defs)
+    fields = _entry_fields(choice.columns())
     values = {name: value for name in choice.columns() if (value := choice.value(name)) is not None}
     source = f"{choice.source_label} column {fields.significance}"
     if fields.significance is None or fields.significance not in values:

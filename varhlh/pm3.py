@@ -49,11 +49,12 @@ _SVI = "ClinGen SVI PM3 v1.0 points"
 def apply_pm3(variants: Sequence[VariantResult], family: Family, settings: Settings) -> tuple[VariantResult, ...]:
     """Re-classify the alleles that PM3 or BP2 applies to; every other result is returned unchanged."""
     by_gene: dict[str, list[VariantResult]] = {}
-    for v in variants:
-        by_gene.setdefault(v.allele.gene.symbol, []).append(v)
+    for v in variants:  # only carried pathogenic alleles can be partners (criteria_for skips the rest)
+        if v.genotype.zygosity.carried and v.interpretation.classification.is_pathogenic:
+            by_gene.setdefault(v.allele.gene.symbol, []).append(v)
     out = []
     for v in variants:
-        criteria = criteria_for(v, by_gene[v.allele.gene.symbol], family, settings)
+        criteria = criteria_for(v, by_gene.get(v.allele.gene.symbol, ()), family, settings)
         if criteria:
             interpretation = classify(v.allele, v.annotation, v.genotype, settings, extra=criteria)
             v = dataclasses.replace(v, interpretation=interpretation)
@@ -65,18 +66,24 @@ def criteria_for(v: VariantResult, gene_variants: Sequence[VariantResult], famil
                  settings: Settings) -> tuple[Criterion, ...]:
     """PM3 and BP2 criteria of one allele from its first-pass partners in the same gene."""
     if v.allele.gene.inheritance is not Inheritance.AR or v.allele.symbolic or v.annotation.known is not None \
-            or not v.genotype.zygosity.carried:
+            or not v.genotype.zygosity.carried or not _can_change(v):
         return ()
     best: tuple[float, str] = (0.0, "")
     out: list[Criterion] = []
     if v.genotype.zygosity is Zygosity.HOM and (rare := _rare(v, settings)) is not None:
         best = (0.5, f"the allele is homozygous ({v.genotype.genotype}) and rare ({rare}): 0.5 point")
-    for partner in gene_variants:
-        if partner.id == v.id or not partner.genotype.zygosity.carried \
-                or not partner.interpretation.classification.is_pathogenic:
-            continue
+    partners = sorted((p for p in gene_variants if p.id != v.id and p.genotype.zygosity.carried
+                       and p.interpretation.classification.is_pathogenic),
+                      key=lambda p: p.interpretation.classification is not Classification.PATHOGENIC)
+    bp2_seen = False
+    for partner in partners:
+        if best[0] >= 1.0:
+            break  # the maximum (in trans with a pathogenic allele) is reached
         call = phase_of_pair(v, partner, family, settings)
         pathogenic = partner.interpretation.classification is Classification.PATHOGENIC
+        if call.phase is Phase.CIS and bp2_seen:
+            continue
+        bp2_seen = bp2_seen or call.phase is Phase.CIS
         who = _describe(partner)
         evidence = "; ".join(call.evidence)
         if call.phase is Phase.CIS:
@@ -102,6 +109,15 @@ def criteria_for(v: VariantResult, gene_variants: Sequence[VariantResult], famil
                       "taken before PM3 is applied, so it does not rest on this allele.")
         out.insert(0, Criterion(code, reason))
     return tuple(out)
+
+
+def _can_change(v: VariantResult) -> bool:
+    """PM3/BP2 can move this allele's class: reportable, not already pathogenic, and not common
+    (BA1/BS1 met: PM3 is evidence for rare alleles only)."""
+    interpretation = v.interpretation
+    if interpretation.classification is Classification.PATHOGENIC or not interpretation.reportable:
+        return False  # a non-reportable (non-coding, non-splice) allele stays uncertain whatever PM3 adds
+    return not {"BA1", "BS1"} & set(interpretation.evidence)
 
 
 def _describe(partner: VariantResult) -> str:

@@ -1,7 +1,8 @@
 """The patient's sex: from --sex, else the PED, else inferred from chrX/chrY calls when they allow.
 
 Besides the panel regions, the reader reads two small windows for this purpose only
-(:data:`SEX_CHECK_REGIONS`: 5 Mb of non-PAR chrX and 4 Mb of the male-specific region of chrY);
+(:data:`SEX_CHECK_REGIONS`: 1.5 Mb of gene-dense non-PAR chrX and 0.5 Mb of the male-specific
+region of chrY);
 their records are not panel records and are not reported. Rules, for the patient's non-PAR chrX
 calls carrying an ALT allele (thresholds in Settings):
 
@@ -24,9 +25,9 @@ from varhlh.genome import canonical_chrom, in_par
 from varhlh.models import Build, Sex, SexSource, VcfRecord
 from varhlh.settings import Settings
 
-SEX_CHECK_REGIONS = {
-    Build.GRCH37: (("X", 10_000_000, 15_000_000), ("Y", 2_700_000, 6_700_000)),
-    Build.GRCH38: (("X", 10_000_000, 15_000_000), ("Y", 2_800_000, 6_800_000)),
+SEX_CHECK_REGIONS = {  # gene-dense Xp11.23 (many exome calls) and the start of the male-specific Y
+    Build.GRCH37: (("X", 48_000_000, 49_500_000), ("Y", 2_700_000, 3_200_000)),
+    Build.GRCH38: (("X", 48_140_000, 49_640_000), ("Y", 2_830_000, 3_330_000)),
 }
 
 
