@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,15 @@ TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 ROOT = TESTS.parent
 ARTIFACTS = TESTS / "artifacts"
+
+try:  # property tests (tests/test_properties.py): derandomized in CI, so a CI run is reproducible
+    from hypothesis import settings as _hypothesis
+
+    _hypothesis.register_profile("ci", derandomize=True, max_examples=40, deadline=None, database=None)
+    _hypothesis.register_profile("dev", max_examples=40, deadline=None)
+    _hypothesis.load_profile("ci" if os.environ.get("CI") else "dev")
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import math
 import re
 import shutil
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from varhlh import index_check, validate
 from varhlh.errors import InputError
 from varhlh.models import SampleCall, VcfRecord
 from varhlh.scan import BGZF_EOF, Targets, scan
@@ -93,17 +95,29 @@ class VcfReader:
         self.threads = threads
         self._samples: list[str] | None = list(samples) if samples is not None else None
         self.kind = _sniff(self.path, self.display)
+        if self.kind != "bcf":
+            validate.check_header(validate.header_lines(self.path, self.kind, self.display), self.display)
+        self.warnings = validate.input_warnings(self.path, self.kind, self.display)
         self.index, self.index_note = _usable_index(self.path, self.kind)
         self._vcf = self._open(self.path, samples=None)
         self.header = _header_of(self._vcf, self.display)
         if self.index is not None and not _index_matches_header(self.index, self.header):
             self.index, self.index_note = None, f"index {self.index.name} names contigs absent from the header (foreign index), so it was ignored"
+        if self.index is not None and (problem := index_check.problem(self.index, self.path, self.header.contigs)):
+            note = f"index {self.index.name} {problem}, so it was ignored"
+            self.index, self.index_note = None, note
+        formats = self.header.formats
+        validate.check_types(formats, _FORMAT_KEYS, "FORMAT", self.display)
+        self.validator = validate.RecordValidator({k: d.number for k, d in self.header.info.items()}, self.display,
+                                                  formats["AD"].number if "AD" in formats else None)
+        self.contigs_seen: list[str] | None = None
         self._sha256: str | None = None
         self._info_keys: Collection[str] | None = None
         self._digest: _Digest | None = None
         self.access = ""
 
     def close(self) -> None:
+        self._vcf.close()  # stops htslib's decompression threads (the cohort path forks workers afterwards)
         self._tmp.cleanup()
 
     def __enter__(self) -> VcfReader:
@@ -132,10 +146,12 @@ class VcfReader:
         Only the INFO fields in ``info_keys`` are converted (all declared ones when None).
         """
         self._info_keys = info_keys
+        validate.check_types(self.header.info, self.header.info if info_keys is None else info_keys, "INFO",
+                             self.display)
         if self.index is not None:
             self._digest = _Digest(self.path)
             self.access = f"index ({self.index.name})"
-            yield from self._query(regions)
+            yield from self._query(regions, window)
         elif self.kind == "bcf":
             self._digest = _Digest(self.path)
             self.access = f"full BCF iteration ({self.index_note})"
@@ -146,39 +162,49 @@ class VcfReader:
 
     # ------------------------------------------------------------------ strategies
 
-    def _query(self, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
+    def _query(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
+        """Region queries widened ``window`` bp upstream: a symbolic deletion with SVLEN but no END is
+        indexed at its POS only, yet reaches into the region (same window as the streamed path)."""
         vcf = self._vcf
         vcf.set_index(str(self.index))
         warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
-        converter = _Converter(vcf, self.header, self._info_keys)
-        for contig, spans in regions.items():
-            previous_end = 0
-            for start, end in _merge(spans):
-                for variant in vcf(f"{contig}:{start}-{end}"):
-                    if variant.POS < start and variant.end >= 1 and variant.POS <= previous_end:
-                        continue  # already yielded by the previous region's query
-                    yield converter.record(variant)
-                previous_end = end
+        converter = _Converter(vcf, self.header, self._info_keys, self.validator)
+        for query in query_plan(regions):
+            for variant in query_variants(vcf, query, window, self.display):
+                yield converter.record(variant)
 
     def _stream(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
         hasher = hashlib.sha256()
         extract = Path(self._tmp.name) / "panel_records.vcf"
         with self.path.open("rb") as fh, extract.open("wb") as out:
-            scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display, self.threads)
+            stats = scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display, self.threads)
         self._sha256 = hasher.hexdigest()
+        self.contigs_seen = [c.decode("utf-8", "replace") for c in stats.contigs]
+        self.warnings += validate.check_contigs(self.contigs_seen, self.header.contigs, self.display)
+        with extract.open("rb") as fh:
+            validate.check_lines(fh, 9 + len(self.header.samples), self.display)
         yield from self._iterate(extract, regions)
 
     def _iterate(self, path: Path, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
         targets = {contig: _merge(spans) for contig, spans in regions.items()}
         vcf = self._vcf if path == self.path else self._open(path, self._samples)
-        converter = _Converter(vcf, self.header, self._info_keys)
+        converter = _Converter(vcf, self.header, self._info_keys, self.validator)
+        count = 0
         for variant in _guarded(vcf, self.display):
+            count += 1
             spans = targets.get(variant.CHROM)
-            if spans and any(variant.POS <= e and variant.end >= s for s, e in spans):
+            if spans and any(variant.POS <= e and _reach(variant, self.display) >= s for s, e in spans):
                 yield converter.record(variant)
+        if count == 0 and path == self.path:
+            msg = f"{self.display}: the VCF has a header but no records; check the step that produced it"
+            raise InputError(msg)
 
     def _open(self, path: Path, samples: Sequence[str] | None) -> Any:
         from cyvcf2 import VCF
+        from cyvcf2.cyvcf2 import set_htslib_log_level
+
+        # htslib's own stderr lines would break the one-line refusal; -v (debug logging) keeps them
+        set_htslib_log_level(3 if logging.getLogger("varhlh").isEnabledFor(logging.DEBUG) else 0)
 
         try:
             return VCF(str(path), gts012=True, strict_gt=True, lazy=True, threads=self.threads,
@@ -197,12 +223,59 @@ class VcfReader:
         return target
 
 
-def _guarded(vcf: Any, source: str) -> Iterator[Any]:
+def query_plan(regions: Mapping[str, Sequence[tuple[int, int]]]) -> list[tuple[str, int, int, int]]:
+    """The indexed queries for ``regions``, in order: ``(contig, start, end, previous_end)`` per merged span."""
+    plan = []
+    for contig, spans in regions.items():
+        previous_end = 0
+        for start, end in _merge(spans):
+            plan.append((contig, start, end, previous_end))
+            previous_end = end
+    return plan
+
+
+def query_variants(vcf: Any, query: tuple[str, int, int, int], window: int, display: str) -> Iterator[Any]:
+    """The cyvcf2 variants of one planned query: widened ``window`` bp upstream, minus the records the previous
+    query of the contig examined and the upstream ones that do not reach the span (shared with the cohort reader)."""
+    contig, start, end, previous_end = query
+    text = f"{contig}:{max(1, start - window)}-{end}"
+    for variant in _guarded(vcf(text), display, text):
+        pos = variant.POS
+        if pos <= previous_end:
+            continue  # already examined by the previous region's query
+        if pos < start and variant.end < start and _reach(variant, display) < start:
+            continue  # upstream, and does not reach the region
+        yield variant
+
+
+def _guarded(vcf: Any, source: str, region: str = "") -> Iterator[Any]:
+    last = None
     try:
-        yield from vcf
+        for variant in vcf:
+            last = variant
+            yield variant
     except Exception as exc:  # cyvcf2 raises bare Exception on record parse errors
-        msg = f"{source}: cannot parse a record ({exc}); validate the file with `bcftools view`"
+        after = (f"the record after {last.CHROM}:{last.POS}" if last is not None
+                 else f"the first record{' of ' + region if region else ''}")
+        msg = (f"{source}: cannot parse {after} (malformed value, e.g. a GT that is not a number or '.'); "
+               "validate the file with `bcftools view`")
         raise InputError(msg) from exc
+
+
+def _reach(variant: Any, source: str) -> int:
+    """Last reference base of a cyvcf2 variant, counting SVLEN of symbolic alleles."""
+    end = int(variant.end)
+    if end > variant.POS:
+        return end
+    try:
+        return validate.record_end(variant.POS, end, variant.ALT, variant.INFO)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(variant, exc, source) from exc
+
+
+def _not_utf8(variant: Any, exc: UnicodeDecodeError, source: str) -> InputError:
+    return InputError(f"{source}: record at position {variant.POS}: a field is not valid UTF-8 text (bytes "
+                      f"{exc.object[exc.start:exc.end][:8].hex(' ')}); the file is corrupt — regenerate it")
 
 
 def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -305,12 +378,26 @@ def _eof_ok(path: Path) -> bool:
 class _Converter:
     """Turns cyvcf2 variants into :class:`VcfRecord`, reading only the fields the stages use."""
 
-    def __init__(self, vcf: Any, header: Header, info_keys: Collection[str] | None = None) -> None:
+    def __init__(self, vcf: Any, header: Header, info_keys: Collection[str] | None = None,
+                 validator: validate.RecordValidator | None = None) -> None:
         self.samples = tuple(vcf.samples)
         self.info_keys = tuple(k for k in header.info if info_keys is None or k in info_keys)
         self.format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
+        self.validator = validator or validate.RecordValidator({}, "input")
 
     def record(self, variant: Any) -> VcfRecord:
+        try:
+            return self._record(variant)
+        except UnicodeDecodeError as exc:  # cyvcf2 decodes CHROM, ID, REF, ALT, FILTER and INFO strings as UTF-8
+            raise _not_utf8(variant, exc, self.validator.source) from exc
+        except Exception as exc:
+            if type(exc) is not Exception:  # cyvcf2 raises bare Exception; anything else is a bug in varhlh
+                raise
+            msg = (f"{self.validator.source}: record at position {variant.POS}: a field cannot be read ({exc}); "
+                   "validate the file with `bcftools view`")
+            raise InputError(msg) from exc
+
+    def _record(self, variant: Any) -> VcfRecord:
         info = {}
         for key in self.info_keys:
             value = variant.INFO.get(key)
@@ -318,26 +405,47 @@ class _Converter:
                 info[key] = _info_text(value)
         filters = tuple(f for f in (variant.FILTER or "").split(";") if f and f != "PASS")
         formats = {key: variant.format(key) for key in self.format_keys}
-        calls = {name: self._call(variant, i, name, formats) for i, name in enumerate(self.samples)}
+        genotypes = self._genotypes(variant)
+        calls = {name: self._call(genotypes, i, name, formats) for i, name in enumerate(self.samples)}
         qual = variant.QUAL
-        return VcfRecord(
-            chrom=variant.CHROM, pos=variant.POS, end=max(variant.end, variant.POS), id=variant.ID,
-            ref=variant.REF, alts=tuple(variant.ALT), qual=None if qual is None else float(qual),
+        alts = tuple(variant.ALT)
+        record = VcfRecord(
+            chrom=variant.CHROM, pos=variant.POS, end=validate.record_end(variant.POS, variant.end, alts, variant.INFO),
+            id=variant.ID, ref=variant.REF, alts=alts, qual=None if qual is None else float(qual),
             filters=filters, info=info, calls=calls,
         )
+        return self.validator.check(record, formats.get("AD"), self.samples)
 
-    def _call(self, variant: Any, i: int, name: str, formats: Mapping[str, Any]) -> SampleCall:
-        raw = variant.genotypes[i] if variant.genotypes else [-1, False]
-        alleles = tuple(None if a < 0 else int(a) for a in raw[:-1])
-        phased = bool(raw[-1]) and len(alleles) > 1
-        sep = "|" if phased else "/"
-        genotype = sep.join("." if a is None else str(a) for a in alleles)
-        return SampleCall(
-            sample=name, genotype=genotype, alleles=alleles, phased=phased,
-            phase_set=_scalar_text(formats.get("PS"), i), pgt=_scalar_text(formats.get("PGT"), i),
-            pid=_scalar_text(formats.get("PID"), i), gq=_scalar_number(formats.get("GQ"), i),
-            dp=_int_or_none(_scalar_number(formats.get("DP"), i)), ad=_vector(formats.get("AD"), i),
-        )
+    def _genotypes(self, variant: Any) -> Any:
+        try:
+            return variant.genotypes
+        except Exception as exc:  # cyvcf2 raises a bare Exception("error parsing genotypes")
+            # never touch variant.FORMAT here: with lazy parsing cyvcf2 0.35 segfaults on an undeclared FORMAT tag
+            msg = (f"{self.validator.source}: record {variant.CHROM}:{variant.POS}: the genotypes cannot be read "
+                   "(no GT in FORMAT, or fewer sample columns than the header); varhlh needs every sample's GT — use "
+                   "the called VCF")
+            raise InputError(msg) from exc
+
+    def _call(self, genotypes: Any, i: int, name: str, formats: Mapping[str, Any]) -> SampleCall:
+        return sample_call(genotypes, i, name, formats)
+
+
+def sample_call(genotypes: Any, i: int, name: str, formats: Mapping[str, Any]) -> SampleCall:
+    """Sample ``i``'s call: cyvcf2 genotype entries (``[allele, ..., phased]``) and FORMAT arrays, row ``i``.
+
+    Shared with the cohort reader (:mod:`varhlh.matrix`), which passes rows of its genotype matrix.
+    """
+    raw = genotypes[i] if genotypes else [-1, False]
+    alleles = tuple(None if a < 0 else int(a) for a in raw[:-1])
+    phased = bool(raw[-1]) and len(alleles) > 1
+    sep = "|" if phased else "/"
+    genotype = sep.join("." if a is None else str(a) for a in alleles)
+    return SampleCall(
+        sample=name, genotype=genotype, alleles=alleles, phased=phased,
+        phase_set=_scalar_text(formats.get("PS"), i), pgt=_scalar_text(formats.get("PGT"), i),
+        pid=_scalar_text(formats.get("PID"), i), gq=_scalar_number(formats.get("GQ"), i),
+        dp=_int_or_none(_scalar_number(formats.get("DP"), i)), ad=_vector(formats.get("AD"), i),
+    )
 
 
 def _info_text(value: Any) -> str:

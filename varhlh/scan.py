@@ -89,6 +89,8 @@ class Targets:
 class ScanStats:
     records_kept: int = 0
     chunks_skipped: int = 0
+    contigs: list[bytes] = field(default_factory=list)
+    """Contigs in file order (each appears once: the file is sorted)."""
 
 
 def scan(fh: BinaryIO, kind: str, targets: Targets, out: BinaryIO, hasher: Hasher, source: str,
@@ -234,10 +236,16 @@ class _LineFilter:
 
     def finish(self) -> None:
         if self.carry:
-            self._lines(self.carry + b"\n")
-            self.carry = b""
+            shown = self.carry[:60].decode("utf-8", "replace")
+            msg = (f"{self.source}: the last line has no newline ({shown!r}…), so the file may be truncated; "
+                   "obtain a complete copy of the file")
+            raise InputError(msg)
         if not self.saw_column_header:
             msg = f"{self.source}: no '#CHROM' header line; this is not a complete VCF"
+            raise InputError(msg)
+        if self.in_header:
+            msg = (f"{self.source}: the VCF has a header but no records; varhlh never reports 'nothing found' from an "
+                   "empty file — check the step that produced it")
             raise InputError(msg)
 
     def _lines(self, body: bytes) -> None:
@@ -328,6 +336,7 @@ class _LineFilter:
         if self.contig is not None:
             self.done_contigs.add(self.contig)
         self.contig, self.last_pos = chrom, pos
+        self.stats.contigs.append(chrom)
 
     def _malformed(self, line: bytes) -> None:
         shown = line[:60].decode("utf-8", "replace")

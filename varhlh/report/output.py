@@ -25,6 +25,11 @@ from varhlh.errors import OutputError, UsageError
 FORMATS: dict[str, str] = {
     "json": "varhlh.report.tabular:render_json",
     "tsv": "varhlh.report.tabular:render_tsv",
+    "html": "varhlh.report.html:render_html",
+    "pdf": "varhlh.report.pdf:render_pdf",
+    "vcf": "varhlh.report.vcf_writer:render_vcf",
+    "phenopacket": "varhlh.report.phenopacket:render_phenopacket",
+    "multiqc": "varhlh.report.multiqc:render_multiqc",
 }
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -79,27 +84,35 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
             msg = f"{target}: output would overwrite an input file; choose another -o or --prefix"
             raise OutputError(msg)
     staged: list[tuple[Path, Path]] = []
+    temps: list[Path] = []
+    placed: list[Path] = []
     try:
         for target, (_, payload) in zip(targets, rendered, strict=True):
-            staged.append((_stage(outdir, target, payload), target))
+            staged.append((_stage(outdir, target, payload, temps), target))
         for temp, target in staged:
             os.replace(temp, target)
-    except OSError as exc:
-        for temp, _ in staged:
+            placed.append(target)
+    except BaseException as exc:  # also KeyboardInterrupt: never leave a partial set of outputs
+        for temp in temps:
             temp.unlink(missing_ok=True)
+        for target in placed:
+            target.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         msg = f"{outdir}: cannot write outputs ({exc.strerror}); check space and permissions"
         raise OutputError(msg) from exc
     return targets
 
 
-def _stage(outdir: Path, target: Path, payload: bytes) -> Path:
+def _stage(outdir: Path, target: Path, payload: bytes, temps: list[Path]) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=outdir)
+    temps.append(Path(name))  # at once: an interrupt between here and the return must not leak the file
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-    except OSError:
+    except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
     os.chmod(name, 0o644)

@@ -1,0 +1,164 @@
+"""Fault injection, determinism and output safety (reliability.md §5 rows 13, 46, 47).
+
+Faults are injected where the operating system would raise them: the output directory cannot be
+created or written, the disk fills up while a file is written (``ENOSPC`` from ``os.write`` or
+``fsync``), the run is interrupted (SIGINT arrives as KeyboardInterrupt) while outputs are written.
+Each must give its documented exit code and leave no output file, partial or complete.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+from varhlh.report import output
+
+PRF1_HOM = DATA / "vcf" / "prf1_hom_w374x.vcf"
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+class _FullDisk:
+    """A file object whose write raises ENOSPC, as a full disk does."""
+
+    def __init__(self, fh: object) -> None:
+        self._fh = fh
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._fh, name)
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("call", ["write", "fsync"])
+def test_disk_full_mid_write_leaves_nothing(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                            call: str) -> None:
+    """ENOSPC while the second output is written: the first, already staged, is removed too."""
+    calls: list[int] = []
+    if call == "write":
+        real_fdopen = os.fdopen
+
+        def fdopen(fd: int, *args: object, **kwargs: object) -> object:
+            calls.append(fd)
+            fh = real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+            return _FullDisk(fh) if len(calls) == 2 else fh
+
+        monkeypatch.setattr(os, "fdopen", fdopen)
+    else:
+        real_fsync = os.fsync
+
+        def fsync(fd: int) -> None:
+            calls.append(fd)
+            if len(calls) == 2:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+    out = tmp_path / "out"
+    result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert result.code == 6, result.err
+    assert "cannot write outputs (No space left on device)" in result.err and "Traceback" not in result.err
+    assert leftovers(out) == []
+
+
+def test_interrupted_while_writing_leaves_nothing(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    real = os.replace
+    calls: list[str] = []
+
+    def interrupted(src: object, dst: object) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:  # the first output is already in place
+            raise KeyboardInterrupt
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    out = tmp_path / "out"
+    result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
+    monkeypatch.undo()
+    assert len(calls) == 2 and result.code == 130
+    assert "interrupted; no outputs were written" in result.err
+    assert leftovers(out) == [], "a complete output without its companion file must not be left either"
+
+
+def test_sigint_in_a_real_process_leaves_nothing(tmp_path: Path) -> None:
+    """SIGINT delivered to the process while it writes its outputs."""
+    code = ("import os, signal\n"
+            "from varhlh.report import output\n"
+            "real = output._stage\n"
+            "def stage(*a):\n"
+            "    path = real(*a)\n"
+            "    os.kill(os.getpid(), signal.SIGINT)\n"
+            "    return path\n"
+            "output._stage = stage\n"
+            "from varhlh.cli import main\n"
+            f"raise SystemExit(main(['triage', {str(PRF1_HOM)!r}, '-o', {str(tmp_path / 'out')!r}, '-q']))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 130, result.stderr
+    assert leftovers(tmp_path / "out") == []
+
+
+def test_output_directory_not_writable(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "readonly"
+    out.mkdir()
+    if os.geteuid() != 0:
+        out.chmod(0o555)
+    else:  # root ignores permissions: refuse the temporary file the way a read-only directory would
+        def denied(*args: object, **kwargs: object) -> object:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        monkeypatch.setattr(output.tempfile, "mkstemp", denied)
+    try:
+        result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
+    finally:
+        out.chmod(0o755)
+    assert result.code == 6, result.err
+    assert "cannot write outputs (Permission denied)" in result.err
+    assert leftovers(out) == []
+
+
+def test_outputs_stay_inside_the_output_directory(tmp_path: Path) -> None:
+    """Whatever the sample is called, the run creates files only in -o (nothing in the cwd)."""
+    evil = tmp_path / "evil.vcf"
+    text = PRF1_HOM.read_text()
+    evil.write_text(text.replace("\tNA12878\n", "\t../../../etc/x\n", 1))
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    before = {p for p in tmp_path.rglob("*")}
+    subprocess.run([sys.executable, "-m", "varhlh", "triage", str(evil), "-o", "out", "-q"], cwd=cwd, check=True)
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert created and all(p.is_relative_to(cwd / "out") or p == cwd / "out" for p in created), created
+
+
+def test_byte_identical_across_locales_directories_and_access_paths(tmp_path: Path, indexed) -> None:  # type: ignore[no-untyped-def]
+    """JSON and TSV bytes are the same for LANG=C / C.UTF-8 / en_US.UTF-8 and two working directories,
+    for the streamed text and the indexed copy (whose access line differs, so each is compared to itself)."""
+    for source in (PRF1_HOM, indexed(PRF1_HOM)):
+        digests = set()
+        for run, lang in (("a", "C"), ("b", "C.UTF-8"), ("c", "en_US.UTF-8")):
+            cwd = tmp_path / f"{source.name}-{run}"
+            cwd.mkdir()
+            env = {**os.environ, "LANG": lang, "LC_ALL": lang, "PYTHONIOENCODING": ""}
+            env.pop("SOURCE_DATE_EPOCH", None)
+            subprocess.run([sys.executable, "-m", "varhlh", "triage", str(source), "-o", "out", "-q",
+                            "--format", "json,tsv"], check=True, cwd=cwd, env=env)
+            files = sorted((cwd / "out").iterdir())
+            assert [p.suffix for p in files] == [".json", ".tsv"]
+            digests.add(tuple(hashlib.sha256(p.read_bytes()).hexdigest() for p in files))
+        assert len(digests) == 1, source
