@@ -82,8 +82,8 @@ def test_consequence_disagreement_with_fasta(with_fasta: Annotator) -> None:
     a = allele(72358355, "C", "T", prf1_entry("T", "missense_variant", "c.1122G>A", "ENSP00000398568.1:p.Trp374Cys"))
     annotation = with_fasta.annotate(a)
     assert annotation.consequence == "missense_variant"
-    assert any("built-in MANE model gives stop_gained" in n and "(missense_variant) was used" in n
-               for n in annotation.notes)
+    assert any("built-in MANE model gives stop_gained" in n and "(missense_variant) on the MANE transcript was used"
+               in n for n in annotation.notes)
     assert any("HGVS p. differs" in n and "p.(Trp374Ter)" in n for n in annotation.notes)
     assert annotation.other_consequence[0].consequence == "stop_gained"
 
@@ -120,3 +120,14 @@ def test_disagree(a: str, b: str, differ: bool) -> None:
 ])
 def test_comparable_p(text: str, expected: str) -> None:
     assert comparable_p(text) == expected
+
+
+def test_null_consequence_on_another_transcript_does_not_override_mane() -> None:
+    """A stop_gained on a non-MANE transcript at a position that is intronic on MANE must not become PVS1."""
+    entry = prf1_entry("A", "stop_gained", "c.100C>T", "ENSP00000999999.1:p.Gln34Ter", transcript="ENST00000999999",
+                       mane="")
+    a = allele(72359500, "G", "A", entry)  # PRF1 intron 2 on the MANE transcript (GRCh37)
+    annotation = PLAIN.annotate(a)
+    assert annotation.consequence == "intron_variant"
+    assert any("not the MANE transcript" in n and "stop_gained" in n for n in annotation.notes)
+    assert annotation.other_consequence[0].consequence == "stop_gained"

@@ -32,7 +32,7 @@ def pair(gt_a: str, gt_b: str, **kw: object):  # type: ignore[no-untyped-def]
         ("0|1", "1|0", {"ps_a": "100", "ps_b": "100"}, Family(), Phase.TRANS),
         ("0|1", "0|1", {"ps_a": "100", "ps_b": "100"}, Family(), Phase.CIS),
         ("0|1", "1|0", {"ps_a": "100", "ps_b": "200"}, Family(), Phase.UNKNOWN),
-        ("0|1", "1|0", {}, Family(), Phase.TRANS),  # phased, no PS: one file-wide phase set (VCF spec)
+        ("0|1", "1|0", {}, Family(), Phase.UNKNOWN),  # phased without PS: statistical phasing, not trusted
         ("0/1", "0/1", {}, Family(), Phase.UNKNOWN),  # unphased singleton
         ("0|1", "0/1", {"ps_a": "100"}, Family(), Phase.UNKNOWN),
         # GATK read-backed PGT/PID
@@ -45,6 +45,7 @@ def pair(gt_a: str, gt_b: str, **kw: object):  # type: ignore[no-untyped-def]
         ("0/1", "0/1", {"fam_a": {"F": "0/1", "M": "0/1"}, "fam_b": {"F": "0/0", "M": "0/1"}}, TRIO, Phase.UNKNOWN),
         ("0/1", "0/1", {"fam_a": {"F": "0/0", "M": "0/0"}, "fam_b": {"F": "0/0", "M": "0/1"}}, TRIO, Phase.UNKNOWN),
         ("0/1", "0/1", {"fam_a": {"F": "0/1"}, "fam_b": {"F": "0/0"}}, Family(father="F"), Phase.UNKNOWN),  # duo
+        ("0/1", "0/1", {"fam_a": {"F": "0/1", "M": "0/1"}, "fam_b": {"F": "0/0", "M": "./1"}}, TRIO, Phase.UNKNOWN),
         # conflicting evidence: phase set says cis, parents say trans
         ("0|1", "0|1", {"ps_a": "1", "ps_b": "1", "fam_a": {"F": "0/1", "M": "0/0"},
                         "fam_b": {"F": "0/0", "M": "0/1"}}, TRIO, Phase.UNKNOWN),
@@ -171,3 +172,41 @@ def test_unaffected_sibling_with_same_genotype_is_evidence_against() -> None:
     v = variant(record(72358355, "1/1", family={"SIB": "1/1"}))
     result = gene_result([v], Sex.MALE, Family(unaffected_siblings=("SIB",)), S)
     assert any("unaffected sibling SIB" in r for r in result.reasons)
+
+
+def test_phase_without_ps_is_trusted_only_when_configured() -> None:
+    a, b = pair("0|1", "1|0")
+    assert phase_of_pair(a, b, Family(), S.replace(trust_phase_without_ps=True)).phase is Phase.TRANS
+
+
+def test_low_quality_parental_call_gives_unknown_transmission() -> None:
+    from factories import call as make_call
+    from varhlh.models import GenotypeCall, Zygosity
+
+    a, b = pair("0/1", "0/1", fam_a={"F": "0/1", "M": "0/0"}, fam_b={"F": "0/0", "M": "0/1"})
+    assert phase_of_pair(a, b, TRIO, S).phase is Phase.TRANS
+    weak = make_call("0/0", sample="M", gq=3, dp=1)
+    a = variant_with_family(a, {"M": GenotypeCall(Zygosity.REF, "0/0", weak)})
+    result = phase_of_pair(a, b, TRIO, S)
+    assert result.phase is Phase.UNKNOWN and any("low quality" in e for e in result.evidence)
+
+
+def variant_with_family(v, updates):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    return dataclasses.replace(v, family={**v.family, **updates})
+
+
+def test_split_multiallelic_site_is_trans_not_proximity_cis() -> None:
+    a = variant(record(72360214, "1/0", alts=("T",)))
+    b = variant(record(72360214, "0/1", alts=("G",)))
+    assert phase_of_pair(a, b, Family(), S).phase is Phase.TRANS
+    assert rule_ar([a, b], Family(), S).call is GeneCall.BIALLELIC
+
+
+def test_two_qualifying_in_cis_do_not_hide_a_trans_vus() -> None:
+    a = variant(record(72350000, "0|1", ps="1"))
+    b = variant(record(72351000, "0|1", ps="1"))
+    c = variant(record(72352000, "1|0", ps="1"), classification=VUS, weight=NONE)
+    result = rule_ar([a, b, c], Family(), S)
+    assert (result.call, result.phase, result.strength) == (GeneCall.BIALLELIC, Phase.TRANS, Strength.SUSPECTED)

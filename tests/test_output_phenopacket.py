@@ -124,13 +124,13 @@ def test_hemizygous_male_xlp1(run_cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_other_reportable_alleles_are_candidates(run_cli) -> None:  # type: ignore[no-untyped-def]
-    """Trio, PRF1 confirmed: the two PRF1 alleles are causative, the third reportable allele a candidate."""
-    packet, _, data = _packet(run_cli, "trio_prf1_comphet")
+    """XLP1 confirmed: the SH2D1A allele is causative, the other reportable allele (a MAGT1 VUS) a candidate."""
+    packet, _, data = _packet(run_cli, "xlp1_male_hemizygous")
     rows = _variants(packet.interpretations[0])
     reportable = {v["id"] for v in data["variants"] if v["reportable"]}
-    drivers = set(next(g for g in data["genes"] if g["symbol"] == "PRF1")["variant_ids"])
+    drivers = set(next(g for g in data["genes"] if g["symbol"] == "SH2D1A")["variant_ids"])
     assert {r[0] for r in rows} == reportable
-    assert len(reportable) == 3
+    assert len(reportable) == 2
     assert {r[0] for r in rows if r[1] == "CAUSATIVE"} == drivers
     assert {r[0] for r in rows if r[1] == "CANDIDATE"} == reportable - drivers
     assert [r[1] for r in rows] == sorted((r[1] for r in rows), key=lambda s: s == "CANDIDATE")

@@ -204,9 +204,16 @@ class Annotator:
         if locus is not None:
             builtin = "built-in MANE model" + (" with reference FASTA" if with_fasta else "")
             other = (ConsequenceCall(builtin, locus.consequence, allele.gene.mane_refseq, locus.hgvs_c, locus.hgvs_p),)
-            if disagree(term, locus.consequence):
+            if disagree(term, locus.consequence) and not is_mane:
+                # The MANE transcript decides: another transcript's null consequence must not make an
+                # allele that is intronic or non-coding on MANE look like a null allele (PVS1).
+                notes.append(f"{what_cap} gives {term} on {transcript}, not the MANE transcript; the built-in MANE "
+                             f"model gives {locus.consequence} ({locus.hgvs_c}), which was used")
+                other = (ConsequenceCall(label, term, transcript, hgvs_c, hgvs_p),)
+                term = locus.consequence
+            elif disagree(term, locus.consequence):
                 notes.append(f"built-in MANE model gives {locus.consequence} ({locus.hgvs_c}); the {what} "
-                             f"({term}) was used")
+                             f"({term}) on the MANE transcript was used")
             if not is_mane and locus.hgvs_c:
                 notes.append(f"{what_cap} is on {transcript} ({hgvs_c or 'no HGVS'}); HGVS c. shown on the "
                              "MANE transcript from the built-in model")

@@ -111,7 +111,8 @@ class ClinicalContext:
         text += f"; missing: {', '.join(h.missing)})" if h.missing else ")"
         s = self.hscore
         if s.complete:
-            text += f"; HScore {s.minimum} (probability of reactive HLH {probability_text(s.minimum)})"
+            text += (f"; HScore {s.minimum} (probability of reactive HLH {probability_text(s.minimum)}; "
+                     "validated in adults, not for familial HLH)")
         else:
             text += f"; HScore between {s.minimum} and {s.maximum} (variables missing)"
         return text

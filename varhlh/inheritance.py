@@ -29,6 +29,7 @@ from varhlh.models import (
     GeneResult,
     Inheritance,
     Phase,
+    SampleCall,
     Sex,
     Strength,
     VariantResult,
@@ -84,6 +85,19 @@ def same_record_phase(a: VariantResult, b: VariantResult, family: Family, settin
                                    f"{a.allele.record.pos}: the two ALT alleles are on different haplotypes",))
 
 
+def same_position_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
+    """Two different SNV ALTs at one position (a split ``1/2``) cannot share a haplotype: trans."""
+    ra, rb = a.allele.record, b.allele.record
+    diploid = a.genotype.call is not None and b.genotype.call is not None and \
+        a.genotype.call.ploidy == 2 and b.genotype.call.ploidy == 2
+    if (ra.chrom, ra.pos) != (rb.chrom, rb.pos) or a.allele.alt == b.allele.alt or not diploid:
+        return None
+    if len(ra.ref) != 1 or len(rb.ref) != 1 or len(a.allele.alt) != 1 or len(b.allele.alt) != 1:
+        return None
+    return PhaseCall(Phase.TRANS, (f"{a.id} and {b.id} are two different alleles at one position (a split "
+                                   "multi-allelic site): they are on different haplotypes",))
+
+
 def proximity_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
     """Alleles within ``cis_proximity_bp`` or in one codon: probably one event on one read."""
     distance = abs(a.allele.record.pos - b.allele.record.pos)
@@ -101,6 +115,10 @@ def phase_set_phase(a: VariantResult, b: VariantResult, family: Family, settings
     ca, cb = a.genotype.call, b.genotype.call
     if ca is None or cb is None or not ca.phased or not cb.phased:
         return None
+    if (ca.phase_set is None or cb.phase_set is None) and not settings.trust_phase_without_ps:
+        return PhaseCall(Phase.UNKNOWN, (f"phased genotypes {ca.genotype} and {cb.genotype} without a PS phase set: "
+                                         "statistical phasing is unreliable for rare variants, so phase is unknown "
+                                         "(set trust_phase_without_ps for read-backed or pedigree-phased files)",))
     set_a, set_b = ca.phase_set or "file-wide", cb.phase_set or "file-wide"
     if set_a != set_b:
         return PhaseCall(Phase.UNKNOWN, (f"phased genotypes in different phase sets (PS {set_a} vs {set_b}): "
@@ -137,7 +155,7 @@ def parental_phase(a: VariantResult, b: VariantResult, family: Family, settings:
         present = family.father or family.mother
         return PhaseCall(Phase.UNKNOWN, (f"only one parent ({present}) is genotyped: phase cannot be "
                                          "established by inheritance",))
-    origins = [_origin(v, family) for v in (a, b)]
+    origins = [_origin(v, family, settings) for v in (a, b)]
     missing = [text for v, (origin, text) in zip((a, b), origins, strict=True) if origin is None]
     if missing:
         return PhaseCall(Phase.UNKNOWN, tuple(missing))
@@ -153,7 +171,7 @@ PHASE_RULES: tuple[PhaseRule, ...] = (phase_set_phase, gatk_phase, parental_phas
 
 def phase_of_pair(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall:
     """Combine the phase rules: multi-allelic and proximity decide alone; others must agree."""
-    for decisive in (same_record_phase, proximity_phase):
+    for decisive in (same_record_phase, same_position_phase, proximity_phase):
         call = decisive(a, b, family, settings)
         if call is not None:
             return call
@@ -288,15 +306,16 @@ def _gene_and_carried(variants: Sequence[VariantResult]) -> tuple[_Gene, list[Va
 
 def _best_pair(qualifying: list[VariantResult], seconds: list[VariantResult], family: Family,
                settings: Settings) -> tuple[tuple[VariantResult, VariantResult], PhaseCall] | None:
-    """The most informative pair: two qualifying before qualifying+other; trans > unknown > cis."""
+    """The most informative pair: trans > unknown > cis, then two qualifying before qualifying + other
+    (so two qualifying alleles in cis do not hide a qualifying allele in trans with a VUS)."""
     order = {Phase.TRANS: 0, Phase.UNKNOWN: 1, Phase.CIS: 2}
-    for pool in (list(combinations(qualifying, 2)), [(q, s) for q in qualifying for s in seconds]):
-        scored = [(order[call.phase], pair, call) for pair in pool
-                  if (call := phase_of_pair(pair[0], pair[1], family, settings))]
-        if scored:
-            _, pair, call = min(scored, key=lambda item: item[0])
-            return pair, call
-    return None
+    pools = (list(combinations(qualifying, 2)), [(q, s) for q in qualifying for s in seconds])
+    scored = [((order[call.phase], rank), pair, call) for rank, pool in enumerate(pools) for pair in pool
+              if (call := phase_of_pair(pair[0], pair[1], family, settings))]
+    if not scored:
+        return None
+    _, pair, call = min(scored, key=lambda item: item[0])
+    return pair, call
 
 
 def _biallelic(gene: _Gene, pair: tuple[VariantResult, VariantResult], phase: Phase,
@@ -312,12 +331,15 @@ def _graded(gene: _Gene, call: GeneCall, phase: Phase, alleles: Sequence[Variant
             for v in unique if v.interpretation.weight is not DiagnosticWeight.FULL]
     flagged = [f"{v.id} has quality flags ({', '.join(v.quality_flags)}): confirm it by an orthogonal method"
                for v in unique if v.quality_flags]
+    unchecked = [f"{v.id}: population frequency not assessed (no frequency annotation or --gnomad); check it "
+                 "before acting on this result" for v in unique
+                 if v.annotation.frequency is None and v.annotation.known is None]
     strength = Strength.SUSPECTED if weak or flagged else Strength.CONFIRMED
     more = tuple(weak) + tuple(flagged)
     if strength is Strength.SUSPECTED and weak:
         more = (*more, "at least one allele is missense, non-coding, hypomorphic or uncertain: suspicion of "
                        "primary HLH, functional validation recommended (Henter 2024)")
-    return _result(gene, call, phase, evidence, unique, strength, (*reasons, *more))
+    return _result(gene, call, phase, evidence, unique, strength, (*reasons, *more, *unchecked))
 
 
 def _single_or_none(gene: _Gene, carried: list[VariantResult], qualifying: list[VariantResult]) -> GeneResult:
@@ -366,17 +388,26 @@ def _unaffected_carriers(result: GeneResult, variants: Sequence[VariantResult], 
     return tuple(notes)
 
 
-def segregation(v: VariantResult, family: Family) -> str | None:
+def segregation(v: VariantResult, family: Family, settings: Settings) -> str | None:
     """Transmission of a carried allele when both parents are genotyped (de novo reported as such)."""
     if family.father is None or family.mother is None or not v.genotype.zygosity.carried:
         return None
-    return _origin(v, family)[1]
+    return _origin(v, family, settings)[1]
 
 
-def _origin(v: VariantResult, family: Family) -> tuple[str | None, str]:
+def _low_quality(call: SampleCall, settings: Settings) -> bool:
+    """A relative's call (hom-ref included) too weak to tell transmission."""
+    return (call.gq is not None and call.gq < settings.min_gq) or (call.dp is not None and call.dp < settings.min_dp)
+
+
+def _origin(v: VariantResult, family: Family, settings: Settings) -> tuple[str | None, str]:
     """Which parent transmitted the allele, with the evidence sentence (None = cannot tell)."""
     calls = {role_: v.family.get(sample) for role_, sample in (("father", family.father), ("mother", family.mother))}
-    status = {role_: (None if c is None or c.zygosity in (Zygosity.NO_CALL,) else c.zygosity.carried)
+    for role_, c in calls.items():
+        if c is not None and c.call is not None and _low_quality(c.call, settings):
+            return None, (f"the {role_}'s genotype at {v.id} is low quality (GQ {c.call.gq}, DP {c.call.dp}): "
+                          "transmission unknown")
+    status = {role_: (None if c is None or c.zygosity in (Zygosity.NO_CALL, Zygosity.PARTIAL) else c.zygosity.carried)
               for role_, c in calls.items()}
     if None in status.values():
         who = next(r for r, s in status.items() if s is None)

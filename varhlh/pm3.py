@@ -112,10 +112,10 @@ def criteria_for(v: VariantResult, gene_variants: Sequence[VariantResult], famil
 
 
 def _can_change(v: VariantResult) -> bool:
-    """PM3/BP2 can move this allele's class: reportable, not already pathogenic, and not common
-    (BA1/BS1 met: PM3 is evidence for rare alleles only)."""
+    """PM3/BP2 are assessed for reportable alleles that are not common (BA1/BS1 met: PM3 is evidence
+    for rare alleles only)."""
     interpretation = v.interpretation
-    if interpretation.classification is Classification.PATHOGENIC or not interpretation.reportable:
+    if not interpretation.reportable:
         return False  # a non-reportable (non-coding, non-splice) allele stays uncertain whatever PM3 adds
     return not {"BA1", "BS1"} & set(interpretation.evidence)
 

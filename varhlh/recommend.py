@@ -14,6 +14,7 @@ from varhlh.models import (
     GeneResult,
     Inheritance,
     PanelGene,
+    Phase,
     PrimaryHlh,
     Strength,
     TransplantPolicy,
@@ -38,8 +39,13 @@ _CALL_TEXT = {
 
 def describe(result: GeneResult, gene: PanelGene) -> str:
     template = _CALL_TEXT.get(result.call, "findings in {gene}")
-    phase = "homozygous" if result.phase.value == "homozygous" else f"in {result.phase}"
-    return template.format(gene=gene.symbol, phase=phase) + f", consistent with {gene.disease}"
+    if result.call is GeneCall.POSSIBLE_BIALLELIC and len(result.variant_ids) == 1:
+        template = "a haploid {gene} call (possibly a deletion of the other copy)"
+    phase = "homozygous" if result.phase is Phase.HOMOZYGOUS else f"in {result.phase}"
+    text = template.format(gene=gene.symbol, phase=phase) + f", consistent with {gene.disease}"
+    if any("quality flags" in reason for reason in result.reasons):
+        text += " (a driving variant has quality flags and must be confirmed)"
+    return text
 
 
 def summary(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[GeneResult],

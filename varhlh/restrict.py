@@ -5,7 +5,8 @@ to every region its reference span (POS..END) overlaps, so a deletion that start
 gene still counts as in the gene. Every ALT of every such record becomes exactly one Allele —
 the accounting invariant (``counts.records_in_panel_regions == len(variants)``) starts here.
 When a record overlaps two panel genes the allele is attributed to the first (panel order) and
-the others are listed in ``other_genes``. Exact duplicate records are kept once, with a warning.
+the others are listed in ``other_genes``. Exact duplicate records are kept once, with a warning;
+duplicates whose genotypes differ are refused.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from varhlh.errors import InputError
 from varhlh.models import Allele, Build, PanelGene, VcfRecord
 from varhlh.panel import Panel
 
@@ -47,26 +49,38 @@ def is_symbolic(alt: str) -> bool:
     return alt in ("*", ".", "<*>", "<NON_REF>") or alt.startswith("<") or "[" in alt or "]" in alt
 
 
-def restrict(records: Iterable[VcfRecord], regions: list[Region], warnings: list[str]) -> Iterator[Allele]:
-    """One Allele per ALT of every record overlapping a panel region; duplicates dropped once."""
+def restrict(records: Iterable[VcfRecord], regions: list[Region], warnings: list[str],
+             source: str = "input") -> Iterator[Allele]:
+    """One Allele per ALT of every record overlapping a panel region; identical duplicates dropped once,
+    duplicates whose genotypes differ refused (which one is right cannot be known)."""
     by_contig: dict[str, list[Region]] = {}
     for region in regions:
         by_contig.setdefault(region.contig, []).append(region)
-    seen: set[tuple[str, int, str, tuple[str, ...]]] = set()
+    seen: dict[tuple[str, int, str, tuple[str, ...]], VcfRecord] = {}
     for record in records:
         genes = [r.gene for r in by_contig.get(record.chrom, ()) if record.pos <= r.end and record.end >= r.start]
         if not genes:
             continue
         key = (record.chrom, record.pos, record.ref, record.alts)
         if key in seen:
+            _check_duplicate(seen[key], record, source)
             warnings.append(f"duplicate record {record.chrom}:{record.pos} {record.ref}>{','.join(record.alts)} "
-                            "ignored after its first occurrence (it is not counted twice)")
+                            "with identical genotypes ignored after its first occurrence (it is not counted twice)")
             continue
-        seen.add(key)
+        seen[key] = record
         other = tuple(dict.fromkeys(g.symbol for g in genes[1:] if g.symbol != genes[0].symbol))
         for index, alt in enumerate(record.alts, start=1):
             yield Allele(id=allele_id(record, alt), record=record, alt_index=index, gene=genes[0],
                          other_genes=other, symbolic=is_symbolic(alt))
+
+
+def _check_duplicate(first: VcfRecord, again: VcfRecord, source: str) -> None:
+    differ = [s for s in first.calls if first.calls[s].alleles != again.calls.get(s, first.calls[s]).alleles]
+    if differ:
+        msg = (f"{source}: record {again.chrom}:{again.pos} {again.ref}>{','.join(again.alts)} appears twice with "
+               f"different genotypes for {', '.join(differ)}; remove the duplicate (e.g. `bcftools norm -d exact`) "
+               "after deciding which call is right")
+        raise InputError(msg)
 
 
 def allele_id(record: VcfRecord, alt: str) -> str:

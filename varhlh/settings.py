@@ -17,6 +17,10 @@ bs1_supporting_af              0.001       BS1_Supporting: AF >= this
 pm2_max_af                     0.00007     PM2_Supporting: AF <= this (or absent)
 cis_proximity_bp               5           two alleles this close (or in one codon) are flagged
                                            as probably one event on one read, not two hits
+trust_phase_without_ps         false       phased GTs without PS count as one phase set (only for
+                                           read-backed or pedigree-phased files; statistical
+                                           phasing of rare variants is unreliable)
+min_hom_allele_fraction        0.80        ALT read fraction below this in a hom call is flagged
 af_fields                      (...)       INFO fields (or, when INFO has none, columns of the
                                            chosen VEP CSQ entry) read as population allele frequency
 popmax_fields                  (...)       the same for popmax / filtering AF (FAF95); also read
@@ -93,6 +97,8 @@ class Settings:
     bs1_supporting_af: float = 0.001
     pm2_max_af: float = 0.00007
     cis_proximity_bp: int = 5
+    trust_phase_without_ps: bool = False
+    min_hom_allele_fraction: float = 0.80
     af_fields: tuple[str, ...] = field(default=DEFAULT_AF_FIELDS)
     popmax_fields: tuple[str, ...] = field(default=DEFAULT_POPMAX_FIELDS)
     resource_af_fields: tuple[str, ...] = ("AF", "AF_joint")
@@ -173,7 +179,12 @@ def _coerce(key: str, value: Any, default: Any, path: Path | None) -> Any:
             msg = f"{where} must be a list of strings"
             raise ConfigError(msg)
         return tuple(value)
-    if isinstance(default, bool) or not isinstance(value, int | float) or isinstance(value, bool):
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            msg = f"{where} must be true or false, got {value!r}"
+            raise ConfigError(msg)
+        return value
+    if not isinstance(value, int | float) or isinstance(value, bool):
         msg = f"{where} must be a number, got {value!r}"
         raise ConfigError(msg)
     if isinstance(default, int) and not isinstance(default, bool):

@@ -68,6 +68,9 @@ def quality_flags(call: SampleCall, alt_index: int, zygosity: Zygosity, settings
     fraction = alt_fraction(call, alt_index)
     if zygosity is Zygosity.HET and fraction is not None and fraction < settings.min_het_allele_fraction:
         flags.append(f"low_allele_fraction({fraction:.2f}<{settings.min_het_allele_fraction:g})")
+    if zygosity in (Zygosity.HOM, Zygosity.HEMI) and fraction is not None and \
+            fraction < settings.min_hom_allele_fraction:
+        flags.append(f"low_hom_allele_fraction({fraction:.2f}<{settings.min_hom_allele_fraction:g})")
     return flags
 
 
