@@ -9,9 +9,13 @@ else ``wait4`` rusage). Prints a table and PASS/MISS per target. This is a
 measurement, not a gate: it exits 0 whether or not the targets are met, and
 runs the bcftools side even without varhlh.
 
+The cohort case (``make_cohort_vcf.py``: 2,504 samples over the panel genes) times
+``varhlh triage cohort.vcf.gz --all-samples`` against ``bcftools query -R panel.bed
+-f '[%GT\t]\n'``; it takes minutes, so ``--no-cohort`` skips it.
+
 Usage::
 
-    python benchmarks/run_benchmark.py [--data-dir DIR] [--panel TSV] [--module]
+    python benchmarks/run_benchmark.py [--data-dir DIR] [--panel TSV] [--module] [--no-cohort]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+import make_cohort_vcf as cohort_gen
 import make_wgs_vcf as gen
 import panel_bed
 
@@ -38,6 +43,8 @@ BCF_R = "bcftools view -R (indexed)"
 BCF_T = "bcftools view -T (unindexed)"
 VARHLH_IDX = "varhlh triage (indexed)"
 VARHLH_NOIDX = "varhlh triage (unindexed)"
+BCF_QUERY = "bcftools query -R (cohort GT)"
+VARHLH_COHORT = "varhlh triage --all-samples (cohort)"
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Case:
     baseline: str | None = None
     out_dir: Path | None = None  # removed before every run (the tool must create it)
     skip_reason: str | None = None
+    warm_up: bool = True  # False: with runs == 1 the checking run is the measurement (long cases)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ TARGETS = (
     Target("indexed wall <= 0.6 s", VARHLH_IDX, "wall", 0.6),
     Target("indexed peak RSS <= 150 MiB", VARHLH_IDX, "rss", 150.0),
     Target("unindexed wall <= 0.6 x bcftools -T", VARHLH_NOIDX, "ratio", 0.6),
+    Target("cohort wall <= 3 x bcftools query", VARHLH_COHORT, "ratio", 3.0),
 )
 
 
@@ -95,6 +104,19 @@ def ensure_data(data_dir: Path, panel: Path, records: int, *, rebuild: bool) -> 
         cmd = [sys.executable, str(script), str(data_dir), "--records", str(records)]
         subprocess.run([*cmd, "--panel", str(panel)], check=True)
     manifest: dict[str, object] = json.loads((data_dir / gen.MANIFEST_NAME).read_text())
+    return manifest
+
+
+def ensure_cohort(data_dir: Path, panel: Path, samples: int, *, rebuild: bool) -> dict[str, object]:
+    """Generate the cohort VCF unless a current one exists; return its manifest."""
+    spacing, flank, seed = cohort_gen.DEFAULT_SPACING, cohort_gen.DEFAULT_FLANK, cohort_gen.DEFAULT_SEED
+    wanted = cohort_gen.params(samples, spacing, flank, seed, panel)
+    if rebuild or not cohort_gen.is_current(data_dir, wanted):
+        print(f"generating the {samples:,}-sample cohort VCF in {data_dir} ...", flush=True)
+        script = Path(cohort_gen.__file__).resolve()
+        cmd = [sys.executable, str(script), str(data_dir), "--samples", str(samples), "--panel", str(panel)]
+        subprocess.run(cmd, check=True)
+    manifest: dict[str, object] = json.loads((data_dir / cohort_gen.MANIFEST_NAME).read_text())
     return manifest
 
 
@@ -131,7 +153,13 @@ def build_cases(
         return (*varhlh, "triage", vcf, "-s", gen.SAMPLE, "-o", str(out), "--build", "GRCh38")
 
     fast, slow = args.runs, args.slow_runs
-    return [
+    cohort = str(data_dir / cohort_gen.VCF_NAME)
+    cohort_cases = [] if args.no_cohort else [
+        Case(BCF_QUERY, ("bcftools", "query", "-R", bed, "-f", "[%GT\t]\n", cohort), slow, BCF_QUERY),
+        Case(VARHLH_COHORT, (*varhlh, "triage", cohort, "--all-samples", "-o", str(work / "cohort")), args.cohort_runs,
+             BCF_QUERY, work / "cohort", missing, warm_up=False),
+    ]
+    return [*cohort_cases,
         Case(VARHLH_IDX, triage(indexed, work / "idx"), fast, BCF_R, work / "idx", missing),
         Case(BCF_R, ("bcftools", "view", "-R", bed, indexed, "-o", "/dev/null"), fast, BCF_R),
         Case(VARHLH_NOIDX, triage(unindexed, work / "noidx"), slow, BCF_T, work / "noidx", missing),
@@ -204,6 +232,8 @@ def measure(case: Case, work: Path, *, use_hyperfine: bool, gnu_time: str | None
     Wall time: median of ``case.runs`` runs, by hyperfine or by this script.
     Peak RSS: the maximum over the check run and up to two more, measured apart
     from the timed runs so that wrapping in GNU time cannot skew the timing.
+    A long case (``warm_up=False``, one run) is measured by the check run alone,
+    wall time and peak RSS together; put a case that reads the same file before it.
     """
     result = Result(case.name, baseline=case.baseline, runs=case.runs)
     if case.skip_reason:
@@ -211,13 +241,16 @@ def measure(case: Case, work: Path, *, use_hyperfine: bool, gnu_time: str | None
         return result
     stderr_file = work / "stderr.txt"
     try:
-        _, code, rss = run_once(case, gnu_time, str(stderr_file))
+        wall, code, rss = run_once(case, gnu_time, str(stderr_file))
     except OSError as exc:
         result.error = f"cannot start: {exc}"
         return result
     if code != 0:
         tail = stderr_file.read_text(errors="replace").strip().splitlines()[-3:]
         result.error = f"exit code {code}: {' | '.join(tail) or 'no stderr'}"
+        return result
+    if not case.warm_up and case.runs == 1:
+        result.median_s, result.peak_rss_mib = wall, rss
         return result
     if use_hyperfine:
         try:
@@ -288,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--module", action="store_true", help="run 'python -m varhlh'")
     parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in timer")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--no-cohort", action="store_true", help="skip the 2,504-sample cohort case (minutes)")
+    parser.add_argument("--cohort-samples", type=int, default=cohort_gen.DEFAULT_SAMPLES)
+    parser.add_argument("--cohort-runs", type=int, default=1, help="timed runs of varhlh on the cohort")
     args = parser.parse_args(argv)
 
     for tool in ("bcftools", "bgzip", "tabix"):
@@ -297,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"panel file {args.panel} not found (pass --panel)")
 
     manifest = ensure_data(args.data_dir, args.panel, args.records, rebuild=args.rebuild)
+    if not args.no_cohort:
+        cohort = ensure_cohort(args.data_dir, args.panel, args.cohort_samples, rebuild=args.rebuild)
+        size = (args.data_dir / cohort_gen.VCF_NAME).stat().st_size / 2**20
+        print(f"cohort: {cohort['records_written']:,} records x {cohort['samples']:,} samples, {size:.1f} MiB")
     intervals = panel_bed.panel_intervals(panel_bed.read_panel(args.panel), args.padding)
     panel_bed.write_bed(intervals, args.data_dir / "panel.bed")
     use_hyperfine = not args.no_hyperfine and shutil.which("hyperfine") is not None

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from varhlh import __version__
 from varhlh.errors import ExitStatus, VarhlhError
 
-COMMANDS = ("triage",)
+COMMANDS = ("triage", "panel", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -325,6 +325,27 @@ class Annotation:
     last_exon: bool = False
     """The change lies in the transcript's last exon (truncations there escape NMD)."""
     notes: tuple[str, ...] = ()
+    hgvs_source: str | None = None
+    """Where hgvs_c/hgvs_p came from: 'curated table', 'VCF CSQ (vep)', 'built-in MANE model', …"""
+    flags: tuple[str, ...] = ()
+    """Annotation-level quality flags (e.g. REF_MISMATCH against --fasta); they join the allele's filters."""
+    other_clinvar: tuple[ClinVarEvidence, ...] = ()
+    """ClinVar values found in other sources and not used (shown, with their source)."""
+    other_frequency: tuple[FrequencyEvidence, ...] = ()
+    """Population frequencies found in other sources and not used."""
+    other_consequence: tuple[ConsequenceCall, ...] = ()
+    """The other annotation's view (built-in model when the VCF's was used, and vice versa)."""
+
+
+@dataclass(frozen=True)
+class ConsequenceCall:
+    """One source's consequence and HGVS for an allele (kept when another source was used)."""
+
+    source: str
+    consequence: str | None
+    transcript: str | None
+    hgvs_c: str | None
+    hgvs_p: str | None
 
 
 @dataclass(frozen=True)
@@ -364,7 +385,7 @@ class VariantResult:
 
     @property
     def quality_flags(self) -> tuple[str, ...]:
-        return self.allele.record.filters + self.genotype.flags
+        return self.allele.record.filters + self.genotype.flags + self.annotation.flags
 
 
 @dataclass(frozen=True)

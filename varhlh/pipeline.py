@@ -26,12 +26,15 @@ from varhlh.models import (
     GeneCall,
     GeneResult,
     Phase,
+    SampleCall,
     Sex,
     Strength,
     VariantResult,
     VcfRecord,
 )
 from varhlh.panel import Panel, load_panel
+from varhlh.pm3 import apply_pm3
+from varhlh.resources import open_local
 from varhlh.pedigree import Pedigree, choose_proband, read_ped
 from varhlh.read import Header, VcfReader
 from varhlh.restrict import panel_regions, restrict, spans_by_contig
@@ -60,6 +63,12 @@ class Request:
     panel: Path | None = None
     settings: Settings = field(default_factory=Settings)
     clinical: Path | None = None
+    fasta: Path | None = None
+    """Opt-in reference FASTA: REF check, codon-level effects, HGVS p., indel normalisation."""
+    clinvar: Path | None = None
+    """Opt-in local ClinVar VCF (bgzipped + indexed), queried for the panel alleles only."""
+    gnomad: Path | None = None
+    """Opt-in local gnomAD sites VCF (bgzipped + indexed), queried for the panel alleles only."""
     """Optional clinical context file (YAML/JSON): HLH-2004 variables, HScore variables, HLH course."""
     threads: int = 2
     command: str = ""
@@ -77,6 +86,8 @@ class InputFacts:
     samples: tuple[str, ...]
     annotation: dict[str, object]
     records_read: int
+    resources: tuple[dict[str, object], ...] = ()
+    """Provenance of the opt-in local resources (--fasta, --clinvar, --gnomad)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,8 @@ class Result:
     warnings: tuple[str, ...]
     clinical: ClinicalContext | None = None
     online: OnlineOutcome | None = None
+    hom_ref_records: int = 0
+    """Panel-region records not listed: every analysed sample is homozygous reference there."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,19 @@ class Loaded:
     validation: tuple[str, ...] = ()
     """Input-validation warnings (also in ``warnings``); each is repeated in the limitations."""
     online: OnlineOutcome | None = None
+    spans: Mapping[str, Sequence[tuple[int, int]]] = field(default_factory=dict)
+    """The spans queried (VCF contig -> 1-based spans); the cohort reader queries the same."""
+
+
+@dataclass(frozen=True)
+class ProbandGenotypes:
+    """What one proband's analysis takes from the genotypes (the cohort path builds it from its matrix)."""
+
+    alleles: tuple[Allele, ...]
+    """Alleles of the records where the proband or a genotyped relative is not homozygous reference."""
+    hom_ref_records: int
+    """Panel-region records left out: every analysed sample is a fully called homozygous reference there."""
+    inferred_sex: SexCall
 
 
 def run(request: Request) -> Result:
@@ -143,7 +169,8 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     log.info("genome build %s (%s)", build.build, build.evidence)
     names = _contig_map(panel, header.contigs)
     regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
-    annotator = Annotator(header.info, panel, build.build, settings)
+    local = open_local(request.fasta, request.clinvar, request.gnomad, build.build, settings)
+    annotator = Annotator(header.info, panel, build.build, settings, local)
     spans = spans_by_contig(regions)
     for chrom, start, end in SEX_CHECK_REGIONS[build.build]:  # read for sex inference only, not reported
         if chrom in names:
@@ -153,19 +180,20 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     warnings.extend(checks)
     order = {name: i for i, name in enumerate(header.contigs)}
     records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))
-    alleles = tuple(restrict(records, regions, warnings))
+    alleles = tuple(restrict(records, regions, warnings, reader.display))
     log.info("%d records, %d alleles in panel regions (%s)", len(records), len(alleles), reader.access)
     online = _online(request, annotator, build.build, alleles)
     warnings.extend(online.warnings if online else ())
+    warnings.extend(annotator.prepare(alleles))
     annotations = {a.id: annotator.annotate(a) for a in alleles}
     facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
-                       annotator.describe(), len(records))
+                       annotator.describe(), len(records), tuple(annotator.resources()))
     missing = tuple(sorted({g.symbol for g in panel.genes if g.chrom not in names}))
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
                         "not assessed.")
     return Loaded(request, panel, header, build, tuple(records), alleles, annotations, annotator, facts, missing,
-                  tuple(warnings), validation=checks, online=online)
+                  tuple(warnings), validation=checks, online=online, spans=spans)
 
 
 def _online(request: Request, annotator: Annotator, build: Build, alleles: Sequence[Allele]) -> OnlineOutcome | None:
@@ -181,17 +209,20 @@ def _online(request: Request, annotator: Annotator, build: Build, alleles: Seque
 
 
 def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str], pedigree: Pedigree | None,
-            warnings: Sequence[str] = (), clinical: ClinicalContext | None = None) -> Result:
+            warnings: Sequence[str] = (), clinical: ClinicalContext | None = None,
+            genotypes: ProbandGenotypes | None = None) -> Result:
     """Zygosity, classification, inheritance and decision for one proband of a loaded input."""
+    genotypes = genotypes or proband_genotypes(loaded, proband, members)
     request, panel, build = loaded.request, loaded.panel, loaded.build.build
     settings = request.settings
     notes = [*warnings, *loaded.warnings]
     ped_person = pedigree.get(proband) if pedigree else None
     sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
-                      infer_sex(loaded.records, proband, build, settings), proband, notes)
+                      genotypes.inferred_sex, proband, notes)
     variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build,
-                                                  settings), family)
-                     for a in loaded.alleles)
+                                                  settings), family, settings)
+                     for a in genotypes.alleles)
+    variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     genes = _gene_results(panel, variants, sex.sex, family, settings)
     genes, conclusion = decide(genes, panel.genes, clinical)
     ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if f.startswith(PLOIDY_FLAGS))
@@ -199,7 +230,36 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     limitations = (*_limitations(panel, loaded.facts, variants, loaded.missing_genes, loaded.annotator),
                    *loaded.validation, *ploidy, *(loaded.online.limitations if loaded.online else ()))
     return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
-                  limitations, tuple(notes), clinical, online=loaded.online)
+                  limitations, tuple(notes), clinical, online=loaded.online,
+                  hom_ref_records=genotypes.hom_ref_records)
+
+
+def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> ProbandGenotypes:
+    """The proband's listed alleles (:func:`listed_alleles`), and sex inferred from every record read."""
+    listed, left_out = listed_alleles(loaded.alleles, (proband, *members))
+    sex = infer_sex(loaded.records, proband, loaded.build.build, loaded.request.settings)
+    return ProbandGenotypes(tuple(listed), left_out, sex)
+
+
+def listed_alleles(alleles: Sequence[Allele], samples: Sequence[str]) -> tuple[list[Allele], int]:
+    """Alleles of the records where any of ``samples`` is not a fully called homozygous reference (ALT, no-call
+    or partial call), and how many records were left out. In a multi-sample VCF the other samples' variants say
+    nothing about this patient; listing them would make a cohort member's result list the whole cohort."""
+    listed: list[Allele] = []
+    keep: dict[int, bool] = {}
+    for allele in alleles:
+        record = allele.record
+        kept = keep.get(id(record))
+        if kept is None:
+            kept = keep[id(record)] = not all(is_hom_ref(record.calls.get(s)) for s in samples)
+        if kept:
+            listed.append(allele)
+    return listed, sum(1 for kept in keep.values() if not kept)
+
+
+def is_hom_ref(call: SampleCall | None) -> bool:
+    """A called genotype whose every allele is the reference (``0/0``, ``0|0``, haploid ``0``)."""
+    return call is not None and bool(call.alleles) and all(a == 0 for a in call.alleles)
 
 
 def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
@@ -216,8 +276,8 @@ def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Se
     return VariantResult(allele, annotation, genotype, interpretation, family)
 
 
-def _with_segregation(v: VariantResult, family: Family) -> VariantResult:
-    text = segregation(v, family)
+def _with_segregation(v: VariantResult, family: Family, settings: Settings) -> VariantResult:
+    text = segregation(v, family, settings)
     return dataclasses.replace(v, segregation=text) if text else v
 
 
@@ -291,7 +351,8 @@ def _limitations(panel: Panel, facts: InputFacts, variants: Sequence[VariantResu
         f"Panel {panel.name} {panel.version} (sha256 {panel.sha256}); genome build {facts.build.build} "
         f"({facts.build.evidence}).",
         "Curated indels are matched as written in the panel; normalise the VCF (bcftools norm -f ref.fa -m-any) so "
-        "that differently aligned representations match.",
+        "that differently aligned representations match." if annotator.reference is None else
+        "Indels were left-aligned against the reference FASTA before curated and local-resource matching.",
     ]
     if no_calls:
         out.append(f"{no_calls} allele(s) in panel regions are no-calls in the patient: those sites were not assessed "
@@ -299,6 +360,12 @@ def _limitations(panel: Panel, facts: InputFacts, variants: Sequence[VariantResu
     if symbolic:
         out.append(f"{symbolic} symbolic or structural allele(s) overlap panel genes and were not interpreted "
                    "(listed under variants for manual review).")
+    unchecked = sum(1 for v in variants if v.interpretation.reportable and v.annotation.frequency is None
+                    and v.annotation.known is None)
+    if unchecked:
+        out.append(f"{unchecked} reportable allele(s) have no population-frequency information (no frequency "
+                   "annotation in the VCF and no --gnomad file), so frequency-based criteria (PM2, BS1, BA1) were "
+                   "not applied to them.")
     if not annotator.sources and not annotator.external:
         without = sorted(g.symbol for g in panel.genes if g.symbol not in annotator.maps)
         out.append(f"The VCF carries no consequence annotation: genes without a bundled exon model ({len(without)} "

@@ -404,9 +404,12 @@ class _Converter:
             if value is not None:
                 info[key] = _info_text(value)
         filters = tuple(f for f in (variant.FILTER or "").split(";") if f and f != "PASS")
-        formats = {key: variant.format(key) for key in self.format_keys}
-        genotypes = self._genotypes(variant)
-        calls = {name: self._call(genotypes, i, name, formats) for i, name in enumerate(self.samples)}
+        formats: dict[str, Any] = {}
+        calls: dict[str, SampleCall] = {}
+        if self.samples:  # none in the cohort's sites pass: cyvcf2 0.35 crashes reading FORMAT of a sample-less BCF
+            formats = {key: variant.format(key) for key in self.format_keys}
+            genotypes = self._genotypes(variant)
+            calls = {name: self._call(genotypes, i, name, formats) for i, name in enumerate(self.samples)}
         qual = variant.QUAL
         alts = tuple(variant.ALT)
         record = VcfRecord(

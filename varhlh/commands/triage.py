@@ -11,9 +11,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from varhlh import __version__
+from varhlh import __version__, online
 from varhlh.errors import UsageError
 from varhlh.models import Build, Sex
+from varhlh.report.output import FORMATS
 
 log = logging.getLogger("varhlh")
 
@@ -29,10 +30,21 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--config", type=Path, help="TOML file with settings (thresholds)")
     p.add_argument("--clinical", type=Path, help="clinical context (YAML/JSON): HLH-2004 and HScore variables, "
                                                  "HLH course; see examples/clinical_context.yaml")
+    p.add_argument("--fasta", type=Path, help="reference FASTA (faidx-indexed; opt-in): REF check, codon-level "
+                                              "effects, HGVS p., indel normalisation")
+    p.add_argument("--clinvar", type=Path, help="local ClinVar VCF (bgzipped + tabix-indexed; opt-in, offline)")
+    p.add_argument("--gnomad", type=Path, help="local gnomAD sites VCF (bgzipped + tabix-indexed; opt-in, offline)")
     p.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="output directory (default: .)")
     p.add_argument("--prefix", help="output file prefix (default: the sample ID made filename-safe)")
-    p.add_argument("--format", default="json,tsv", help="comma-separated output formats (default: json,tsv)")
-    p.add_argument("--threads", type=int, default=2, help="decompression threads (default: 2)")
+    p.add_argument("--format", default="json,tsv",
+                   help=f"comma-separated output formats, any of {','.join(FORMATS)} (default: json,tsv)")
+    p.add_argument("--threads", type=int, default=2, help="decompression threads (default: 2); worker processes "
+                                                           "with --all-samples/--samples")
+    p.add_argument("--all-samples", action="store_true", help="cohort: one result per sample of the VCF, plus "
+                                                              "PREFIX.varhlh_cohort.tsv (PREFIX default: cohort)")
+    p.add_argument("--samples", type=Path, metavar="FILE", help="cohort: one result per sample listed in FILE "
+                                                                "(one ID per line)")
+    online.add_arguments(p, annotate=True)
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -59,7 +71,13 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         request = Request(input=args.input, source=source, sample=args.sample,
                           sex=Sex(args.sex) if args.sex else None, ped=args.ped,
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
-                          threads=args.threads, command=command, clinical=args.clinical)
+                          threads=args.threads, command=command, clinical=args.clinical,
+                          fasta=args.fasta, clinvar=args.clinvar, gnomad=args.gnomad,
+                          online=online.request_from_args(args, annotate=True))
+        if args.all_samples or args.samples:
+            from varhlh.cohort import run_cohort_command
+
+            return run_cohort_command(args, request, formats)
         result = run_pipeline(request)
         log.info("panel %s %s (sha256 %s)", result.panel.name, result.panel.version, result.panel.sha256)
         prefix = args.prefix or safe_prefix(result.sample)

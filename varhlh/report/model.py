@@ -28,6 +28,7 @@ def to_dict(result: Result) -> dict[str, Any]:
         "run": {"command": result.request.command, "date": _date()},
         "sample": _sample(result),
         "input": _input(result),
+        **({"online": dict(result.online.provenance)} if result.online else {}),
         "panel": result.panel.provenance(),
         "settings": result.request.settings.to_dict(),
         "conclusion": _conclusion(result),
@@ -83,6 +84,7 @@ def _input(result: Result) -> dict[str, Any]:
         "samples_in_file": len(facts.samples),
         "annotation": facts.annotation,
         "records_read": facts.records_read,
+        "resources": list(facts.resources),
     }
 
 
@@ -110,6 +112,8 @@ def _gene(g: Any, result: Result) -> dict[str, Any]:
         "strength": g.strength.value,
         "reasons": list(g.reasons),
         "disease": panel_gene.disease,
+        "omim_disease": panel_gene.omim_disease,
+        "hgnc_id": panel_gene.hgnc_id,
         "tier": panel_gene.tier.value,
         "transplant_policy": panel_gene.transplant_policy.value,
         "transcript": panel_gene.mane_refseq,
@@ -145,7 +149,7 @@ def _variant(v: VariantResult) -> dict[str, Any]:
         "evidence": list(i.evidence),
         "reasons": list(i.reasons),
         "reportable": i.reportable,
-        "filters": [*record.filters, *v.genotype.flags],
+        "filters": [*record.filters, *v.genotype.flags, *a.flags],
         "diagnostic_weight": i.weight.value,
         "null_variant": i.null_variant,
         "consequence": a.consequence,
@@ -156,6 +160,7 @@ def _variant(v: VariantResult) -> dict[str, Any]:
         "region": a.region,
         "annotation_source": a.source,
         "annotation_notes": list(a.notes),
+        "hgvs_source": a.hgvs_source,
         "curated": a.known.hgvs_c if a.known else None,
         "clinvar": None if a.clinvar is None else {
             "significance": a.clinvar.significance, "raw": a.clinvar.raw, "stars": a.clinvar.stars,
@@ -169,6 +174,19 @@ def _variant(v: VariantResult) -> dict[str, Any]:
                     "phase_set": call.phase_set if call else None},
         "family": {sample: _family_call(c) for sample, c in sorted(v.family.items())},
         "segregation": v.segregation,
+        "not_used": _not_used(a),
+    }
+
+
+def _not_used(a: Any) -> dict[str, list[dict[str, Any]]]:
+    """Values found in other sources and not used (ClinVar, frequency, the other consequence view)."""
+    return {
+        "clinvar": [{"significance": c.significance, "raw": c.raw, "stars": c.stars, "review_status": c.review_status,
+                     "variation_id": c.variation_id, "source": c.source} for c in a.other_clinvar],
+        "frequency": [{"af": f.af, "af_field": f.af_field, "popmax": f.popmax, "popmax_field": f.popmax_field,
+                       "source": f.source} for f in a.other_frequency],
+        "consequence": [{"source": c.source, "consequence": c.consequence, "transcript": c.transcript,
+                         "hgvs_c": c.hgvs_c, "hgvs_p": c.hgvs_p} for c in a.other_consequence],
     }
 
 
@@ -207,5 +225,6 @@ def _counts(result: Result) -> dict[str, Any]:
         "records_read": result.input.records_read,
         "by_zygosity": dict(sorted(zygosity.items())),
         "not_assessed": sum(1 for v in result.variants if v.allele.symbolic),
+        "hom_ref_records": result.hom_ref_records,
     }
 

@@ -1,0 +1,173 @@
+"""Cohort mode (``--all-samples`` / ``--samples``): every sample's result equals its single-sample run.
+
+The proof of the genotype-matrix path (varhlh/matrix.py, varhlh/cohort.py): for each sample of a real
+trio fixture (GIAB Ashkenazi trio background, tests/data/README.md) and of a synthetic cohort with every
+call shape (tests/cohort_vcf.py), the cohort JSON equals ``varhlh triage -s SAMPLE [--ped PED]``'s JSON
+except ``run.command``, and the TSV is byte-identical; also with several chunks per query and with one or
+two worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cohort_vcf import SAMPLES, SEX_WINDOW_SITES, cohort_vcf
+from conftest import DATA
+
+TRIO = DATA / "vcf" / "trio_prf1_comphet.vcf"
+TRIO_PED = DATA / "ped" / "trio_prf1_comphet.ped"
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory, indexed) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    vcf, ped = cohort_vcf(tmp_path_factory.mktemp("cohort"))
+    return indexed(vcf), ped
+
+
+def _without_command(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "run": {k: v for k, v in data["run"].items() if k != "command"}}
+
+
+def _summary(outdir: Path, prefix: str = "cohort") -> list[dict[str, str]]:
+    lines = (outdir / f"{prefix}.varhlh_cohort.tsv").read_text().splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+
+
+def _assert_same_as_single(run_cli, vcf: Path, outdir: Path, samples: list[str], *extra: str) -> None:  # type: ignore[no-untyped-def]
+    for sample in samples:
+        single = run_cli("triage", str(vcf), "-s", sample, *extra)
+        assert single.code == 0, single.err
+        mine = json.loads((outdir / f"{sample}.varhlh.json").read_text())
+        assert _without_command(mine) == _without_command(single.json(sample)), sample
+        tsv = f"{sample}.varhlh.tsv"
+        assert (outdir / tsv).read_bytes() == (single.outdir / tsv).read_bytes()
+
+
+def test_trio_cohort_equals_single_runs(run_cli, indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf = indexed(TRIO)
+    result = run_cli("triage", str(vcf), "--all-samples", "--ped", str(TRIO_PED), "-o", str(tmp_path / "c"))
+    assert result.code == 0, result.err
+    _assert_same_as_single(run_cli, vcf, tmp_path / "c", ["HG002", "HG003", "HG004"], "--ped", str(TRIO_PED))
+    rows = {r["sample"]: r for r in _summary(tmp_path / "c")}
+    assert rows["HG002"]["primary_hlh"] == "confirmed"
+    assert rows["HG002"]["gene_calls"].startswith("PRF1:biallelic/trans")
+    assert rows["HG002"]["affected"] == "yes"
+    assert rows["HG003"]["affected"] == "no"
+
+
+@pytest.mark.parametrize("chunk", [512, 3])
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_synthetic_cohort_equals_single_runs(run_cli, cohort, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                             chunk: int, threads: str) -> None:
+    monkeypatch.setattr("varhlh.matrix.CHUNK_RECORDS", chunk)
+    vcf, ped = cohort
+    out = tmp_path / "c"
+    result = run_cli("triage", str(vcf), "--all-samples", "--ped", str(ped), "--threads", threads, "-o", str(out))
+    assert result.code == 0, result.err
+    _assert_same_as_single(run_cli, vcf, out, list(SAMPLES), "--ped", str(ped))
+    assert [r["sample"] for r in _summary(out)] == list(SAMPLES)
+
+
+def test_summary_and_family_handling(run_cli, cohort, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf, ped = cohort
+    out = tmp_path / "c"
+    done = run_cli("triage", str(vcf), "--all-samples", "--ped", str(ped), "--prefix", "screen", "-o", str(out))
+    assert done.code == 0, done.err
+    rows = {r["sample"]: r for r in _summary(out, "screen")}
+    assert rows["M1"]["primary_hlh"] == "confirmed"
+    assert rows["M1"]["transplant_workup"] == "indicated"
+    assert rows["M1"]["family"] == "famB"
+    assert rows["M1"]["sex"] == "male"
+    assert rows["F1"]["sex"] == "female"
+    assert rows["F1"]["gene_calls"].startswith("PRF1:biallelic/trans")
+    assert rows["R1"] == {**rows["R1"], "primary_hlh": "undetermined", "variants": "0", "reportable": "0",
+                          "family": ".", "affected": "."}
+    child = json.loads((out / "C1.varhlh.json").read_text())
+    assert child["sample"]["family"]["father"] == "D1"
+    assert child["sample"]["family"]["unaffected_siblings"] == ["U1"]
+    assert any("GRANDMA" in w for w in child["warnings"])  # PED member absent from the VCF
+    assert rows["U1"]["affected"] == "no"  # unaffected individuals get their own result too
+
+
+def test_hom_ref_records_are_counted_not_listed(run_cli, cohort) -> None:  # type: ignore[no-untyped-def]
+    vcf, _ = cohort
+    data = run_cli("triage", str(vcf), "-s", "R1").json()
+    assert data["variants"] == []
+    assert data["counts"]["records_in_panel_regions"] == 0
+    not_panel = 1 + len(SEX_WINDOW_SITES)  # the duplicate record; the sex-check windows' records
+    assert data["counts"]["hom_ref_records"] == data["counts"]["records_read"] - not_panel
+    partial = run_cli("triage", str(vcf), "-s", "P1").json()
+    shapes = {v["genotype"] for v in partial["variants"]}
+    assert {"./1", "./.", "1/2"} <= shapes  # no-calls and partial calls are listed, never taken for reference
+
+
+def test_samples_file_selects_and_checks(run_cli, cohort, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf, _ = cohort
+    chosen = tmp_path / "samples.txt"
+    chosen.write_text("# first batch\nP1\n\nM1\n")
+    out = tmp_path / "c"
+    assert run_cli("triage", str(vcf), "--samples", str(chosen), "-o", str(out)).code == 0
+    assert [r["sample"] for r in _summary(out)] == ["M1", "P1"]  # VCF order
+    assert sorted(p.name for p in out.glob("*.varhlh.json")) == ["M1.varhlh.json", "P1.varhlh.json"]
+    chosen.write_text("M1\nNOBODY\n")
+    refused = run_cli("triage", str(vcf), "--samples", str(chosen), "-o", str(tmp_path / "d"))
+    assert refused.code == 3
+    assert "NOBODY" in refused.err
+    assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["-s", "M1"], "-s/--sample"),
+    (["--sex", "male"], "--sex"),
+])
+def test_cohort_usage_conflicts(run_cli, cohort, extra: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    vcf, _ = cohort
+    result = run_cli("triage", str(vcf), "--all-samples", *extra)
+    assert result.code == 2
+    assert message in result.err
+
+
+def test_cohort_needs_an_indexed_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf, _ = cohort_vcf(tmp_path)
+    result = run_cli("triage", str(vcf), "--all-samples", "-o", str(tmp_path / "c"))
+    assert result.code == 3
+    assert "needs an index" in result.err
+    assert "bcftools index" in result.err
+
+
+def test_sample_names_that_collide_as_file_names_are_refused(run_cli, indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf, _ = cohort_vcf(tmp_path)
+    text = vcf.read_text().replace("\tM1\tF1\t", "\tA B\tA_B\t", 1)
+    renamed = tmp_path / "renamed.vcf"
+    renamed.write_text(text)
+    result = run_cli("triage", str(indexed(renamed)), "--all-samples", "-o", str(tmp_path / "c"))
+    assert result.code == 3
+    assert "'A B' and 'A_B'" in result.err
+
+
+def test_unwritable_output_is_refused_before_reading(run_cli, cohort, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf, _ = cohort
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli("triage", str(vcf), "--all-samples", "-o", str(blocker / "sub"))
+    assert result.code == 6
+    assert "cannot create the output directory" in result.err
+    assert "genotypes" not in result.err  # refused before the genotypes were read
+
+
+def test_bcf_with_csi_index_equals_single_runs(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from pysam import bcftools
+
+    vcf, ped = cohort_vcf(tmp_path)
+    bcf = tmp_path / "cohort.bcf"
+    bcftools.view("-Ob", "-o", str(bcf), str(vcf), catch_stdout=False)
+    bcftools.index(str(bcf), catch_stdout=False)  # .csi
+    assert (tmp_path / "cohort.bcf.csi").is_file()
+    out = tmp_path / "c"
+    result = run_cli("triage", str(bcf), "--all-samples", "--ped", str(ped), "-o", str(out))
+    assert result.code == 0, result.err
+    _assert_same_as_single(run_cli, bcf, out, ["M1", "F1", "C1"], "--ped", str(ped))

@@ -1,0 +1,432 @@
+"""Cohort mode: ``varhlh triage COHORT.vcf.gz --all-samples`` (or ``--samples FILE``), one result per sample.
+
+Rules:
+
+* every selected sample is analysed exactly as ``varhlh triage COHORT -s SAMPLE [--ped PED]`` analyses
+  it: the same family context from the PED (genotyped parents and unaffected full siblings), the same
+  warnings; its outputs equal that run's except ``run.command``. Affected or not, every selected sample
+  is a proband of its own result (the PED's phenotype is in the summary), so a multi-family PED is
+  handled family by family;
+* the sample-independent work (reading the panel-region sites, restricting, annotating) is done once
+  with the ordinary reader, without genotypes; the genotypes are then read query by query with the
+  reader's own queries (:mod:`varhlh.matrix`: at most one chunk's genotype matrix per worker in
+  memory) into a temporary directory, and the probands are analysed in ``--threads`` worker processes
+  (fork; one process where fork is unavailable), each writing its outputs atomically;
+* the input must be a bgzipped VCF or a BCF with a valid index (genotypes are read by region);
+* outputs: ``OUTDIR/<sample made filename-safe>.varhlh.json`` / ``.tsv`` (and any other ``--format``)
+  per sample, then ``OUTDIR/<--prefix or 'cohort'>.varhlh_cohort.tsv`` (:data:`SUMMARY_COLUMNS`), last.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from varhlh.errors import InputError, OutputError, UsageError
+from varhlh.inheritance import Family
+from varhlh.matrix import Entries, Part, Plan, QueryResult, read_query
+from varhlh.models import Allele, SampleCall, VcfRecord
+from varhlh.panel import load_panel
+from varhlh.pedigree import Pedigree, read_ped
+from varhlh.pipeline import (
+    Loaded,
+    ProbandGenotypes,
+    Request,
+    _family,
+    analyse,
+    is_hom_ref,
+    listed_alleles,
+    load,
+    open_reader,
+)
+from varhlh.read import _FORMAT_KEYS, query_plan
+from varhlh.sex import infer_sex
+
+log = logging.getLogger("varhlh")
+T = TypeVar("T")
+R = TypeVar("R")
+
+SUMMARY_COLUMNS = (
+    ("sample", "sample ID"),
+    ("family", "PED family ID ('.' without a PED or when the sample is not in it)"),
+    ("affected", "PED phenotype: yes / no / unknown ('.' when not in a PED)"),
+    ("sex", "male / female / unknown, as in the result"),
+    ("primary_hlh", "confirmed / suspected / undetermined"),
+    ("transplant_workup", "indicated / consider / not_indicated_by_genetics"),
+    ("genes", "genes named in the conclusion, ','-separated"),
+    ("gene_calls", "SYMBOL:call/phase for every gene with a call other than none, ';'-separated"),
+    ("reportable", "number of reportable variants"),
+    ("variants", "number of variants listed in the result"),
+    ("warnings", "number of warnings in the result"),
+    ("result", "the sample's JSON result file"),
+)
+
+
+@dataclass(frozen=True)
+class Proband:
+    sample: str
+    family: Family
+    members: tuple[str, ...]
+    warnings: tuple[str, ...]
+    prefix: str
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the analysing workers read (inherited through fork, never pickled)."""
+
+    loaded: Loaded
+    pedigree: Pedigree | None
+    probands: tuple[Proband, ...]
+    index: dict[str, int]
+    parts: tuple[Part, ...]
+    records: tuple[VcfRecord, ...]
+    alleles: tuple[tuple[Allele, ...], ...]
+    format_keys: tuple[str, ...]
+    formats: tuple[str, ...]
+    outdir: Path
+    source: Path
+
+
+_PLAN: Plan | None = None
+_STATE: _State | None = None
+
+
+def run_cohort_command(args: Any, request: Request, formats: Sequence[str]) -> int:
+    """The ``--all-samples`` / ``--samples FILE`` branch of ``varhlh triage``."""
+    conflicts = [flag for flag, given in (("-s/--sample", args.sample), ("--sex", args.sex),
+                                          ("--clinical", getattr(args, "clinical", None))) if given]
+    if args.all_samples and args.samples:
+        conflicts.append("--samples")
+    if conflicts:
+        msg = (f"{', '.join(conflicts)} cannot be combined with {'--all-samples' if args.all_samples else '--samples'}"
+               "; a cohort takes each sample's sex and relatives from --ped")
+        raise UsageError(msg)
+    if args.input == "-":
+        msg = "cohort mode reads genotypes region by region and cannot read stdin; give an indexed VCF or BCF file"
+        raise UsageError(msg)
+    started = time.perf_counter()
+    try:
+        rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or "cohort",
+                                   args.threads)
+    except KeyboardInterrupt:
+        log.warning("cohort interrupted: the results already written in %s are complete; no cohort summary was "
+                    "written (re-run to finish)", args.output_dir)
+        raise
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["primary_hlh"]] = counts.get(row["primary_hlh"], 0) + 1
+    log.info("cohort: %d samples in %.1f s; primary HLH %s", len(rows), time.perf_counter() - started,
+             ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    warned = sum(1 for row in rows if row["warnings"])
+    if warned:
+        log.warning("warning: %d of %d results carry warnings (see their JSON 'warnings')", warned, len(rows))
+    log.info("wrote %d results and %s", len(rows), summary)
+    return 0
+
+
+def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[str], outdir: Path, prefix: str,
+               workers: int) -> tuple[list[dict[str, Any]], Path]:
+    """Analyse the selected samples of ``request.input``; returns the summary rows and the summary file."""
+    panel = load_panel(request.panel)
+    pedigree = read_ped(request.ped) if request.ped else None
+    with open_reader(request) as reader:
+        if reader.index is None:
+            msg = (f"{reader.display}: cohort mode reads the genotypes region by region and needs an index "
+                   f"({reader.index_note}); bgzip and index the file (bcftools view -Oz -o cohort.vcf.gz IN && "
+                   "bcftools index -t cohort.vcf.gz)")
+            raise InputError(msg)
+        header = reader.header
+        probands = _probands(header.samples, samples_file, pedigree, reader.display)
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)  # fail before the reading, not after it
+        except OSError as exc:
+            msg = f"{outdir}: cannot create the output directory ({exc.strerror}); choose another -o"
+            raise OutputError(msg) from exc
+        loaded = load(reader, request, panel, [])
+        path, index_path = str(reader.path), str(reader.index)
+        validator = reader.validator
+    for warning in loaded.warnings:
+        log.warning("warning: %s", warning)
+    needed = {s for p in probands for s in (p.sample, *p.members)}
+    names = tuple(s for s in header.samples if s in needed)
+    index = {s: i for i, s in enumerate(names)}
+    records, alleles, record_index = _records(loaded.alleles)
+    format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
+    log.info("cohort: %d samples to analyse (%d with genotyped relatives); %d panel records", len(probands),
+             sum(1 for p in probands if p.members), len(records))
+    with tempfile.TemporaryDirectory(prefix="varhlh-cohort-") as tmp:
+        plan = Plan(path, index_path, names, format_keys, loaded.build.build, request.settings.upstream_window_bp,
+                    request.input, record_index,
+                    tuple(tuple(index[s] for s in (p.sample, *p.members)) for p in probands if p.members),
+                    validator, Path(tmp))
+        parts = _read_genotypes(plan, loaded, len(records), workers)
+        source = request.source if request.source is not None else Path(request.input)
+        state = _State(loaded, pedigree, probands, index, parts, records, alleles, format_keys, tuple(formats),
+                       outdir, source)
+        rows = _analyse_all(state, workers)
+    summary = outdir / f"{prefix}.varhlh_cohort.tsv"
+    _write_atomic(summary, _summary_bytes(rows), [request.input])
+    return rows, summary
+
+
+# ------------------------------------------------------------------------------------ selection
+
+
+def _probands(samples: Sequence[str], samples_file: Path | None, pedigree: Pedigree | None,
+              source: str) -> tuple[Proband, ...]:
+    from varhlh.report.output import safe_prefix
+
+    if not samples:
+        msg = f"{source}: the VCF has no sample columns (sites-only); a cohort run needs genotypes"
+        raise InputError(msg)
+    chosen = set(_read_samples(samples_file, samples)) if samples_file else set(samples)
+    out, prefixes = [], {}
+    for sample in (s for s in samples if s in chosen):
+        notes: list[str] = []
+        family, members = _family(pedigree, sample, samples, notes)
+        prefix = safe_prefix(sample)
+        if prefix in prefixes:
+            msg = (f"{source}: samples {prefixes[prefix]!r} and {sample!r} would both write {prefix}.varhlh.*; "
+                   "rename one (bcftools reheader -s) or analyse them in separate runs")
+            raise InputError(msg)
+        prefixes[prefix] = sample
+        out.append(Proband(sample, family, tuple(members), tuple(notes), prefix))
+    return tuple(out)
+
+
+def _read_samples(path: Path, samples: Sequence[str]) -> list[str]:
+    """Sample IDs, one per line ('#' comments and blank lines ignored); each must be in the VCF."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{path}: cannot read the --samples file ({exc}); give a UTF-8 text file with one sample ID per line"
+        raise InputError(msg) from exc
+    wanted = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not wanted:
+        msg = f"{path}: no sample IDs; list one sample ID per line"
+        raise InputError(msg)
+    present = set(samples)
+    unknown = [s for s in wanted if s not in present]
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+        msg = f"{path}: sample(s) not in the VCF: {shown}; check the IDs against `bcftools query -l`"
+        raise InputError(msg)
+    return wanted
+
+
+def _records(alleles: Sequence[Allele]) -> tuple[tuple[VcfRecord, ...], tuple[tuple[Allele, ...], ...],
+                                                  dict[tuple[str, int, str, tuple[str, ...]], int]]:
+    """The distinct records of the listed-allele candidates, their alleles, and their keys."""
+    records: list[VcfRecord] = []
+    grouped: list[list[Allele]] = []
+    index: dict[tuple[str, int, str, tuple[str, ...]], int] = {}
+    position: dict[int, int] = {}
+    for allele in alleles:
+        record = allele.record
+        if id(record) not in position:
+            position[id(record)] = len(records)
+            index[(record.chrom, record.pos, record.ref, record.alts)] = len(records)
+            records.append(record)
+            grouped.append([])
+        grouped[position[id(record)]].append(allele)
+    return tuple(records), tuple(tuple(g) for g in grouped), index
+
+
+# ------------------------------------------------------------------------------------ genotypes
+
+
+def _read_genotypes(plan: Plan, loaded: Loaded, n_records: int, workers: int) -> tuple[Part, ...]:
+    queries = query_plan(loaded.spans)
+    order = sorted(range(len(queries)), key=lambda q: queries[q][1] - queries[q][2])  # longest first
+    started = time.perf_counter()
+    results: dict[int, QueryResult] = {}
+    global _PLAN
+    _PLAN = plan
+    try:
+        with _progress(len(order), "reading genotypes") as advance:
+            for result in _map(_read_task, [(q, queries[q]) for q in order], workers):
+                results[result.query] = result
+                advance(1)
+    finally:
+        _PLAN = None
+    seen = sorted(r for result in results.values() for r in result.records)
+    if seen != list(range(n_records)):
+        msg = f"cohort reader: {len(seen)} of {n_records} panel records matched the sites pass"
+        raise RuntimeError(msg)
+    entries = sum(r.entries for r in results.values())
+    log.info("cohort: genotypes of %d samples read in %.1f s (%d entries kept)", len(plan.samples),
+             time.perf_counter() - started, entries)
+    return tuple(part for q in range(len(queries)) for part in results[q].parts)
+
+
+def _read_task(task: tuple[int, tuple[str, int, int, int]]) -> QueryResult:
+    assert _PLAN is not None, "cohort reader without a plan"
+    return read_query(_PLAN, *task)
+
+
+# ------------------------------------------------------------------------------------ analysis
+
+
+def _analyse_all(state: _State, workers: int) -> list[dict[str, Any]]:
+    global _STATE
+    _STATE = state
+    n = len(state.probands)
+    size = max(1, min(8, n // (max(1, workers) * 8)))  # small batches: even load, prompt Ctrl-C, fresh mappings
+    batches = [tuple(range(i, min(n, i + size))) for i in range(0, n, size)]
+    rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    try:
+        with _progress(n, "analysing samples") as advance:
+            for batch_rows in _map(_analyse_batch, batches, workers):
+                rows.extend(batch_rows)
+                advance(len(batch_rows))
+    finally:
+        _STATE = None
+    log.info("cohort: %d samples analysed in %.1f s", n, time.perf_counter() - started)
+    order = {p.sample: i for i, p in enumerate(state.probands)}
+    return sorted(rows, key=lambda r: order[r["sample"]])
+
+
+def _analyse_batch(batch: tuple[int, ...]) -> list[dict[str, Any]]:
+    state = _STATE
+    assert state is not None, "cohort worker without state"
+    # mapped afresh per batch: pages touched by earlier batches are unmapped, so memory stays per batch
+    opened = [Entries(part, state.format_keys) for part in state.parts]
+    return [_analyse_one(state, state.probands[i], opened) for i in batch]
+
+
+def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> dict[str, Any]:
+    from varhlh.report.model import to_dict
+    from varhlh.report.output import RenderContext, write_outputs
+
+    loaded, p = state.loaded, proband.sample
+    group = (p, *proband.members)
+    by_record: dict[int, dict[str, SampleCall]] = {}
+    sex_records: list[VcfRecord] = []
+    for entries in opened:
+        for name in group:
+            for record, site, call in entries.calls(state.index[name], name):
+                if record >= 0:
+                    by_record.setdefault(record, {})[name] = call
+                if site is not None and name == p:
+                    sex_records.append(VcfRecord(site.chrom, site.pos, site.pos, None, site.ref, site.alts, None, (),
+                                                 {}, {p: call}))
+    view: list[Allele] = []
+    for number in sorted(by_record):
+        calls = by_record[number]
+        if all(is_hom_ref(c) for c in calls.values()):
+            continue  # kept for a relative's or another proband's sake
+        if len(calls) != len(group):
+            msg = f"cohort reader: record {number} lacks calls of {sorted(set(group) - set(calls))}"
+            raise RuntimeError(msg)
+        record = _with(state.records[number], "calls", calls)
+        view.extend(_with(a, "record", record) for a in state.alleles[number])
+    listed, _ = listed_alleles(view, group)
+    left_out = len(state.records) - len({id(a.record) for a in listed})
+    sex = infer_sex(sex_records, p, loaded.build.build, loaded.request.settings)
+    result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
+                     ProbandGenotypes(tuple(listed), left_out, sex))
+    data = to_dict(result)
+    paths = write_outputs(RenderContext(data, proband.prefix, state.source), state.outdir, state.formats,
+                          [loaded.request.input])
+    return _row(data, state.pedigree, paths)
+
+
+def _with(obj: T, name: str, value: Any) -> T:
+    """A copy of a frozen dataclass with one field changed (``dataclasses.replace`` re-runs ``__init__``, ~5x
+    slower; this runs ~10^4 times per sample)."""
+    clone = object.__new__(type(obj))
+    clone.__dict__.update(obj.__dict__)
+    clone.__dict__[name] = value
+    return clone
+
+
+def _row(data: dict[str, Any], pedigree: Pedigree | None, paths: Sequence[Path]) -> dict[str, Any]:
+    sample = data["sample"]["id"]
+    person = pedigree.get(sample) if pedigree else None
+    affected = "." if person is None else {True: "yes", False: "no", None: "unknown"}[person.affected]
+    conclusion = data["conclusion"]
+    calls = [f"{g['symbol']}:{g['call']}/{g['phase']}" for g in data["genes"] if g["call"] != "none"]
+    json_file = next((p.name for p in paths if p.name.endswith(".varhlh.json")), paths[0].name if paths else ".")
+    return {
+        "sample": sample, "family": person.family if person else ".", "affected": affected,
+        "sex": data["sample"]["sex"], "primary_hlh": conclusion["primary_hlh"],
+        "transplant_workup": conclusion["transplant_workup"], "genes": ",".join(conclusion["genes"]) or ".",
+        "gene_calls": ";".join(calls) or ".", "reportable": data["counts"]["reportable"],
+        "variants": len(data["variants"]), "warnings": len(data["warnings"]), "result": json_file,
+    }
+
+
+def _summary_bytes(rows: Iterable[dict[str, Any]]) -> bytes:
+    lines = ["\t".join(name for name, _ in SUMMARY_COLUMNS)]
+    lines.extend("\t".join(str(row[name]) for name, _ in SUMMARY_COLUMNS) for row in rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str]) -> None:
+    if target.resolve() in {Path(i).resolve() for i in inputs if i != "-"}:
+        msg = f"{target}: the cohort summary would overwrite an input file; choose another -o or --prefix"
+        raise OutputError(msg)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        Path(name).chmod(0o644)
+        Path(name).replace(target)
+    except OSError as exc:
+        msg = f"{target.parent}: cannot write the cohort summary ({exc.strerror}); check space and permissions"
+        raise OutputError(msg) from exc
+
+
+# ------------------------------------------------------------------------------------ execution
+
+
+def _map(function: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[R]:
+    """``function`` over ``tasks`` in ``workers`` forked processes (in this one if 1 or fork is unavailable),
+    yielding results as they complete."""
+    if workers <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (function(t) for t in tasks)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+        futures = [pool.submit(function, t) for t in tasks]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A tqdm bar on stderr when it is a terminal and tqdm is installed; otherwise nothing."""
+    bar = None
+    if sys.stderr.isatty() and total > 1:
+        try:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc=f"varhlh: {label}", unit="", file=sys.stderr, leave=False)
+        except ImportError:
+            bar = None
+    try:
+        yield (bar.update if bar is not None else (lambda _n: None))
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+__all__ = ["SUMMARY_COLUMNS", "run_cohort", "run_cohort_command"]
