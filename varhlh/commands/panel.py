@@ -123,9 +123,9 @@ def _refuse_overwrite(targets: Iterable[Path], base_genes: Path) -> None:
     protected = {p.resolve() for p in base_genes.parent.glob("*.tsv")} if base_genes.parent.is_dir() else set()
     protected |= {p.resolve() for p in bundled_panel_dir().glob("*.tsv")}
     for target in targets:
-        if target.resolve() in protected:
-            msg = (f"{target}: would overwrite a file of the base or bundled panel; the update never replaces a "
-                   "panel: write it to another -o")
+        if target.resolve() in protected or target.exists():
+            msg = (f"{target}: already exists (it may be a panel in use); the update never replaces a panel or any "
+                   "other file: write it to a new -o")
             raise UsageError(msg)
 
 
