@@ -2,8 +2,9 @@
 
 A region is a gene's MANE transcript span plus ``Settings.region_padding_bp``. A record belongs
 to every region its reference span (POS..END) overlaps, so a deletion that starts upstream of a
-gene still counts as in the gene. Every ALT of every such record becomes exactly one Allele —
-the accounting invariant (``counts.records_in_panel_regions == len(variants)``) starts here.
+gene still counts as in the gene. Every ALT of every such record becomes exactly one Allele; the
+pipeline then lists each in ``variants`` — except records where every analysed sample is fully
+called homozygous reference, which are set aside and counted in ``counts.hom_ref_records``.
 When a record overlaps two panel genes the allele is attributed to the first (panel order) and
 the others are listed in ``other_genes``. Exact duplicate records are kept once, with a warning;
 duplicates whose genotypes differ are refused.
