@@ -63,13 +63,13 @@ class Request:
     panel: Path | None = None
     settings: Settings = field(default_factory=Settings)
     clinical: Path | None = None
+    """Optional clinical context file (YAML/JSON): HLH-2004 variables, HScore variables, HLH course."""
     fasta: Path | None = None
     """Opt-in reference FASTA: REF check, codon-level effects, HGVS p., indel normalisation."""
     clinvar: Path | None = None
     """Opt-in local ClinVar VCF (bgzipped + indexed), queried for the panel alleles only."""
     gnomad: Path | None = None
     """Opt-in local gnomAD sites VCF (bgzipped + indexed), queried for the panel alleles only."""
-    """Optional clinical context file (YAML/JSON): HLH-2004 variables, HScore variables, HLH course."""
     threads: int = 2
     command: str = ""
     online: OnlineRequest | None = None
