@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,9 +85,9 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
 
 
 @pytest.fixture(scope="session")
-def artifacts() -> Iterator[Path]:
+def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
-    yield ARTIFACTS
+    return ARTIFACTS
 
 
 def copy_to(path: Path, directory: Path) -> Path:

@@ -181,6 +181,7 @@ def test_phase_without_ps_is_trusted_only_when_configured() -> None:
 
 def test_low_quality_parental_call_gives_unknown_transmission() -> None:
     from factories import call as make_call
+
     from varhlh.models import GenotypeCall, Zygosity
 
     a, b = pair("0/1", "0/1", fam_a={"F": "0/1", "M": "0/0"}, fam_b={"F": "0/0", "M": "0/1"})

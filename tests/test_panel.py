@@ -76,7 +76,7 @@ def test_panel_with_spaces_instead_of_tabs(tmp_path: Path) -> None:
     lines = genes.read_text().splitlines(keepends=True)
     lines[8] = lines[8].replace("\t", "  ", 3)
     genes.write_text("".join(lines))
-    with pytest.raises(PanelError, match="line 9: .* spaces used instead of tabs"):
+    with pytest.raises(PanelError, match=r"line 9: .* spaces used instead of tabs"):
         load_panel(genes)
 
 

@@ -115,9 +115,9 @@ def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings
     ]
     codes = tuple(c.code for c in criteria if c.code)
     reasons = [c.reason for c in criteria if c.reason]
-    if annotation.clinvar is not None and annotation.clinvar.significance in ("risk_factor", "low_penetrance") \
-            and annotation.clinvar.stars is not None:
-        if not any(POINTS.get(code, 0) > 0 for code in codes if code != "PM2_Supporting"):
+    risk = annotation.clinvar is not None and annotation.clinvar.significance in ("risk_factor", "low_penetrance") \
+        and annotation.clinvar.stars is not None
+    if risk and not any(POINTS.get(code, 0) > 0 for code in codes if code != "PM2_Supporting"):
             return Classification.RISK_ALLELE, (*codes, "ClinVar_risk"), (
                 *reasons, "Classified as a risk allele (ClinVar risk factor / low penetrance): it never "
                 "counts as a pathogenic allele on its own.")

@@ -14,6 +14,7 @@ converted and say so. Missing values are reported as missing, never as normal: a
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -321,7 +322,7 @@ def hscore_probability(points: int) -> float:
         return table[0][1]
     if points >= table[-1][0]:
         return table[-1][1]
-    for (x0, y0), (x1, y1) in zip(table, table[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(table):
         if x0 <= points <= x1:
             return round(y0 + (y1 - y0) * (points - x0) / (x1 - x0), 1)
     return table[-1][1]  # pragma: no cover

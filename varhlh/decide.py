@@ -88,7 +88,8 @@ def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene],
     if clinical is not None:
         text = text.removesuffix(".") + f"; {clinical.sentence()}."
         if clinical.clinical_transplant_indication:
-            note = (f"The HLH course is {clinical.course.value if clinical.course else ''}: relapsing or refractory HLH "
+            course = clinical.course.value if clinical.course else ""
+            note = (f"The HLH course is {course}: relapsing or refractory HLH "
                     "indicates a transplant work-up on clinical grounds, whatever the genetic result (HLH-2004).")
             advice.insert(0, note)
             reasons.append(note)

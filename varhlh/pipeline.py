@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from varhlh.annotate import Annotator
-from varhlh.errors import InputError
 from varhlh.classify import classify
 from varhlh.clinical import ClinicalContext, load_clinical
 from varhlh.decide import decide
+from varhlh.errors import InputError
 from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build, in_par
 from varhlh.inheritance import Family, gene_result, segregation
 from varhlh.models import (
@@ -33,10 +33,10 @@ from varhlh.models import (
     VcfRecord,
 )
 from varhlh.panel import Panel, load_panel
-from varhlh.pm3 import apply_pm3
-from varhlh.resources import open_local
 from varhlh.pedigree import Pedigree, choose_proband, read_ped
+from varhlh.pm3 import apply_pm3
 from varhlh.read import Header, VcfReader
+from varhlh.resources import open_local
 from varhlh.restrict import panel_regions, restrict, spans_by_contig
 from varhlh.settings import Settings
 from varhlh.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex

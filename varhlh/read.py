@@ -36,7 +36,8 @@ from varhlh.models import SampleCall, VcfRecord
 from varhlh.scan import BGZF_EOF, Targets, scan
 
 _INT_MISSING = -2147483648
-_HEADER_FIELD = re.compile(r'##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)(?:,Description="((?:[^"\\]|\\.)*)")?')
+_HEADER_FIELD = re.compile(
+    r'##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)(?:,Description="((?:[^"\\]|\\.)*)")?')
 _CONTIG = re.compile(r"##contig=<ID=([^,>]+)(?:,.*?length=(\d+))?", re.IGNORECASE)
 _FORMAT_KEYS = ("PS", "PGT", "PID", "GQ", "DP", "AD")
 
@@ -102,7 +103,8 @@ class VcfReader:
         self._vcf = self._open(self.path, samples=None)
         self.header = _header_of(self._vcf, self.display)
         if self.index is not None and not _index_matches_header(self.index, self.header):
-            self.index, self.index_note = None, f"index {self.index.name} names contigs absent from the header (foreign index), so it was ignored"
+            self.index, self.index_note = None, (f"index {self.index.name} names contigs absent from the header "
+                                                 "(foreign index), so it was ignored")
         if self.index is not None and (problem := index_check.problem(self.index, self.path, self.header.contigs)):
             note = f"index {self.index.name} {problem}, so it was ignored"
             self.index, self.index_note = None, note
@@ -193,7 +195,7 @@ class VcfReader:
         for variant in _guarded(vcf, self.display):
             count += 1
             spans = targets.get(variant.CHROM)
-            if spans and any(variant.POS <= e and _reach(variant, self.display) >= s for s, e in spans):
+            if spans and any(e >= variant.POS and _reach(variant, self.display) >= s for s, e in spans):
                 yield converter.record(variant)
         if count == 0 and path == self.path:
             msg = f"{self.display}: the VCF has a header but no records; check the step that produced it"
@@ -338,9 +340,7 @@ def _parse_header(raw: str, samples: tuple[str, ...]) -> Header:
         elif line.startswith("##contig="):
             if m := _CONTIG.match(line):
                 contigs[m.group(1)] = int(m.group(2)) if m.group(2) else None
-        elif line.startswith("##reference="):
-            reference = line.split("=", 1)[1]
-        elif line.startswith("##assembly=") and reference is None:
+        elif line.startswith("##reference=") or (line.startswith("##assembly=") and reference is None):
             reference = line.split("=", 1)[1]
     return Header(samples, contigs, reference, info, formats, raw)
 

@@ -182,7 +182,7 @@ class LocalVcf:
                 if fetch is not None and bool(other.ref) != bool(other.alt):
                     other = left_align(other, fetch)
                 if (other.start, other.ref, other.alt) == (change.start, change.ref, change.alt):
-                    hits.append(Hit(_info_text(record), i, record.id, tuple(k for k in record.filter.keys()
+                    hits.append(Hit(_info_text(record), i, record.id, tuple(k for k in record.filter
                                                                             if k != "PASS"),
                                     f"{record.chrom}:{record.pos} {record.ref}>{alt}"))
         return hits

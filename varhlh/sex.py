@@ -93,7 +93,8 @@ def infer_sex(records: Iterable[VcfRecord], sample: str, build: Build, settings:
                            f"{settings.sex_male_het_fraction:g} ({evidence})")
     return SexCall(Sex.UNKNOWN, SexSource.UNKNOWN,
                    f"not inferred: the data do not allow it ({evidence}; need a haploid call or >= "
-                   f"{settings.sex_min_x_calls} chrX ALT calls with a clear heterozygous fraction); pass --sex or a PED")
+                   f"{settings.sex_min_x_calls} chrX ALT calls with a clear heterozygous fraction); "
+                   "pass --sex or a PED")
 
 
 def resolve_sex(argument: Sex | None, ped_sex: Sex | None, inferred: SexCall, sample: str,

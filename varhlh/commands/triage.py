@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                                               "effects, HGVS p., indel normalisation")
     p.add_argument("--clinvar", type=Path, help="local ClinVar VCF (bgzipped + tabix-indexed; opt-in, offline)")
     p.add_argument("--gnomad", type=Path, help="local gnomAD sites VCF (bgzipped + tabix-indexed; opt-in, offline)")
-    p.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="output directory (default: .)")
+    p.add_argument("-o", "--output-dir", type=Path, default=Path(), help="output directory (default: .)")
     p.add_argument("--prefix", help="output file prefix (default: the sample ID made filename-safe)")
     p.add_argument("--format", default="json,tsv",
                    help=f"comma-separated output formats, any of {','.join(FORMATS)} (default: json,tsv)")

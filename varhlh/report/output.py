@@ -90,7 +90,7 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
         for target, (_, payload) in zip(targets, rendered, strict=True):
             staged.append((_stage(outdir, target, payload, temps), target))
         for temp, target in staged:
-            os.replace(temp, target)
+            temp.replace(target)
             placed.append(target)
     except BaseException as exc:  # also KeyboardInterrupt: never leave a partial set of outputs
         for temp in temps:
@@ -115,6 +115,6 @@ def _stage(outdir: Path, target: Path, payload: bytes, temps: list[Path]) -> Pat
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
-    os.chmod(name, 0o644)
+    Path(name).chmod(0o644)
     return Path(name)
 
