@@ -195,7 +195,8 @@ def _course(value: Any, path: Path) -> Course | None:
 
 
 def hlh2004(v: Mapping[str, float | bool | None]) -> Hlh2004:
-    infant = v["age_days"] is not None and float(v["age_days"]) < 28  # type: ignore[arg-type]
+    age = v["age_days"]
+    infant = age is not None and float(age) < 28
     hb_limit = 100.0 if infant else 90.0
     return Hlh2004((
         _threshold("fever", v["temperature_c"], ">=", 38.5, "°C"),

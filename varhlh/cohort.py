@@ -191,7 +191,8 @@ def _probands(samples: Sequence[str], samples_file: Path | None, pedigree: Pedig
         msg = f"{source}: the VCF has no sample columns (sites-only); a cohort run needs genotypes"
         raise InputError(msg)
     chosen = set(_read_samples(samples_file, samples)) if samples_file else set(samples)
-    out, prefixes = [], {}
+    out: list[Proband] = []
+    prefixes: dict[str, str] = {}
     for sample in (s for s in samples if s in chosen):
         notes: list[str] = []
         family, members = _family(pedigree, sample, samples, notes)
@@ -330,8 +331,8 @@ def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> 
         if len(calls) != len(group):
             msg = f"cohort reader: record {number} lacks calls of {sorted(set(group) - set(calls))}"
             raise RuntimeError(msg)
-        record = _with(state.records[number], "calls", calls)
-        view.extend(_with(a, "record", record) for a in state.alleles[number])
+        listed_record = _with(state.records[number], "calls", calls)
+        view.extend(_with(a, "record", listed_record) for a in state.alleles[number])
     listed, _ = listed_alleles(view, group)
     left_out = len(state.records) - len({id(a.record) for a in listed})
     sex = infer_sex(sex_records, p, loaded.build.build, loaded.request.settings)

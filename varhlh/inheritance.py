@@ -402,7 +402,8 @@ def _low_quality(call: SampleCall, settings: Settings) -> bool:
 
 def _origin(v: VariantResult, family: Family, settings: Settings) -> tuple[str | None, str]:
     """Which parent transmitted the allele, with the evidence sentence (None = cannot tell)."""
-    calls = {role_: v.family.get(sample) for role_, sample in (("father", family.father), ("mother", family.mother))}
+    calls = {role_: v.family.get(sample) if sample else None
+             for role_, sample in (("father", family.father), ("mother", family.mother))}
     for role_, c in calls.items():
         if c is not None and c.call is not None and _low_quality(c.call, settings):
             return None, (f"the {role_}'s genotype at {v.id} is low quality (GQ {c.call.gq}, DP {c.call.dp}): "

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -199,7 +199,7 @@ def _format_arrays(keys: Sequence[str], sites: list[_Site], n_samples: int) -> t
     out: dict[str, np.ndarray] = {}
     widths = np.ones((len(sites), len(keys)), dtype=np.int16)
     for k, key in enumerate(keys):
-        present = [s.formats[key] for s in sites if s.formats[key] is not None]
+        present = [a for s in sites if (a := s.formats[key]) is not None]
         if not present:
             continue
         sample = present[0]
@@ -258,7 +258,7 @@ class Entries:
 
     def __init__(self, part: Part, format_keys: Sequence[str]) -> None:
         def load(name: str) -> np.ndarray:
-            return np.load(part.path / f"{name}.npy", mmap_mode="r")
+            return cast("np.ndarray", np.load(part.path / f"{name}.npy", mmap_mode="r"))
 
         self.sample = load("sample")
         self.local = load("local")

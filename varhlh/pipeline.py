@@ -223,8 +223,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                                                   settings), family, settings)
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
-    genes = _gene_results(panel, variants, sex.sex, family, settings)
-    genes, conclusion = decide(genes, panel.genes, clinical)
+    genes, conclusion = decide(_gene_results(panel, variants, sex.sex, family, settings), panel.genes, clinical)
     ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if f.startswith(PLOIDY_FLAGS))
     notes.extend(ploidy)
     limitations = (*_limitations(panel, loaded.facts, variants, loaded.missing_genes, loaded.annotator),

@@ -103,7 +103,8 @@ class VcfReader:
         self._vcf = self._open(self.path, samples=None)
         self.header = _header_of(self._vcf, self.display)
         if self.index is not None and not _index_matches_header(self.index, self.header):
-            self.index, self.index_note = None, (f"index {self.index.name} names contigs absent from the header "
+            foreign = self.index.name
+            self.index, self.index_note = None, (f"index {foreign} names contigs absent from the header "
                                                  "(foreign index), so it was ignored")
         if self.index is not None and (problem := index_check.problem(self.index, self.path, self.header.contigs)):
             note = f"index {self.index.name} {problem}, so it was ignored"

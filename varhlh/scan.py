@@ -24,16 +24,18 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import BinaryIO, Protocol
 
 from varhlh.errors import InputError
 
+_inflate_lib: ModuleType
 try:  # ISA-L inflates 2-3x faster than zlib; both check every gzip member's CRC32 and length.
     from isal import isal_zlib as _inflate_lib
 
     _INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _inflate_lib.error)
 except ImportError:  # pragma: no cover - isal is a declared dependency
-    _inflate_lib = zlib  # type: ignore[assignment]
+    _inflate_lib = zlib
     _INFLATE_ERRORS = (zlib.error,)
 
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")

@@ -42,7 +42,7 @@ def to_dict(result: Result) -> dict[str, Any]:
 
 
 def _tool() -> dict[str, Any]:
-    deps = {}
+    deps: dict[str, str | None] = {}
     for name in ("cyvcf2", "pysam", "isal"):
         try:
             deps[name] = metadata.version(name)
