@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from varhlh.clinvar import stars_text
 from varhlh.consequence import NULL_TERMS, impact
 from varhlh.models import (
     Allele,
@@ -101,7 +102,7 @@ def _curated(annotation: Annotation, known: KnownVariant) -> tuple[Classificatio
                        "criteria.")
     if annotation.clinvar is not None:
         clinvar = annotation.clinvar
-        reasons.append(f"ClinVar: {clinvar.raw} ({_stars(clinvar)}; {clinvar.source}), shown for information.")
+        reasons.append(f"ClinVar: {clinvar.raw} ({stars_text(clinvar)}; {clinvar.source}), shown for information.")
     return known.classification, ("CURATED",), tuple(reasons)
 
 
@@ -168,7 +169,7 @@ def _exempt(criterion: Criterion, clinvar: ClinVarEvidence | None) -> Criterion:
     if criterion.code not in _FREQUENCY_BENIGN or clinvar is None or (clinvar.stars or 0) < 2 \
             or clinvar.significance not in _CLINVAR_PLP:
         return criterion
-    return Criterion(None, f"{criterion.reason[:-1]} - not applied: ClinVar {clinvar.raw} ({_stars(clinvar)}) is "
+    return Criterion(None, f"{criterion.reason[:-1]} - not applied: ClinVar {clinvar.raw} ({stars_text(clinvar)}) is "
                            "pathogenic/likely pathogenic, exempt from frequency-based benign criteria.")
 
 
@@ -177,7 +178,7 @@ def clinvar_criterion(clinvar: ClinVarEvidence | None) -> Criterion:
     if clinvar is None:
         return Criterion(None, "")
     stars = clinvar.stars or 0
-    described = f"ClinVar {clinvar.raw} ({_stars(clinvar)}"
+    described = f"ClinVar {clinvar.raw} ({stars_text(clinvar)}"
     described += f", VCV {clinvar.variation_id}" if clinvar.variation_id else ""
     described += f"; {clinvar.source})"
     if clinvar.significance in _CLINVAR_PLP:
@@ -251,6 +252,3 @@ def _not_reportable_reason(classification: Classification, genotype: GenotypeCal
     return (f"Not reportable: {classification} with no coding or splice-site effect; listed for "
             "completeness.")
 
-
-def _stars(clinvar: ClinVarEvidence) -> str:
-    return "review status unknown" if clinvar.stars is None else f"{clinvar.stars}★"

@@ -371,3 +371,8 @@ def stars(review_status: str | None) -> int | None:
 
 def _letters(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
+
+
+def stars_text(evidence: ClinVarEvidence) -> str:
+    """'2★', or 'review status unknown' — how a ClinVar record's review status is shown in reasons."""
+    return "review status unknown" if evidence.stars is None else f"{evidence.stars}★"

@@ -61,8 +61,7 @@ def choose(candidates: Sequence[E | None], kind: str) -> Chosen[E]:
 
 def describe(evidence: FrequencyEvidence | ClinVarEvidence) -> str:
     if isinstance(evidence, ClinVarEvidence):
-        stars = "review status unknown" if evidence.stars is None else f"{evidence.stars}★"
-        return f"{evidence.raw} ({stars})"
+        return f"{evidence.raw} ({clinvar.stars_text(evidence)})"
     if evidence.filtering_af is None:
         return "absent"
     return f"{evidence.popmax_field or evidence.af_field} {evidence.filtering_af:g}"

@@ -33,7 +33,7 @@ from typing import Any
 from varhlh import index_check, validate
 from varhlh.errors import InputError
 from varhlh.models import SampleCall, VcfRecord
-from varhlh.scan import BGZF_EOF, Targets, scan
+from varhlh.scan import BGZF_EOF, Targets, merge_spans, scan
 
 _INT_MISSING = -2147483648
 _HEADER_FIELD = re.compile(
@@ -189,7 +189,7 @@ class VcfReader:
         yield from self._iterate(extract, regions)
 
     def _iterate(self, path: Path, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
-        targets = {contig: _merge(spans) for contig, spans in regions.items()}
+        targets = {contig: merge_spans(spans) for contig, spans in regions.items()}
         vcf = self._vcf if path == self.path else self._open(path, self._samples)
         converter = _Converter(vcf, self.header, self._info_keys, self.validator)
         count = 0
@@ -231,7 +231,7 @@ def query_plan(regions: Mapping[str, Sequence[tuple[int, int]]]) -> list[tuple[s
     plan = []
     for contig, spans in regions.items():
         previous_end = 0
-        for start, end in _merge(spans):
+        for start, end in merge_spans(spans):
             plan.append((contig, start, end, previous_end))
             previous_end = end
     return plan
@@ -280,15 +280,6 @@ def _not_utf8(variant: Any, exc: UnicodeDecodeError, source: str) -> InputError:
     return InputError(f"{source}: record at position {variant.POS}: a field is not valid UTF-8 text (bytes "
                       f"{exc.object[exc.start:exc.end][:8].hex(' ')}); the file is corrupt — regenerate it")
 
-
-def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(s, e) for s, e in merged]
 
 
 # ---------------------------------------------------------------------- header and file type

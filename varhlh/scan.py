@@ -61,12 +61,7 @@ class Targets:
     def build(cls, regions: Mapping[str, Iterable[tuple[int, int]]], window: int) -> Targets:
         targets = cls()
         for contig, spans in regions.items():
-            merged: list[list[int]] = []
-            for start, end in sorted((max(1, s - window), e) for s, e in spans):
-                if merged and start <= merged[-1][1] + 1:
-                    merged[-1][1] = max(merged[-1][1], end)
-                else:
-                    merged.append([start, end])
+            merged = merge_spans([(max(1, s - window), e) for s, e in spans])
             key = contig.encode()
             targets.starts[key] = [s for s, _ in merged]
             targets.ends[key] = [e for _, e in merged]
@@ -85,6 +80,17 @@ class Targets:
             return False
         i = bisect.bisect_right(starts, high) - 1
         return i >= 0 and self.ends[chrom][i] >= low
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, merged 1-based inclusive spans (overlapping or adjacent spans become one)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
 
 
 @dataclass
