@@ -14,7 +14,7 @@ from varhlh.models import (
     VcfRecord,
 )
 from varhlh.panel import load_panel
-from varhlh.zygosity import allele_zygosity
+from varhlh.genotype.zygosity import allele_zygosity
 
 PANEL = load_panel()
 

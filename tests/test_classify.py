@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from varhlh.classify import POINTS, classify, clinvar_criterion, combine, frequency_criterion, pvs1
+from varhlh.classify.acmg import POINTS, classify, clinvar_criterion, combine, frequency_criterion, pvs1
 from varhlh.models import (
     Allele,
     Annotation,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT
 
-from varhlh.clinical import FLAGS, NUMBERS, hlh2004, hscore, hscore_probability, load_clinical, probability_text
+from varhlh.decide.clinical import FLAGS, NUMBERS, hlh2004, hscore, hscore_probability, load_clinical, probability_text
 from varhlh.errors import InputError
 
 

@@ -1,4 +1,4 @@
-"""varhlh.clinvar: tag detection, CLNSIG / CLNREVSTAT spellings 2013-2026, per-allele values.
+"""varhlh.annotate.clinvar: tag detection, CLNSIG / CLNREVSTAT spellings 2013-2026, per-allele values.
 
 The truth tables list every distinct CLNSIG and CLNREVSTAT value found in the ClinVar-bearing
 files of the project's shared test data (ClinVar 2026-02-26 subset, ensembl-vep 2021 test set,
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from varhlh.clinvar import (
+from varhlh.annotate.clinvar import (
     SIGNIFICANCE_CLASSES,
     ClinVarFields,
     detect_fields,
@@ -23,7 +23,7 @@ from varhlh.clinvar import (
     stars,
     values_per_alt,
 )
-from varhlh.read import FieldDef
+from varhlh.read.reader import FieldDef
 
 DATA = Path(__file__).parent / "data" / "annotations"
 _INFO_LINE = re.compile(

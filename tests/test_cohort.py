@@ -63,7 +63,7 @@ def test_trio_cohort_equals_single_runs(run_cli, indexed, tmp_path: Path) -> Non
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_synthetic_cohort_equals_single_runs(run_cli, cohort, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                              chunk: int, threads: str) -> None:
-    monkeypatch.setattr("varhlh.matrix.CHUNK_RECORDS", chunk)
+    monkeypatch.setattr("varhlh.read.matrix.CHUNK_RECORDS", chunk)
     vcf, ped = cohort
     out = tmp_path / "c"
     result = run_cli("triage", str(vcf), "--all-samples", "--ped", str(ped), "--threads", threads, "-o", str(out))

@@ -1,4 +1,4 @@
-"""varhlh.consequence: dialect detection, allele attribution, term normalisation, transcript choice.
+"""varhlh.annotate.consequence: dialect detection, allele attribution, term normalisation, transcript choice.
 
 Fixtures are in tests/data/annotations (provenance in its README.md). Records are read with a
 tiny stdlib parser so these tests need neither cyvcf2 nor /work/shared.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from varhlh.consequence import (
+from varhlh.annotate.consequence import (
     NULL_TERMS,
     SEVERITY,
     AnnotationSource,
@@ -27,7 +27,7 @@ from varhlh.consequence import (
     severity_rank,
     vep_alleles,
 )
-from varhlh.read import FieldDef
+from varhlh.read.reader import FieldDef
 
 DATA = Path(__file__).parent / "data" / "annotations"
 _INFO_LINE = re.compile(

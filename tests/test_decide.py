@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from varhlh.decide import cap_by_tier, decide, workup_for
+from varhlh.decide.decision import cap_by_tier, decide, workup_for
 from varhlh.models import GeneCall, GeneResult, Inheritance, Phase, PrimaryHlh, Strength, TransplantWorkup
 from varhlh.panel import load_panel
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from factories import record, variant
 
-from varhlh.inheritance import Family, phase_of_pair, rule_ad, rule_ar, rule_xl
+from varhlh.inheritance.rules import Family, phase_of_pair, rule_ad, rule_ar, rule_xl
 from varhlh.models import Classification, DiagnosticWeight, GeneCall, Phase, Sex, Strength
 from varhlh.settings import Settings
 
@@ -167,7 +167,7 @@ def test_rule_ad_truth_table(cls: Classification, call: GeneCall) -> None:
 
 
 def test_unaffected_sibling_with_same_genotype_is_evidence_against() -> None:
-    from varhlh.inheritance import gene_result
+    from varhlh.inheritance.rules import gene_result
 
     v = variant(record(72358355, "1/1", family={"SIB": "1/1"}))
     result = gene_result([v], Sex.MALE, Family(unaffected_siblings=("SIB",)), S)

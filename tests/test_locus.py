@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from varhlh.locus import TranscriptMap, minimal_change
+from varhlh.annotate.locus import TranscriptMap, minimal_change
 from varhlh.models import Build
 from varhlh.panel import load_panel
 

@@ -16,10 +16,10 @@ from interpretation_fixtures import bare_panel, reference_fasta  # noqa: F401  (
 from reference_fasta import write_fasta
 
 from varhlh.errors import BuildError, InputError
-from varhlh.locus import Change, TranscriptMap, minimal_change
+from varhlh.annotate.locus import Change, TranscriptMap, minimal_change
 from varhlh.models import Build
 from varhlh.panel import load_panel
-from varhlh.reference import Reference, left_align, right_align
+from varhlh.annotate.reference import Reference, left_align, right_align
 
 PANEL = load_panel()
 

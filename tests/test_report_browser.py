@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from report_helpers import SCENARIOS, XSS_SAMPLE, chromium_path, evil_vcf, scenarios, triage
 
-from varhlh.report.html import html_text
+from varhlh.report.counselor.html import html_text
 
 __all__ = ["scenarios"]
 
@@ -84,7 +84,7 @@ def test_report_in_chromium(name: str, browser, scenarios, tmp_path: Path, artif
         assert page.locator(selector).first.is_visible()
     cards = page.locator(".card .a").all_inner_texts()
     conclusion = data["conclusion"]
-    from varhlh.report import words
+    from varhlh.report.counselor import words
 
     assert cards == [words.PRIMARY_HLH[conclusion["primary_hlh"]].label,
                      words.TRANSPLANT[conclusion["transplant_workup"]].label]

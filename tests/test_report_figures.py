@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from report_helpers import scenarios
 
-from varhlh.report import figures, haplotypes
-from varhlh.report.figures import Item, Scene
+from varhlh.report.counselor import figures, haplotypes
+from varhlh.report.counselor.figures import Item, Scene
 
 __all__ = ["scenarios"]
 

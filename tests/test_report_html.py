@@ -17,7 +17,7 @@ import pytest
 from conftest import DATA
 from report_helpers import KEY_SCENARIOS, SCENARIOS, XSS_SAMPLE, XSS_VALUE, Page, evil_vcf, scenarios, triage
 
-from varhlh.report.html import html_text
+from varhlh.report.counselor.html import html_text
 
 __all__ = ["scenarios"]
 
@@ -152,7 +152,7 @@ def test_end_to_end_hostile_sample_name_and_info_values(tmp_path: Path) -> None:
 def test_template_engine_escapes_and_refuses_undefined() -> None:
     import jinja2
 
-    from varhlh.report.html import _environment
+    from varhlh.report.counselor.html import _environment
 
     env = _environment()
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
@@ -216,7 +216,7 @@ def test_triage_hot_path_never_imports_the_report_stack(tmp_path: Path) -> None:
     code = (
         "import sys; from varhlh.cli import main; "
         f"rc = main(['triage', {str(DATA / 'vcf' / 'prf1_carrier.vcf')!r}, '-o', {str(tmp_path)!r}, '-q']); "
-        "print(rc, sorted(m for m in ('jinja2', 'weasyprint', 'varhlh.report.html') if m in sys.modules))"
+        "print(rc, sorted(m for m in ('jinja2', 'weasyprint', 'varhlh.report.counselor.html') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "[]"]
@@ -242,12 +242,12 @@ def test_templates_ship_in_the_wheel_and_render_from_it(tmp_path: Path, scenario
     wheel = next(wheel_dir.glob("varhlh-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("report.html.j2", "_svg.html.j2", "report.css"):
-        assert f"varhlh/report/templates/{name}" in names
+        assert f"varhlh/report/counselor/templates/{name}" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     stored = tmp_path / "r.json"
     stored.write_text(json.dumps(scenarios["carrier"]))
-    code = ("import json, sys, varhlh; from varhlh.report.html import html_text; "
+    code = ("import json, sys, varhlh; from varhlh.report.counselor.html import html_text; "
             f"print(varhlh.__file__); sys.stdout.write(html_text(json.load(open({str(stored)!r}))))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, cwd=tmp_path).stdout

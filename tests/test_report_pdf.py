@@ -21,7 +21,7 @@ import pytest
 from conftest import DATA
 from report_helpers import KEY_SCENARIOS, SCENARIOS, scenarios, triage
 
-from varhlh.report import words
+from varhlh.report.counselor import words
 
 __all__ = ["scenarios"]
 
@@ -58,7 +58,7 @@ def _squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def pdfs(scenarios) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     _weasyprint()
-    from varhlh.report.pdf import pdf_bytes
+    from varhlh.report.counselor.pdf import pdf_bytes
 
     return {name: pdf_bytes(scenarios[name]) for name in SCENARIOS}
 
@@ -101,7 +101,7 @@ def test_pdf_is_byte_reproducible_across_processes(tmp_path: Path, scenarios) ->
 
 
 def test_pdf_dates_come_only_from_the_result(pdfs, scenarios, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from varhlh.report.pdf import pdf_bytes
+    from varhlh.report.counselor.pdf import pdf_bytes
 
     pdfinfo = _poppler("pdfinfo")
     dated = tmp_path / "dated.pdf"
@@ -139,7 +139,7 @@ def _attachments_and_images(pdf: bytes, tmp_path: Path) -> tuple[str, str]:
 
 def test_pdf_fetcher_refuses_local_files(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     weasyprint = _weasyprint()
-    from varhlh.report.pdf import html_to_pdf
+    from varhlh.report.counselor.pdf import html_to_pdf
 
     html = _hostile_html(tmp_path, tmp_path.as_uri())
     leaky = weasyprint.HTML(string=html).write_pdf()  # WeasyPrint's default fetcher: proves the probe sees leaks
@@ -156,7 +156,7 @@ def test_pdf_fetcher_refuses_local_files(tmp_path: Path, caplog: pytest.LogCaptu
 
 def test_pdf_fetcher_refuses_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     weasyprint = _weasyprint()
-    from varhlh.report.pdf import html_to_pdf
+    from varhlh.report.counselor.pdf import html_to_pdf
 
     for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(var, raising=False)

@@ -22,10 +22,10 @@ from interpretation_fixtures import (  # noqa: F401  (session fixtures)
     reference_fasta,
 )
 
-from varhlh.locus import minimal_change
+from varhlh.annotate.locus import minimal_change
 from varhlh.models import Build
-from varhlh.reference import Reference, left_align
-from varhlh.resources import LocalVcf
+from varhlh.annotate.reference import Reference, left_align
+from varhlh.annotate.resources import LocalVcf
 from varhlh.settings import Settings
 
 CLINVAR37 = "constructed_clinvar_grch37.vcf"
@@ -168,7 +168,7 @@ def test_resources_are_not_opened_by_default() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, varhlh.pipeline, varhlh.annotate; "
+    code = ("import sys, varhlh.pipeline, varhlh.annotate.annotator; "
             "print(int(any(m == 'pysam' or m.startswith('pysam.') for m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0"

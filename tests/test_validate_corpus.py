@@ -19,7 +19,7 @@ import pytest
 from conftest import DATA
 
 from varhlh.errors import InputError
-from varhlh.read import VcfReader
+from varhlh.read.reader import VcfReader
 
 MALFORMED = DATA / "malformed"
 BASE = DATA / "vcf" / "prf1_hom_w374x.vcf"
@@ -421,7 +421,7 @@ def test_foreign_index_with_newer_mtime_is_ignored(run_cli, tmp_path: Path, inde
 
 
 def test_index_check_accepts_the_files_own_index(indexed) -> None:  # type: ignore[no-untyped-def]
-    from varhlh import index_check
+    from varhlh.read import index_check
 
     for fixture in ("prf1_hom_w374x.vcf", "nothing_found.vcf", "trio_prf1_comphet.vcf"):
         data = indexed(DATA / "vcf" / fixture)

@@ -7,7 +7,7 @@ from factories import call
 
 from varhlh.models import Zygosity
 from varhlh.settings import Settings
-from varhlh.zygosity import MALE_HET_X_FLAG, allele_zygosity, genotype_call
+from varhlh.genotype.zygosity import MALE_HET_X_FLAG, allele_zygosity, genotype_call
 
 N = None
 

@@ -9,7 +9,7 @@ Rules:
   handled family by family;
 * the sample-independent work (reading the panel-region sites, restricting, annotating) is done once
   with the ordinary reader, without genotypes; the genotypes are then read query by query with the
-  reader's own queries (:mod:`varhlh.matrix`: at most one chunk's genotype matrix per worker in
+  reader's own queries (:mod:`varhlh.read.matrix`: at most one chunk's genotype matrix per worker in
   memory) into a temporary directory, and the probands are analysed in ``--threads`` worker processes
   (fork; one process where fork is unavailable), each writing its outputs atomically;
 * the input must be a bgzipped VCF or a BCF with a valid index (genotypes are read by region);
@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from varhlh.errors import InputError, OutputError, UsageError
-from varhlh.inheritance import Family
-from varhlh.matrix import Entries, Part, Plan, QueryResult, read_query
+from varhlh.inheritance.rules import Family
+from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
 from varhlh.models import Allele, SampleCall, VcfRecord
 from varhlh.panel import load_panel
-from varhlh.pedigree import Pedigree, read_ped
+from varhlh.genotype.pedigree import Pedigree, read_ped
 from varhlh.pipeline import (
     Loaded,
     ProbandGenotypes,
@@ -49,8 +49,8 @@ from varhlh.pipeline import (
     load,
     open_reader,
 )
-from varhlh.read import _FORMAT_KEYS, query_plan
-from varhlh.sex import infer_sex
+from varhlh.read.reader import _FORMAT_KEYS, query_plan
+from varhlh.genotype.sex import infer_sex
 
 log = logging.getLogger("varhlh")
 T = TypeVar("T")

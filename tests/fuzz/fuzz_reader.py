@@ -25,7 +25,7 @@ import atheris
 
 with atheris.instrument_imports(include=["varhlh"]):
     from varhlh.errors import VarhlhError
-    from varhlh.read import VcfReader
+    from varhlh.read.reader import VcfReader
 
 _WORK = Path(tempfile.mkdtemp(prefix="varhlh-fuzz-"))
 _REGIONS = {name: [(1, 2**31 - 2)] for n in (*map(str, range(1, 23)), "X", "Y") for name in (n, f"chr{n}")}

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from varhlh.consequence import TranscriptConsequence
+from varhlh.annotate.consequence import TranscriptConsequence
 from varhlh.errors import OnlineError
 from varhlh.models import Allele, Build
 from varhlh.online import OnlineRequest

@@ -18,7 +18,7 @@ exon/intron numbers, versioned transcript ids). GRCh37 is served by grch37.rest.
 Every response is validated (pydantic, the fields used only; unknown extra fields are allowed):
 each result must echo its ``input`` string, be on the requested assembly, and every input sent
 must come back exactly once. Fewer results, garbled JSON or a drifted schema is an error, never
-"no annotation" and never "benign". Results become :class:`~varhlh.consequence.TranscriptConsequence`
+"no annotation" and never "benign". Results become :class:`~varhlh.annotate.consequence.TranscriptConsequence`
 records (dialect VEP, tag ``REST``), the same inputs as a VEP CSQ annotation in the VCF.
 """
 
@@ -32,7 +32,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from varhlh.consequence import Dialect, TranscriptConsequence, normalise_term, severity_rank
+from varhlh.annotate.consequence import Dialect, TranscriptConsequence, normalise_term, severity_rank
 from varhlh.errors import ConfigError
 from varhlh.genome import canonical_chrom
 from varhlh.models import Allele, Build

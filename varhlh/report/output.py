@@ -25,8 +25,8 @@ from varhlh.errors import OutputError, UsageError
 FORMATS: dict[str, str] = {
     "json": "varhlh.report.tabular:render_json",
     "tsv": "varhlh.report.tabular:render_tsv",
-    "html": "varhlh.report.html:render_html",
-    "pdf": "varhlh.report.pdf:render_pdf",
+    "html": "varhlh.report.counselor.html:render_html",
+    "pdf": "varhlh.report.counselor.pdf:render_pdf",
     "vcf": "varhlh.report.vcf_writer:render_vcf",
     "phenopacket": "varhlh.report.phenopacket:render_phenopacket",
     "multiqc": "varhlh.report.multiqc:render_multiqc",

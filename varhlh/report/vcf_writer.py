@@ -8,7 +8,7 @@ Rules:
   the pipeline does), sorted by header contig order and position; a record none of whose ALTs
   is in the result (e.g. ALT ``.`` at a variant's position) is not written.
 * Reading follows the run's own access strategy (``input.access``): region queries when the
-  pipeline trusted the index, otherwise :func:`varhlh.scan.scan` streams the file and keeps only
+  pipeline trusted the index, otherwise :func:`varhlh.read.scan.scan` streams the file and keeps only
   the lines at those positions, so a whole-genome VCF is never parsed record by record.
 * Every tag is ``Number=A`` (one value per ALT, ``.`` for none) and declared once in the header.
   Values never contain ``; = , | %``, white space or non-ASCII: free text is percent-encoded
@@ -174,7 +174,7 @@ def _reader(pysam: Any, source: Path, display: str, data: Mapping[str, Any],
     """An open reader and the input records at the result's variant positions, by the run's own route.
 
     Region queries when the pipeline trusted the index; the whole BCF when it iterated one;
-    otherwise one streamed pass of :func:`varhlh.scan.scan` keeps the lines at those positions
+    otherwise one streamed pass of :func:`varhlh.read.scan.scan` keeps the lines at those positions
     (plain gzip and stdin copies cannot be opened for random access at all).
     """
     wanted = _positions(data["variants"])
@@ -222,7 +222,7 @@ def _extract(source: Path, display: str, data: Mapping[str, Any], wanted: Mappin
     """Stream the input once (the fast pre-filter): header plus the lines at the wanted positions."""
     import hashlib
 
-    from varhlh.scan import Targets, scan
+    from varhlh.read.scan import Targets, scan
 
     extract = tmp / "panel_records.vcf"
     targets = Targets.build({chrom: [(p, p) for p in positions] for chrom, positions in wanted.items()}, 0)

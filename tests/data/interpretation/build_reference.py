@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from varhlh.locus import TranscriptMap  # noqa: E402
+from varhlh.annotate.locus import TranscriptMap  # noqa: E402
 from varhlh.models import Build  # noqa: E402
 from varhlh.panel import load_panel  # noqa: E402
 

@@ -1,11 +1,11 @@
 """Matching VCF alleles to the panel's curated known-variant table, whatever their representation.
 
-Both sides are reduced to their minimal change (:func:`varhlh.locus.minimal_change`: shared
+Both sides are reduced to their minimal change (:func:`varhlh.annotate.locus.minimal_change`: shared
 prefix, then suffix, trimmed), so padding, multi-allelic records (each ALT on its own), split
 records and ``chr`` prefixes (:func:`varhlh.genome.canonical_chrom`) do not matter.
 
 Indels in repeats can be written at several positions. With a reference FASTA both the VCF
-allele and the curated allele are left-aligned (:func:`varhlh.reference.left_align`) before
+allele and the curated allele are left-aligned (:func:`varhlh.annotate.reference.left_align`) before
 comparison, and a curated deletion whose deleted bases the table does not give (``.``) takes them
 from the FASTA. Without a FASTA an indel is matched as written; an unmatched indel of the same
 size within ``NEAR_BP`` of a curated indel gets a note (it may be the same allele written
@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from varhlh.locus import Change
+from varhlh.annotate.locus import Change
 from varhlh.models import Build, KnownVariant
-from varhlh.reference import Reference, left_align
+from varhlh.annotate.reference import Reference, left_align
 
 NEAR_BP = 50
 """Display heuristic for the 'possibly the same indel' note (no decision depends on it)."""

@@ -3,10 +3,10 @@
 Sources, each recorded with the value it gave: the VCF's own consequence annotation (VEP CSQ,
 SnpEff ANN/EFF, bcftools BCSQ — dialect from the header description), ClinVar and population
 frequency from INFO, from the chosen VEP entry's columns and from opt-in local files (which one
-is used: :mod:`varhlh.evidence`), the panel's curated known-variant table (:mod:`varhlh.curated`),
-and the built-in MANE exon model (:mod:`varhlh.locus`), so an unannotated VCF still gets a
+is used: :mod:`varhlh.annotate.evidence`), the panel's curated known-variant table (:mod:`varhlh.annotate.curated`),
+and the built-in MANE exon model (:mod:`varhlh.annotate.locus`), so an unannotated VCF still gets a
 region, a region-level consequence and HGVS c. — with ``--fasta`` also codon-level effects, HGVS
-p., 3'-shifted indel names and a REF check (:mod:`varhlh.reference`).
+p., 3'-shifted indel names and a REF check (:mod:`varhlh.annotate.reference`).
 
 Which consequence is used: the VCF's (or the opt-in online) annotation of the panel transcript
 when present, else the built-in model. When they disagree (consequence class, HGVS c. or p. on
@@ -22,16 +22,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from varhlh import clinvar, consequence, evidence
-from varhlh.curated import CuratedIndex
+from varhlh.annotate import clinvar
+from varhlh.annotate import consequence
+from varhlh.annotate import evidence
+from varhlh.annotate.curated import CuratedIndex
 from varhlh.errors import BuildError
 from varhlh.genome import canonical_chrom
-from varhlh.locus import Change, Fetch, Locus, TranscriptMap, minimal_change
+from varhlh.annotate.locus import Change, Fetch, Locus, TranscriptMap, minimal_change
 from varhlh.models import Allele, Annotation, Build, ClinVarEvidence, ConsequenceCall, FrequencyEvidence, KnownVariant
 from varhlh.panel import Panel
-from varhlh.read import FieldDef
-from varhlh.reference import RefCheck, left_align, right_align
-from varhlh.resources import LocalSources
+from varhlh.read.reader import FieldDef
+from varhlh.annotate.reference import RefCheck, left_align, right_align
+from varhlh.annotate.resources import LocalSources
 from varhlh.settings import Settings
 
 _SPLICE = frozenset({"splice_acceptor_variant", "splice_donor_variant"})
@@ -262,7 +264,7 @@ class Annotator:
         return change
 
     def match_known(self, allele: Allele) -> KnownVariant | None:
-        """The curated allele this ALT is (trimmed; left-aligned with a FASTA; see :mod:`varhlh.curated`)."""
+        """The curated allele this ALT is (trimmed; left-aligned with a FASTA; see :mod:`varhlh.annotate.curated`)."""
         chrom = canonical_chrom(allele.record.chrom)
         return self.curated.match(chrom, self._normalised(allele, chrom))
 

@@ -1,6 +1,6 @@
 """The counselor's report as PDF, via WeasyPrint (optional: ``pip install 'varhlh[pdf]'``).
 
-The PDF is the HTML report (:mod:`varhlh.report.html`) with every collapsible section expanded,
+The PDF is the HTML report (:mod:`varhlh.report.counselor.html`) with every collapsible section expanded,
 laid out by its print stylesheet on A4. Rules:
 
 * URL fetching is locked. The report embeds everything it needs, so the fetcher refuses every
@@ -36,7 +36,7 @@ def render_pdf(context: RenderContext) -> list[tuple[str, bytes]]:
 
 
 def pdf_bytes(data: Mapping[str, Any]) -> bytes:
-    from varhlh.report.html import html_text
+    from varhlh.report.counselor.html import html_text
 
     return html_to_pdf(html_text(data, for_pdf=True))
 

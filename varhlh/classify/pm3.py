@@ -1,7 +1,7 @@
 """PM3 and BP2 after phasing: a small step between classification and the gene rules.
 
 ACMG/AMP PM3 ("for recessive disorders, detected in trans with a pathogenic variant") needs the
-phase, which :func:`varhlh.inheritance.phase_of_pair` gives for two alleles of one gene. This
+phase, which :func:`varhlh.inheritance.rules.phase_of_pair` gives for two alleles of one gene. This
 step looks, in each autosomal-recessive gene, at every carried allele that is *not* in the
 curated table (curated alleles keep the table's classification) and re-classifies it with:
 
@@ -36,8 +36,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from varhlh.classify import Criterion, classify
-from varhlh.inheritance import Family, phase_of_pair, proximity_phase
+from varhlh.classify.acmg import Criterion, classify
+from varhlh.inheritance.rules import Family, phase_of_pair, proximity_phase
 from varhlh.models import Classification, Inheritance, Phase, VariantResult, Zygosity
 from varhlh.settings import Settings
 

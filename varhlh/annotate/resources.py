@@ -6,11 +6,11 @@
   ``chr10`` resource serves a ``10`` VCF and vice versa; a chromosome without records in the file
   (e.g. a per-chromosome gnomAD file) is *not consulted* there, never read as absence. A record
   matches an allele when both, trimmed to their minimal change
-  (:func:`varhlh.locus.minimal_change`) and — with ``--fasta`` — left-aligned
-  (:func:`varhlh.reference.left_align`), are the same change; each ALT of a multi-allelic
+  (:func:`varhlh.annotate.locus.minimal_change`) and — with ``--fasta`` — left-aligned
+  (:func:`varhlh.annotate.reference.left_align`), are the same change; each ALT of a multi-allelic
   resource record is compared on its own. The region queried spans the indel's whole repeat
   (its left- to right-aligned positions), so a differently placed copy is found.
-* ClinVar values: the file's CLNSIG / CLNREVSTAT / CLNSIGCONF tags (:mod:`varhlh.clinvar`); the
+* ClinVar values: the file's CLNSIG / CLNREVSTAT / CLNSIGCONF tags (:mod:`varhlh.annotate.clinvar`); the
   record ID is ClinVar's variation ID. gnomAD values: ``Settings.resource_af_fields`` (AF) and
   ``Settings.popmax_fields`` (FAF95 / grpmax / popmax); a non-PASS FILTER is stated. An allele
   missing from the gnomAD file is an *absence* (used only when no other source has a value).
@@ -31,14 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from varhlh import clinvar
+from varhlh.annotate import clinvar
 from varhlh.errors import BuildError, InputError
-from varhlh.evidence import info_frequency
+from varhlh.annotate.evidence import info_frequency
 from varhlh.genome import canonical_chrom, detect_build
-from varhlh.locus import Change, minimal_change
+from varhlh.annotate.locus import Change, minimal_change
 from varhlh.models import Build, ClinVarEvidence, FrequencyEvidence
-from varhlh.read import FieldDef
-from varhlh.reference import Reference, left_align
+from varhlh.read.reader import FieldDef
+from varhlh.annotate.reference import Reference, left_align
 from varhlh.settings import Settings
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from varhlh.locus import Change, TranscriptMap
+    from varhlh.annotate.locus import Change, TranscriptMap
 
 Fetch = Callable[[int, int], "str | None"]
 """Plus-strand reference bases ``start..end`` (1-based, inclusive) of one chromosome, or None."""

@@ -2,7 +2,7 @@
 
 Wording follows hlh-domain.md §4.4-4.5 (counselling templates per genotype class) and the
 Henter 2024 table (§3.3). Everything here is text built from decisions already made in
-:mod:`varhlh.decide`; nothing is decided here.
+:mod:`varhlh.decide.decision`; nothing is decided here.
 """
 
 from __future__ import annotations

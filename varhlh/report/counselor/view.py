@@ -1,7 +1,7 @@
 """The counselor's report as plain data: :func:`build_view` reads the JSON result and nothing else.
 
 The report never recomputes a decision. Every sentence here restates a field of the result in
-plain words (:mod:`varhlh.report.words`): the two answers and the summary come from
+plain words (:mod:`varhlh.report.counselor.words`): the two answers and the summary come from
 ``conclusion``, the per-gene findings from ``genes[].call``/``phase``/``inheritance``, the family
 implications from those and from the relatives' genotypes in ``variants[].family``. Optional
 fields of older results are read with defaults, so a stored version-1 result always renders.
@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from varhlh.report import figures, haplotypes, words
-from varhlh.report.family import FamilyNote, family_notes, relatives
-from varhlh.report.variant_view import VariantView, variant_view
+from varhlh.report.counselor import figures, haplotypes, words
+from varhlh.report.counselor.family import FamilyNote, family_notes, relatives
+from varhlh.report.counselor.variant_view import VariantView, variant_view
 
 Data = Mapping[str, Any]
 

@@ -3,9 +3,9 @@
 Sources, in order of precedence (the first that *has a value* is used; every other value found
 is kept and shown as not used, with its source):
 
-1. a local file the user supplied (``--gnomad``, ``--clinvar``; :mod:`varhlh.resources`);
+1. a local file the user supplied (``--gnomad``, ``--clinvar``; :mod:`varhlh.annotate.resources`);
 2. INFO fields of the VCF (names in ``Settings.af_fields`` / ``popmax_fields``; ClinVar tags
-   found by :func:`varhlh.clinvar.detect_fields`);
+   found by :func:`varhlh.annotate.clinvar.detect_fields`);
 3. columns of the chosen VEP CSQ/ANN entry (VEP ``--af_gnomade``/``--af_gnomadg``/``--max_af``
    columns such as ``gnomADe_AF``, ``gnomADg_AF``, ``MAX_AF``; ``--custom`` ClinVar columns such as
    ``ClinVar_CLNSIG``; VEP's own ``CLIN_SIG`` only when no such column has a value: it carries no
@@ -27,10 +27,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from varhlh import clinvar
-from varhlh.consequence import Dialect, TranscriptConsequence
+from varhlh.annotate import clinvar
+from varhlh.annotate.consequence import Dialect, TranscriptConsequence
 from varhlh.models import ClinVarEvidence, FrequencyEvidence
-from varhlh.read import FieldDef
+from varhlh.read.reader import FieldDef
 
 E = TypeVar("E", FrequencyEvidence, ClinVarEvidence)
 

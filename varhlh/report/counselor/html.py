@@ -24,8 +24,8 @@ def render_html(context: RenderContext) -> list[tuple[str, bytes]]:
 
 def html_text(data: Mapping[str, Any], *, for_pdf: bool = False) -> str:
     """The report for ``data`` (a version-1 result dictionary) as an HTML string."""
-    from varhlh.report.figures import legend
-    from varhlh.report.view import build_view
+    from varhlh.report.counselor.figures import legend
+    from varhlh.report.counselor.view import build_view
 
     report = build_view(data)
     text: str = _environment().get_template(TEMPLATE).render(r=report, legend=legend(report.drawn_classes),
@@ -38,7 +38,7 @@ def _environment() -> Any:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("varhlh.report", "templates"),
+        loader=jinja2.PackageLoader("varhlh.report.counselor", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

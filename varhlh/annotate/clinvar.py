@@ -6,7 +6,7 @@ prefix or suffix (``CLNSIG``, ``CLINVAR_CLNSIG``, ``clinvar_clnsig``, ``CLNSIG_C
 somatic-impact tags (``ONC*``, ``SCI*``) and ``CLNSIGINCL`` are not germline significance. The same
 names are recognised as columns of a VEP CSQ entry (``--custom`` ClinVar fields such as
 ``ClinVar_CLNSIG``, ``CLINVAR_CLNREVSTAT``); VEP's own ``CLIN_SIG`` column is read there only as a
-last resort (:func:`varhlh.evidence.entry_clinvar`), never as an INFO tag.
+last resort (:func:`varhlh.annotate.evidence.entry_clinvar`), never as an INFO tag.
 
 Significance (:func:`normalise_significance`) becomes exactly one of: pathogenic,
 likely_pathogenic, pathogenic_likely_pathogenic, uncertain, likely_benign, benign,
@@ -57,7 +57,7 @@ from urllib.parse import unquote
 from varhlh.models import ClinVarEvidence
 
 if TYPE_CHECKING:
-    from varhlh.read import FieldDef
+    from varhlh.read.reader import FieldDef
 
 PATHOGENIC = "pathogenic"
 LIKELY_PATHOGENIC = "likely_pathogenic"

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from varhlh.report import words
+from varhlh.report.counselor import words
 
 Data = Mapping[str, Any]
 

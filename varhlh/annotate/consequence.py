@@ -35,7 +35,7 @@ Which entries belong to which ALT (:func:`parse`):
   (intronic, UTR, non-coding: 4 fields) cannot be attributed.
 
 Every column of an entry stays readable (:meth:`TranscriptConsequence.value`), so the chosen entry's
-VEP frequency and ClinVar columns can be used (:mod:`varhlh.evidence`).
+VEP frequency and ClinVar columns can be used (:mod:`varhlh.annotate.evidence`).
 
 An entry that cannot be attributed is kept, with ``allele_matched=False``, only when the record has
 a single ALT (it can then only be about that ALT); in multi-ALT records it is dropped. bcftools csq
@@ -59,7 +59,7 @@ from urllib.parse import unquote
 from varhlh.models import StrEnum
 
 if TYPE_CHECKING:
-    from varhlh.read import FieldDef
+    from varhlh.read.reader import FieldDef
 
 # Ensembl VEP "Calculated variant consequences" table (release 105 and later), most severe first.
 _VEP_CONSEQUENCES: tuple[tuple[str, str], ...] = (

@@ -26,7 +26,7 @@ from typing import Any
 
 from varhlh.errors import BuildError, InputError
 from varhlh.genome import CONTIG_LENGTHS, canonical_chrom
-from varhlh.locus import Change
+from varhlh.annotate.locus import Change
 from varhlh.models import Build
 
 _CHUNK = 64
@@ -75,7 +75,7 @@ class Reference:
         return str(self._fasta.fetch(name, start - 1, end)).upper()
 
     def fetcher(self, chrom: str) -> Callable[[int, int], str | None]:
-        """:meth:`fetch` bound to one chromosome (the form :mod:`varhlh.protein` and locus use)."""
+        """:meth:`fetch` bound to one chromosome (the form :mod:`varhlh.annotate.protein` and locus use)."""
         return lambda start, end: self.fetch(chrom, start, end)
 
     def check_ref(self, chrom: str | None, pos: int, ref: str) -> RefCheck:

@@ -8,7 +8,7 @@ coding SNV is ``coding_sequence_variant`` (except c.1-3, where any change loses 
 ``start_lost``); indels are not 3'-shifted, and this is said in the notes.
 
 With a reference (``fetch``, from ``--fasta``): coding SNVs get their codon-level consequence and
-HGVS p. (:mod:`varhlh.protein`), whole-codon in-frame deletions their p., and indels are shifted
+HGVS p. (:mod:`varhlh.annotate.protein`), whole-codon in-frame deletions their p., and indels are shifted
 3' on the transcript before naming (right on plus-strand genes, left on minus-strand ones); an
 insertion equal to the bases just 5' of it is named ``dup``. The consequence itself is computed at
 the position as written (as VEP does).
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from varhlh import protein
+from varhlh.annotate import protein
 from varhlh.models import TranscriptModel
 
 Fetch = Callable[[int, int], "str | None"]
@@ -162,7 +162,7 @@ class TranscriptMap:
         notes: list[str] = []
         named, hgvs_p = change, None
         if fetch is not None and bool(change.ref) != bool(change.alt):
-            from varhlh.reference import left_align, right_align
+            from varhlh.annotate.reference import left_align, right_align
 
             named = (right_align if self.plus else left_align)(change, fetch)
             if named != change:

@@ -4,7 +4,7 @@ The only module that imports cyvcf2. Access strategy, recorded in provenance:
 
 * a valid index (``.tbi``/``.csi`` newer than the data, naming only header contigs, pointing
   inside the file) -> region queries, one per merged panel region;
-* otherwise -> :mod:`varhlh.scan` streams the file once, keeps the header and the lines near the
+* otherwise -> :mod:`varhlh.read.scan` streams the file once, keeps the header and the lines near the
   panel regions, and cyvcf2 parses only those;
 * BCF without an index -> cyvcf2 iterates the whole file (slow; index BCF files with
   ``bcftools index``).
@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from varhlh import index_check, validate
+from varhlh.read import index_check
+from varhlh.read import validate
 from varhlh.errors import InputError
 from varhlh.models import SampleCall, VcfRecord
-from varhlh.scan import BGZF_EOF, Targets, merge_spans, scan
+from varhlh.read.scan import BGZF_EOF, Targets, merge_spans, scan
 
 _INT_MISSING = -2147483648
 _HEADER_FIELD = re.compile(
@@ -428,7 +429,7 @@ class _Converter:
 def sample_call(genotypes: Any, i: int, name: str, formats: Mapping[str, Any]) -> SampleCall:
     """Sample ``i``'s call: cyvcf2 genotype entries (``[allele, ..., phased]``) and FORMAT arrays, row ``i``.
 
-    Shared with the cohort reader (:mod:`varhlh.matrix`), which passes rows of its genotype matrix.
+    Shared with the cohort reader (:mod:`varhlh.read.matrix`), which passes rows of its genotype matrix.
     """
     raw = genotypes[i] if genotypes else [-1, False]
     alleles = tuple(None if a < 0 else int(a) for a in raw[:-1])

@@ -19,7 +19,7 @@ supporting 1, moderate 2, strong 4, very strong 8; P >= 10, LP 6-9, VUS 0-5, LB 
   low-penetrance records are reported as their own states and add no points. A risk-factor or
   low-penetrance record with a known review status makes an allele without other pathogenic
   evidence a ``risk_allele``; without a review status (VEP's CLIN_SIG) it is only shown.
-* PM3 / PM3_Supporting (+2 / +1) and BP2 (-1) come after phasing (:mod:`varhlh.pm3`) and are
+* PM3 / PM3_Supporting (+2 / +1) and BP2 (-1) come after phasing (:mod:`varhlh.classify.pm3`) and are
   passed in as ``extra`` criteria.
 
 Every reason names the numbers used and the source of each piece (VCF annotation, VEP entry
@@ -31,8 +31,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from varhlh.clinvar import stars_text
-from varhlh.consequence import NULL_TERMS, impact
+from varhlh.annotate.clinvar import stars_text
+from varhlh.annotate.consequence import NULL_TERMS, impact
 from varhlh.models import (
     Allele,
     Annotation,

@@ -2,7 +2,7 @@
 
 The cohort path (:mod:`varhlh.cohort`) reads the sample-independent part of the input once with the
 ordinary reader (sites only), then this module reads the genotypes with the same region queries
-(:func:`varhlh.read.query_plan`, :func:`varhlh.read.query_variants`). Rules:
+(:func:`varhlh.read.reader.query_plan`, :func:`varhlh.read.reader.query_variants`). Rules:
 
 * a query's records are taken in chunks of :data:`CHUNK_RECORDS`; each chunk's genotype matrix
   (``genotype.array()`` and the FORMAT arrays, all samples at once) is the only dense matrix held,
@@ -13,7 +13,7 @@ ordinary reader (sites only), then this module reads the genotypes with the same
   without a Python loop over samples;
 * entries are written as NumPy arrays sorted by sample (``.npy`` files, memory-mapped when read
   back), so a proband's entries are one slice per chunk;
-* every call is converted with :func:`varhlh.read.sample_call`, the reader's own conversion, and
+* every call is converted with :func:`varhlh.read.reader.sample_call`, the reader's own conversion, and
   genotype allele indices and FORMAT/AD lengths are checked like the reader's validator does (an
   offending record is handed to that validator, which refuses it with its usual message).
 
@@ -33,8 +33,8 @@ import numpy as np
 from varhlh.errors import InputError
 from varhlh.genome import canonical_chrom, in_par
 from varhlh.models import Build, SampleCall, VcfRecord
-from varhlh.read import query_variants, sample_call
-from varhlh.validate import RecordValidator
+from varhlh.read.reader import query_variants, sample_call
+from varhlh.read.validate import RecordValidator
 
 CHUNK_RECORDS = 512
 _INT_MISSING = -2147483648

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from varhlh.report import words
+from varhlh.report.counselor import words
 
 Data = Mapping[str, Any]
 

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from varhlh.report import words
-from varhlh.report.figures import COLOURS, GREY, INK, SHORT, WIDTH, Scene, _Canvas
+from varhlh.report.counselor import words
+from varhlh.report.counselor.figures import COLOURS, GREY, INK, SHORT, WIDTH, Scene, _Canvas
 
 Data = Mapping[str, Any]
 CARRIED = ("het", "hom", "hemi", "partial")

@@ -1,0 +1,1 @@
+"""Annotate stage: consequence, HGVS, ClinVar, population frequency and curated alleles."""

@@ -1,0 +1,1 @@
+"""Decide stage: Henter 2024 pathway, transplant indication, recommendations, limitations."""

@@ -1,0 +1,1 @@
+"""Genotype stage: zygosity, sex and the family (PED) of the proband."""

@@ -1,0 +1,1 @@
+"""The counselor's report: self-contained HTML and PDF drawn from the result."""
