@@ -16,8 +16,8 @@ from pathlib import Path
 
 from conftest import DATA
 
-from varhlh.models import Build
 from varhlh.genotype.sex import SEX_CHECK_REGIONS
+from varhlh.models import Build
 
 SAMPLES = ("M1", "F1", "P1", "R1", "C1", "D1", "E1", "U1")
 """M1 male (haploid chrX), F1 female, P1 odd call shapes, R1 homozygous reference everywhere,

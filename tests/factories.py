@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from varhlh.genotype.zygosity import allele_zygosity
 from varhlh.models import (
     Allele,
     Annotation,
@@ -14,7 +15,6 @@ from varhlh.models import (
     VcfRecord,
 )
 from varhlh.panel import load_panel
-from varhlh.genotype.zygosity import allele_zygosity
 
 PANEL = load_panel()
 

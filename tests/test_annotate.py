@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from interpretation_fixtures import INTERPRETATION, reference_fasta  # noqa: F401  (session fixture)
 
-from varhlh.annotate.annotator import Annotator, comparable_p, disagree
+from varhlh.annotate.annotator import Annotator, disagree
+from varhlh.annotate.protein import comparable_p
+from varhlh.annotate.reference import Reference
+from varhlh.annotate.resources import LocalSources
 from varhlh.models import Allele, Build, VcfRecord
 from varhlh.panel import load_panel
 from varhlh.read.reader import FieldDef
-from varhlh.annotate.reference import Reference
-from varhlh.annotate.resources import LocalSources
 from varhlh.settings import Settings
 
 PANEL = load_panel()

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from test_consequence import Rec, read_vcf
 
-from varhlh.annotate import consequence
-from varhlh.annotate import evidence
+from varhlh.annotate import consequence, evidence
 from varhlh.models import ClinVarEvidence, FrequencyEvidence
 from varhlh.settings import Settings
 

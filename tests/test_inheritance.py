@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from factories import record, variant
 
-from varhlh.inheritance.rules import Family, phase_of_pair, rule_ad, rule_ar, rule_xl
-from varhlh.models import Classification, DiagnosticWeight, GeneCall, Phase, Sex, Strength
+from varhlh.inheritance.phase import phase_of_pair
+from varhlh.inheritance.rules import rule_ad, rule_ar, rule_xl
+from varhlh.models import Classification, DiagnosticWeight, Family, GeneCall, Phase, Sex, Strength
 from varhlh.settings import Settings
 
 S = Settings()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from varhlh.annotate.locus import TranscriptMap, minimal_change
+from varhlh.annotate.change import minimal_change
+from varhlh.annotate.locus import LocusModel as TranscriptMap
 from varhlh.models import Build
 from varhlh.panel import load_panel
 

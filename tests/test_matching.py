@@ -16,10 +16,10 @@ from conftest import DATA
 from interpretation_fixtures import reference_fasta  # noqa: F401  (session fixture)
 
 from varhlh.annotate.annotator import Annotator
-from varhlh.models import Allele, Build, KnownVariant, VcfRecord
-from varhlh.panel import load_panel
 from varhlh.annotate.reference import Reference
 from varhlh.annotate.resources import LocalSources
+from varhlh.models import Allele, Build, KnownVariant, VcfRecord
+from varhlh.panel import load_panel
 from varhlh.settings import Settings
 
 PANEL = load_panel()

@@ -10,9 +10,8 @@ from conftest import DATA
 from factories import PANEL, record, variant
 from interpretation_fixtures import FREQUENCY, annotate_copy, bare_panel  # noqa: F401  (session fixture)
 
-from varhlh.inheritance.rules import Family
-from varhlh.models import Annotation, Classification, FrequencyEvidence, VariantResult
 from varhlh.classify.pm3 import apply_pm3, criteria_for
+from varhlh.models import Annotation, Classification, Family, FrequencyEvidence, VariantResult
 from varhlh.settings import Settings
 
 SETTINGS = Settings()

@@ -15,11 +15,12 @@ from conftest import DATA
 from interpretation_fixtures import bare_panel, reference_fasta  # noqa: F401  (session fixtures)
 from reference_fasta import write_fasta
 
+from varhlh.annotate.change import Change, minimal_change
+from varhlh.annotate.locus import LocusModel as TranscriptMap
+from varhlh.annotate.reference import Reference, left_align, right_align
 from varhlh.errors import BuildError, InputError
-from varhlh.annotate.locus import Change, TranscriptMap, minimal_change
 from varhlh.models import Build
 from varhlh.panel import load_panel
-from varhlh.annotate.reference import Reference, left_align, right_align
 
 PANEL = load_panel()
 

@@ -22,10 +22,10 @@ from interpretation_fixtures import (  # noqa: F401  (session fixtures)
     reference_fasta,
 )
 
-from varhlh.annotate.locus import minimal_change
-from varhlh.models import Build
+from varhlh.annotate.change import minimal_change
 from varhlh.annotate.reference import Reference, left_align
 from varhlh.annotate.resources import LocalVcf
+from varhlh.models import Build
 from varhlh.settings import Settings
 
 CLINVAR37 = "constructed_clinvar_grch37.vcf"

@@ -6,8 +6,8 @@ import pytest
 from factories import record
 
 from varhlh.errors import InputError
-from varhlh.models import Build, Sex, SexSource
 from varhlh.genotype.sex import infer_sex, resolve_sex
+from varhlh.models import Build, Sex, SexSource
 
 
 def x_calls(het: int = 0, hom: int = 0, haploid: int = 0, y: int = 0, par: int = 0) -> list:

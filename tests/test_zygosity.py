@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from factories import call
 
+from varhlh.genotype.zygosity import MALE_HET_X_FLAG, allele_zygosity, genotype_call
 from varhlh.models import Zygosity
 from varhlh.settings import Settings
-from varhlh.genotype.zygosity import MALE_HET_X_FLAG, allele_zygosity, genotype_call
 
 N = None
 

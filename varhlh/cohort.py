@@ -33,11 +33,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from varhlh.errors import InputError, OutputError, UsageError
-from varhlh.inheritance.rules import Family
-from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
-from varhlh.models import Allele, SampleCall, VcfRecord
-from varhlh.panel import load_panel
 from varhlh.genotype.pedigree import Pedigree, read_ped
+from varhlh.genotype.sex import infer_sex
+from varhlh.models import Allele, Family, SampleCall, VcfRecord
+from varhlh.panel import load_panel
 from varhlh.pipeline import (
     Loaded,
     ProbandGenotypes,
@@ -49,8 +48,8 @@ from varhlh.pipeline import (
     load,
     open_reader,
 )
+from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
 from varhlh.read.reader import _FORMAT_KEYS, query_plan
-from varhlh.genotype.sex import infer_sex
 
 log = logging.getLogger("varhlh")
 T = TypeVar("T")

@@ -129,6 +129,27 @@ class Phase(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
+class Role(StrEnum):
+    """What a carried allele can do in a gene rule (:mod:`varhlh.inheritance.roles`)."""
+
+    QUALIFYING = "qualifying"
+    """Pathogenic or likely pathogenic: one of two hits."""
+    HYPOMORPH = "hypomorph"
+    """Curated hypomorphic risk allele: counts only in trans with a qualifying allele."""
+    VUS = "vus"
+    """Reportable variant of uncertain significance: only ever the second allele of a qualifying one."""
+
+
+class Origin(StrEnum):
+    """Which genotyped parent transmitted an allele (:mod:`varhlh.inheritance.segregation`)."""
+
+    FATHER = "father"
+    MOTHER = "mother"
+    DE_NOVO = "de_novo"
+    BOTH = "both"
+    """Carried by both parents: transmission ambiguous."""
+
+
 class Strength(StrEnum):
     """What one gene's genotype says about primary HLH (gene-level view of the conclusion)."""
 
@@ -186,6 +207,15 @@ class VcfRecord:
     filters: tuple[str, ...]
     info: Mapping[str, str]
     calls: Mapping[str, SampleCall]
+
+
+@dataclass(frozen=True)
+class Family:
+    """The proband's relatives present in the VCF (sample IDs) and used for phase and segregation."""
+
+    father: str | None = None
+    mother: str | None = None
+    unaffected_siblings: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- panel records

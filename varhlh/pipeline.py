@@ -12,17 +12,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from varhlh.annotate.annotator import Annotator
+from varhlh.annotate.resources import open_local
 from varhlh.classify.acmg import classify
+from varhlh.classify.pm3 import apply_pm3
 from varhlh.decide.clinical import ClinicalContext, load_clinical
 from varhlh.decide.decision import decide
 from varhlh.errors import InputError
 from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build, in_par
-from varhlh.inheritance.rules import Family, gene_result, segregation
+from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped
+from varhlh.genotype.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
+from varhlh.genotype.zygosity import genotype_call, haploid_region
+from varhlh.inheritance.rules import gene_result
+from varhlh.inheritance.segregation import segregation
 from varhlh.models import (
     Allele,
     Annotation,
     Build,
     Conclusion,
+    Family,
     GeneCall,
     GeneResult,
     Phase,
@@ -33,15 +40,10 @@ from varhlh.models import (
     VcfRecord,
 )
 from varhlh.panel import Panel, load_panel
-from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped
-from varhlh.classify.pm3 import apply_pm3
 from varhlh.read.reader import Header, VcfReader
-from varhlh.annotate.resources import open_local
+from varhlh.read.validate import PLOIDY_FLAGS, ploidy_flag, ploidy_warnings
 from varhlh.restrict import panel_regions, restrict, spans_by_contig
 from varhlh.settings import Settings
-from varhlh.genotype.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
-from varhlh.read.validate import PLOIDY_FLAGS, ploidy_flag, ploidy_warnings
-from varhlh.genotype.zygosity import genotype_call, haploid_region
 
 if TYPE_CHECKING:
     from varhlh.online import OnlineRequest

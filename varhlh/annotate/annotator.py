@@ -18,22 +18,21 @@ entry; else (VCF on another transcript, or no VCF annotation) the built-in model
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from varhlh.annotate import clinvar
-from varhlh.annotate import consequence
-from varhlh.annotate import evidence
+from varhlh.annotate import clinvar, consequence, evidence
+from varhlh.annotate.change import Change, Fetch, minimal_change
 from varhlh.annotate.curated import CuratedIndex
+from varhlh.annotate.locus import Locus, LocusModel
+from varhlh.annotate.protein import comparable_p, protein_consequence
+from varhlh.annotate.reference import RefCheck, left_align, right_align
+from varhlh.annotate.resources import LocalSources
 from varhlh.errors import BuildError
 from varhlh.genome import canonical_chrom
-from varhlh.annotate.locus import Change, Fetch, Locus, TranscriptMap, minimal_change
 from varhlh.models import Allele, Annotation, Build, ClinVarEvidence, ConsequenceCall, FrequencyEvidence, KnownVariant
 from varhlh.panel import Panel
 from varhlh.read.reader import FieldDef
-from varhlh.annotate.reference import RefCheck, left_align, right_align
-from varhlh.annotate.resources import LocalSources
 from varhlh.settings import Settings
 
 _SPLICE = frozenset({"splice_acceptor_variant", "splice_donor_variant"})
@@ -57,7 +56,7 @@ class Annotator:
         self.clinvar_fields = clinvar.detect_fields(info_defs)
         self.af_fields = [f for f in settings.af_fields if f in info_defs]
         self.popmax_fields = [f for f in settings.popmax_fields if f in info_defs]
-        self.maps = {symbol: TranscriptMap(model) for (symbol, b), model in panel.transcripts.items() if b == build}
+        self.maps = {symbol: LocusModel(model) for (symbol, b), model in panel.transcripts.items() if b == build}
         self.local = local
         self.reference = local.reference if local is not None else None
         self.curated = CuratedIndex(panel.known_variants, build, self.reference)
@@ -321,42 +320,6 @@ class Annotator:
     def _per_allele(self, field: str | None) -> bool:
         definition = self.info_defs.get(field or "")
         return definition is not None and definition.number in ("A", "R")
-
-
-_PROTEIN = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|Ter|del|[A-Z][a-z]{2}fs\*?\d*|fs.*)\)?$")
-_ONE_TO_THREE = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
-                 "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
-                 "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Ter"}
-
-
-def protein_consequence(hgvs_p: str | None) -> str | None:
-    """SO term implied by an HGVS p. of a curated allele: stop_gained, frameshift, missense, in-frame del."""
-    match = _PROTEIN.match(hgvs_p or "")
-    if match is None:
-        return None
-    change = match.group(3)
-    if "fs" in change:
-        return "frameshift_variant"
-    if change == "Ter":
-        return "stop_gained"
-    if change == "del":
-        return "inframe_deletion"
-    return "missense_variant" if change != match.group(1) else "synonymous_variant"
-
-
-def comparable_p(hgvs_p: str | None) -> str | None:
-    """HGVS p. in one spelling for comparison: three-letter, no parentheses, '*' -> 'Ter'."""
-    if not hgvs_p:
-        return None
-    text = hgvs_p.replace("(", "").replace(")", "")
-    body = text[2:] if text.startswith("p.") else text
-    m = re.match(r"^([A-Z*])(\d+)([A-Z*=]|fs.*)?$", body)
-    if m:
-        first, number, rest = m.groups()
-        rest = rest or ""
-        rest = _ONE_TO_THREE.get(rest, rest)
-        return f"p.{_ONE_TO_THREE.get(first, first)}{number}{rest}"
-    return "p." + body.replace("*", "Ter")
 
 
 def _hgvs_differences(choice: consequence.TranscriptConsequence, locus: Locus, what: str, indel: bool,

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from varhlh.annotate.locus import Change
-from varhlh.models import Build, KnownVariant
+from varhlh.annotate.change import Change
 from varhlh.annotate.reference import Reference, left_align
+from varhlh.models import Build, KnownVariant
 
 NEAR_BP = 50
 """Display heuristic for the 'possibly the same indel' note (no decision depends on it)."""

@@ -16,15 +16,11 @@ the position as written (as VEP does).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from varhlh.annotate import protein
-from varhlh.models import TranscriptModel
-
-Fetch = Callable[[int, int], "str | None"]
-
-_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+from varhlh.annotate.change import Change, Fetch, minimal_change, revcomp
+from varhlh.annotate.transcript import TranscriptMap
 
 
 @dataclass(frozen=True)
@@ -41,117 +37,8 @@ class Locus:
     """Only with a reference FASTA (codon-level effect)."""
 
 
-@dataclass(frozen=True)
-class Change:
-    start: int
-    """First affected reference base (for insertions: the base after the insertion point)."""
-    end: int
-    ref: str
-    alt: str
-
-
-def minimal_change(pos: int, ref: str, alt: str) -> Change:
-    """Trim shared prefix then suffix (VCF padding base) to the minimal REF/ALT change."""
-    prefix = 0
-    while prefix < min(len(ref), len(alt)) and ref[prefix] == alt[prefix]:
-        prefix += 1
-    ref, alt, pos = ref[prefix:], alt[prefix:], pos + prefix
-    suffix = 0
-    while suffix < min(len(ref), len(alt)) and ref[-1 - suffix] == alt[-1 - suffix]:
-        suffix += 1
-    if suffix:
-        ref, alt = ref[: len(ref) - suffix], alt[: len(alt) - suffix]
-    return Change(pos, pos + len(ref) - 1, ref.upper(), alt.upper())
-
-
-_Change = Change
-
-
-class TranscriptMap:
-    """Genomic <-> transcript (c.) coordinates for one MANE transcript model."""
-
-    def __init__(self, model: TranscriptModel) -> None:
-        self.model = model
-        self.plus = model.strand == "+"
-        ordered = sorted(model.exons, key=lambda e: e.number)
-        self.exons = ordered
-        self.utr5 = -_c_int(ordered[0].c_start) if ordered[0].c_start.startswith("-") else 0
-        self.cds = model.cds_length
-        offsets, total = [], 0
-        for exon in ordered:
-            offsets.append(total)
-            total += exon.end - exon.start + 1
-        self.offsets = offsets
-        self.tx_length = total
-
-    # ------------------------------------------------------------ coordinates
-
-    def c_position(self, pos: int) -> str:
-        """HGVS c. position (without 'c.') of genomic ``pos``: 123, -45, *67, 118-308, 1596+1."""
-        exon_index = self._exon_at(pos)
-        if exon_index is not None:
-            return self._c_of_t(self._t_of(exon_index, pos))
-        return self._c_outside(pos)
-
-    def g_of_c(self, c: int) -> int:
-        """Genomic position of coding position ``c`` (1..cds_length) on this transcript."""
-        t = c + self.utr5
-        for i, exon in enumerate(self.exons):
-            length = self._len(i)
-            if self.offsets[i] < t <= self.offsets[i] + length:
-                into = t - self.offsets[i] - 1
-                return exon.start + into if self.plus else exon.end - into
-        msg = f"c.{c} is outside the exons of {self.model.transcript}"
-        raise ValueError(msg)
-
-    def _t_of(self, index: int, pos: int) -> int:
-        exon = self.exons[index]
-        into = pos - exon.start if self.plus else exon.end - pos
-        return self.offsets[index] + into + 1
-
-    def _c_of_t(self, t: int) -> str:
-        if t <= self.utr5:
-            return f"-{self.utr5 - t + 1}"
-        if t <= self.utr5 + self.cds:
-            return str(t - self.utr5)
-        return f"*{t - self.utr5 - self.cds}"
-
-    def _exon_at(self, pos: int) -> int | None:
-        for i, exon in enumerate(self.exons):
-            if exon.start <= pos <= exon.end:
-                return i
-        return None
-
-    def _c_outside(self, pos: int) -> str:
-        first, last = self.exons[0], self.exons[-1]
-        five_prime = (pos < first.start) if self.plus else (pos > first.end)
-        three_prime = (pos > last.end) if self.plus else (pos < last.start)
-        if five_prime:
-            distance = first.start - pos if self.plus else pos - first.end
-            return f"-{self.utr5 + distance}"
-        if three_prime:
-            distance = pos - last.end if self.plus else last.start - pos
-            return f"*{self.tx_length - self.utr5 - self.cds + distance}"
-        index, up, down = self._intron(pos)
-        if up <= down:
-            return f"{self._c_of_t(self.offsets[index] + self._len(index))}+{up}"
-        return f"{self._c_of_t(self.offsets[index + 1] + 1)}-{down}"
-
-    def _len(self, index: int) -> int:
-        return self.exons[index].end - self.exons[index].start + 1
-
-    def _intron(self, pos: int) -> tuple[int, int, int]:
-        """(upstream exon index, distance from its last base, distance to next exon's first base)."""
-        for i in range(len(self.exons) - 1):
-            a, b = self.exons[i], self.exons[i + 1]
-            if self.plus and a.end < pos < b.start:
-                return i, pos - a.end, b.start - pos
-            if not self.plus and b.end < pos < a.start:
-                return i, a.start - pos, pos - b.end
-        msg = f"position {pos} is not intronic in {self.model.transcript}"
-        raise ValueError(msg)
-
-    # ------------------------------------------------------------ annotation
+class LocusModel(TranscriptMap):
+    """A transcript map that also annotates an allele: region, consequence, HGVS c. (and p.)."""
 
     def annotate(self, pos: int, ref: str, alt: str, fetch: Fetch | None = None) -> Locus:
         """Region, consequence and HGVS c. (and p. with ``fetch``, the chromosome's reference bases)."""
@@ -285,7 +172,7 @@ class TranscriptMap:
     def _hgvs(self, change: Change, fetch: Fetch | None = None) -> str | None:
         ref, alt = change.ref, change.alt
         if not self.plus:
-            ref, alt = _revcomp(ref), _revcomp(alt)
+            ref, alt = revcomp(ref), revcomp(alt)
         if len(ref) == 1 and len(alt) == 1:
             return f"c.{self.c_position(change.start)}{ref}>{alt}"
         if ref and not alt:
@@ -306,12 +193,3 @@ class TranscriptMap:
         if not self.plus:
             a, b = b, a
         return a if a == b else f"{a}_{b}"
-
-
-def _revcomp(seq: str) -> str:
-    return seq.translate(_COMPLEMENT)[::-1]
-
-
-def _c_int(text: str) -> int:
-    return int(text.lstrip("*"))
-

@@ -21,15 +21,11 @@ consequence and says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from varhlh.annotate.locus import Change, TranscriptMap
-
-Fetch = Callable[[int, int], "str | None"]
-"""Plus-strand reference bases ``start..end`` (1-based, inclusive) of one chromosome, or None."""
+from varhlh.annotate.change import COMPLEMENT, Change, Fetch
+from varhlh.annotate.transcript import TranscriptMap
 
 _BASES = "TCAG"
 _AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
@@ -44,7 +40,6 @@ THREE_LETTER: dict[str, str] = {
     "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
     "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
 }
-_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ def codon_bases(tmap: TranscriptMap, codon: int, fetch: Fetch) -> str | None:
         base = fetch(g, g)
         if base is None or base.upper() not in "ACGT" or len(base) != 1:
             return None
-        bases.append(base.upper() if tmap.plus else base.upper().translate(_COMPLEMENT))
+        bases.append(base.upper() if tmap.plus else base.upper().translate(COMPLEMENT))
     return "".join(bases)
 
 
@@ -85,7 +80,7 @@ def snv_effect(tmap: TranscriptMap, c: int, alt_plus: str, fetch: Fetch) -> Prot
     ref_codon = codon_bases(tmap, codon, fetch)
     if ref_codon is None:
         return None
-    alt_base = alt_plus.upper() if tmap.plus else alt_plus.upper().translate(_COMPLEMENT)
+    alt_base = alt_plus.upper() if tmap.plus else alt_plus.upper().translate(COMPLEMENT)
     offset = (c - 1) % 3
     alt_codon = ref_codon[:offset] + alt_base + ref_codon[offset + 1:]
     ref_aa, alt_aa = translate(ref_codon), translate(alt_codon)
@@ -148,3 +143,39 @@ def change_c_range(tmap: TranscriptMap, change: Change) -> tuple[int, int] | Non
         return None
     a, b = int(texts[0]), int(texts[1])
     return (a, b) if a <= b else (b, a)
+
+
+# ------------------------------------------------------------------ HGVS p. text
+
+_ONE_TO_THREE = {**THREE_LETTER, "X": "Ter"}
+_PROTEIN = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|Ter|del|[A-Z][a-z]{2}fs\*?\d*|fs.*)\)?$")
+
+
+def protein_consequence(hgvs_p: str | None) -> str | None:
+    """SO term implied by an HGVS p. of a curated allele: stop_gained, frameshift, missense, in-frame del."""
+    match = _PROTEIN.match(hgvs_p or "")
+    if match is None:
+        return None
+    change = match.group(3)
+    if "fs" in change:
+        return "frameshift_variant"
+    if change == "Ter":
+        return "stop_gained"
+    if change == "del":
+        return "inframe_deletion"
+    return "missense_variant" if change != match.group(1) else "synonymous_variant"
+
+
+def comparable_p(hgvs_p: str | None) -> str | None:
+    """HGVS p. in one spelling for comparison: three-letter, no parentheses, '*' -> 'Ter'."""
+    if not hgvs_p:
+        return None
+    text = hgvs_p.replace("(", "").replace(")", "")
+    body = text[2:] if text.startswith("p.") else text
+    m = re.match(r"^([A-Z*])(\d+)([A-Z*=]|fs.*)?$", body)
+    if m:
+        first, number, rest = m.groups()
+        rest = rest or ""
+        rest = _ONE_TO_THREE.get(rest, rest)
+        return f"p.{_ONE_TO_THREE.get(first, first)}{number}{rest}"
+    return "p." + body.replace("*", "Ter")

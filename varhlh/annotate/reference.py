@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from varhlh.annotate.change import Change
 from varhlh.errors import BuildError, InputError
 from varhlh.genome import CONTIG_LENGTHS, canonical_chrom
-from varhlh.annotate.locus import Change
 from varhlh.models import Build
 
 _CHUNK = 64

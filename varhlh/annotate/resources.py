@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from varhlh.annotate import clinvar
-from varhlh.errors import BuildError, InputError
+from varhlh.annotate.change import Change, minimal_change
 from varhlh.annotate.evidence import info_frequency
+from varhlh.annotate.reference import Reference, left_align
+from varhlh.errors import BuildError, InputError
 from varhlh.genome import canonical_chrom, detect_build
-from varhlh.annotate.locus import Change, minimal_change
 from varhlh.models import Build, ClinVarEvidence, FrequencyEvidence
 from varhlh.read.reader import FieldDef
-from varhlh.annotate.reference import Reference, left_align
 from varhlh.settings import Settings
 
 

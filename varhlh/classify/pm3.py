@@ -37,8 +37,8 @@ import dataclasses
 from collections.abc import Sequence
 
 from varhlh.classify.acmg import Criterion, classify
-from varhlh.inheritance.rules import Family, phase_of_pair, proximity_phase
-from varhlh.models import Classification, Inheritance, Phase, VariantResult, Zygosity
+from varhlh.inheritance.phase import phase_of_pair, proximity_phase
+from varhlh.models import Classification, Family, Inheritance, Phase, VariantResult, Zygosity
 from varhlh.settings import Settings
 
 STRENGTHS: tuple[tuple[float, str], ...] = ((4.0, "PM3_VeryStrong"), (2.0, "PM3_Strong"), (1.0, "PM3"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from varhlh.decide.clinical import ClinicalContext
+from varhlh.decide.recommend import recommendations, summary
 from varhlh.models import (
     Conclusion,
     GeneCall,
@@ -30,7 +31,6 @@ from varhlh.models import (
     TransplantPolicy,
     TransplantWorkup,
 )
-from varhlh.decide.recommend import recommendations, summary
 
 HLH_OCCURRENCE_GENES = frozenset({"SH2D1A"})
 """Genes whose transplant indication depends on whether HLH has occurred (§4.2)."""

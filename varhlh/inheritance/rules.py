@@ -1,191 +1,40 @@
-"""Zygosity -> phase -> gene call: the inheritance rules, one small function each.
+"""Gene rules: the carried alleles of one gene -> a gene call, phase and strength (one function per
+inheritance mode, each with its truth table in tests/test_inheritance.py).
 
-Phase of two alleles in one gene (:func:`phase_of_pair`), always with the evidence named:
+* AR (:func:`rule_ar`): two qualifying alleles homozygous or in trans -> biallelic; phase unknown
+  -> possible_biallelic; in cis -> monoallelic; a qualifying allele with a hypomorph or VUS likewise,
+  but never 'confirmed';
+* XL (:func:`rule_xl`): a hemizygous qualifying allele in a male -> hemizygous; a female is a carrier
+  unless biallelic; a heterozygous call in a male is flagged, never made hemizygous;
+* AD (:func:`rule_ad`): one qualifying allele -> dominant.
 
-* trans — a multi-allelic ``1/2`` call; phased genotypes on opposite haplotypes of the same
-  phase set (PS; a phased GT without PS belongs to the file-wide set, VCF spec); GATK PGT/PID
-  with the same PID; parents showing one allele from each;
-* cis — the same haplotype of one phase set; both alleles from one parent; or two alleles so
-  close (``Settings.cis_proximity_bp`` or one codon) that they are probably one event on one
-  read — flagged for review rather than counted as two hits;
-* unknown — everything else (different phase sets, a parent missing or no-call, singletons,
-  conflicting evidence). Unknown phase never yields ``biallelic``.
-
-Allele roles: *qualifying* = pathogenic/likely pathogenic; *hypomorph* = curated hypomorphic
-risk allele (PRF1 p.A91V: counts only in trans with a qualifying allele); *vus* = a reportable
-variant of uncertain significance (counts only as the second allele of a qualifying one).
+A genotype is 'confirmed' only when every driving allele is of full diagnostic weight and free of
+quality flags (:func:`_graded`); allele roles come from :mod:`varhlh.inheritance.roles` and phase from
+:mod:`varhlh.inheritance.phase`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from varhlh.inheritance.phase import PhaseCall, phase_of_pair
+from varhlh.inheritance.roles import role
 from varhlh.models import (
-    Classification,
     DiagnosticWeight,
+    Family,
     GeneCall,
     GeneResult,
     Inheritance,
     Phase,
-    SampleCall,
+    Role,
     Sex,
     Strength,
     VariantResult,
     Zygosity,
 )
 from varhlh.settings import Settings
-
-
-@dataclass(frozen=True)
-class Family:
-    """The proband's relatives present in the VCF (sample IDs)."""
-
-    father: str | None = None
-    mother: str | None = None
-    unaffected_siblings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PhaseCall:
-    phase: Phase
-    evidence: tuple[str, ...]
-
-
-PhaseRule = Callable[[VariantResult, VariantResult, Family, Settings], PhaseCall | None]
-
-
-# ------------------------------------------------------------------------------ roles
-
-
-def role(v: VariantResult) -> str | None:
-    """'qualifying', 'hypomorph', 'vus' or None for one allele carried by the proband."""
-    if not v.genotype.zygosity.carried:
-        return None
-    interpretation = v.interpretation
-    if interpretation.classification.is_pathogenic:
-        return "qualifying"
-    if interpretation.weight is DiagnosticWeight.HYPOMORPH:
-        return "hypomorph"
-    if interpretation.classification is Classification.UNCERTAIN and interpretation.reportable:
-        return "vus"
-    return None
-
-
-# ------------------------------------------------------------------------------ phase rules
-
-
-def same_record_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
-    """Two ALTs of one record carried together (``1/2``) lie on different haplotypes."""
-    if a.allele.record is not b.allele.record:
-        return None
-    genotype = a.genotype.genotype
-    return PhaseCall(Phase.TRANS, (f"multi-allelic genotype {genotype} at {a.allele.record.chrom}:"
-                                   f"{a.allele.record.pos}: the two ALT alleles are on different haplotypes",))
-
-
-def same_position_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
-    """Two different SNV ALTs at one position (a split ``1/2``) cannot share a haplotype: trans."""
-    ra, rb = a.allele.record, b.allele.record
-    diploid = a.genotype.call is not None and b.genotype.call is not None and \
-        a.genotype.call.ploidy == 2 and b.genotype.call.ploidy == 2
-    if (ra.chrom, ra.pos) != (rb.chrom, rb.pos) or a.allele.alt == b.allele.alt or not diploid:
-        return None
-    if len(ra.ref) != 1 or len(rb.ref) != 1 or len(a.allele.alt) != 1 or len(b.allele.alt) != 1:
-        return None
-    return PhaseCall(Phase.TRANS, (f"{a.id} and {b.id} are two different alleles at one position (a split "
-                                   "multi-allelic site): they are on different haplotypes",))
-
-
-def proximity_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
-    """Alleles within ``cis_proximity_bp`` or in one codon: probably one event on one read."""
-    distance = abs(a.allele.record.pos - b.allele.record.pos)
-    codon_a, codon_b = _codon(a), _codon(b)
-    same_codon = codon_a is not None and codon_a == codon_b
-    if distance > settings.cis_proximity_bp and not same_codon:
-        return None
-    why = f"in the same codon ({codon_a})" if same_codon else f"{distance} bp apart (<= {settings.cis_proximity_bp} bp)"
-    return PhaseCall(Phase.CIS, (f"{a.id} and {b.id} are {why}: probably one event on one haplotype, not two "
-                                 "hits; flagged for manual review of the reads",))
-
-
-def phase_set_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
-    """Phased genotypes (``|``) in the same phase set: opposite haplotypes = trans, same = cis."""
-    ca, cb = a.genotype.call, b.genotype.call
-    if ca is None or cb is None or not ca.phased or not cb.phased:
-        return None
-    if (ca.phase_set is None or cb.phase_set is None) and not settings.trust_phase_without_ps:
-        return PhaseCall(Phase.UNKNOWN, (f"phased genotypes {ca.genotype} and {cb.genotype} without a PS phase set: "
-                                         "statistical phasing is unreliable for rare variants, so phase is unknown "
-                                         "(set trust_phase_without_ps for read-backed or pedigree-phased files)",))
-    set_a, set_b = ca.phase_set or "file-wide", cb.phase_set or "file-wide"
-    if set_a != set_b:
-        return PhaseCall(Phase.UNKNOWN, (f"phased genotypes in different phase sets (PS {set_a} vs {set_b}): "
-                                         "phase between the sets is unknown",))
-    side_a, side_b = _side(ca.alleles, a.allele.alt_index), _side(cb.alleles, b.allele.alt_index)
-    if side_a is None or side_b is None:
-        return None
-    phase = Phase.TRANS if side_a != side_b else Phase.CIS
-    label = "phase set " + (f"PS={set_a}" if ca.phase_set else "without PS (one file-wide set, VCF spec)")
-    return PhaseCall(phase, (f"phased genotypes {ca.genotype} and {cb.genotype} in {label}: "
-                             f"{'opposite' if phase is Phase.TRANS else 'the same'} haplotype(s)",))
-
-
-def gatk_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
-    """GATK read-backed phasing: same PID, PGT haplotypes compared."""
-    ca, cb = a.genotype.call, b.genotype.call
-    if ca is None or cb is None or not ca.pid or not cb.pid or not ca.pgt or not cb.pgt:
-        return None
-    if ca.pid != cb.pid:
-        return PhaseCall(Phase.UNKNOWN, (f"GATK phasing blocks differ (PID {ca.pid} vs {cb.pid})",))
-    side_a, side_b = _side(_pgt(ca.pgt), 1), _side(_pgt(cb.pgt), 1)
-    if side_a is None or side_b is None:
-        return None
-    phase = Phase.TRANS if side_a != side_b else Phase.CIS
-    return PhaseCall(phase, (f"GATK read-backed phasing (PID {ca.pid}; PGT {ca.pgt} and {cb.pgt}): "
-                             f"{'opposite' if phase is Phase.TRANS else 'the same'} haplotype(s)",))
-
-
-def parental_phase(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall | None:
-    """Transmission from genotyped parents: one allele from each = trans; both from one = cis."""
-    if family.father is None and family.mother is None:
-        return None
-    if family.father is None or family.mother is None:
-        present = family.father or family.mother
-        return PhaseCall(Phase.UNKNOWN, (f"only one parent ({present}) is genotyped: phase cannot be "
-                                         "established by inheritance",))
-    origins = [_origin(v, family, settings) for v in (a, b)]
-    missing = [text for v, (origin, text) in zip((a, b), origins, strict=True) if origin is None]
-    if missing:
-        return PhaseCall(Phase.UNKNOWN, tuple(missing))
-    (oa, ta), (ob, tb) = origins
-    if oa in ("father", "mother") and ob in ("father", "mother"):
-        phase = Phase.TRANS if oa != ob else Phase.CIS
-        return PhaseCall(phase, (ta, tb))
-    return PhaseCall(Phase.UNKNOWN, (ta, tb))
-
-
-PHASE_RULES: tuple[PhaseRule, ...] = (phase_set_phase, gatk_phase, parental_phase)
-
-
-def phase_of_pair(a: VariantResult, b: VariantResult, family: Family, settings: Settings) -> PhaseCall:
-    """Combine the phase rules: multi-allelic and proximity decide alone; others must agree."""
-    for decisive in (same_record_phase, same_position_phase, proximity_phase):
-        call = decisive(a, b, family, settings)
-        if call is not None:
-            return call
-    calls = [c for rule in PHASE_RULES if (c := rule(a, b, family, settings)) is not None]
-    evidence = tuple(e for c in calls for e in c.evidence)
-    known = {c.phase for c in calls if c.phase in (Phase.TRANS, Phase.CIS)}
-    if len(known) == 1:
-        return PhaseCall(known.pop(), evidence)
-    if len(known) > 1:
-        return PhaseCall(Phase.UNKNOWN, ("conflicting phase evidence:", *evidence))
-    return PhaseCall(Phase.UNKNOWN, evidence or ("unphased genotypes and no parental genotypes: phase unknown",))
-
-
-# ------------------------------------------------------------------------------ gene rules
 
 
 def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Settings) -> GeneResult:
@@ -201,7 +50,7 @@ def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Setting
     any other biallelic or possible_biallelic -> suspected; else undetermined.
     """
     gene, carried = _gene_and_carried(variants)
-    qualifying = [v for v in carried if role(v) == "qualifying"]
+    qualifying = [v for v in carried if role(v) is Role.QUALIFYING]
     for v in qualifying:
         if v.genotype.zygosity is Zygosity.HOM:
             return _biallelic(gene, (v, v), Phase.HOMOZYGOUS, (f"{v.id} is homozygous ({v.genotype.genotype})",))
@@ -211,7 +60,7 @@ def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Setting
         return _result(gene, GeneCall.POSSIBLE_BIALLELIC, Phase.UNKNOWN, ("haploid call on an autosome",), (v,),
                        Strength.SUSPECTED, (f"{v.id} has a haploid genotype ({v.genotype.genotype}) on an "
                                             "autosome: possibly hemizygous over a deletion; verify the other allele",))
-    best = _best_pair(qualifying, [v for v in carried if role(v) in ("hypomorph", "vus")], family, settings)
+    best = _best_pair(qualifying, [v for v in carried if role(v) in (Role.HYPOMORPH, Role.VUS)], family, settings)
     if best is not None:
         (a, b), call = best
         if call.phase is Phase.TRANS:
@@ -237,7 +86,7 @@ def rule_xl(variants: Sequence[VariantResult], sex: Sex, family: Family, setting
       each saying that sex is unknown.
     """
     gene, carried = _gene_and_carried(variants)
-    qualifying = [v for v in carried if role(v) == "qualifying"]
+    qualifying = [v for v in carried if role(v) is Role.QUALIFYING]
     hemi = [v for v in qualifying if v.genotype.zygosity is Zygosity.HEMI and sex is not Sex.FEMALE]
     if hemi:
         v = hemi[0]
@@ -268,7 +117,7 @@ def rule_ad(variants: Sequence[VariantResult]) -> GeneResult:
     activating alleles can qualify (PVS1 never applies there, so a qualifying allele must come
     from the curated table or strong ClinVar evidence)."""
     gene, carried = _gene_and_carried(variants)
-    qualifying = [v for v in carried if role(v) == "qualifying"]
+    qualifying = [v for v in carried if role(v) is Role.QUALIFYING]
     if qualifying:
         v = qualifying[0]
         return _graded(gene, GeneCall.DOMINANT, Phase.NOT_APPLICABLE, (v,),
@@ -347,7 +196,7 @@ def _single_or_none(gene: _Gene, carried: list[VariantResult], qualifying: list[
         v = qualifying[0]
         return _result(gene, GeneCall.MONOALLELIC, Phase.NOT_APPLICABLE, (), (v,), Strength.UNDETERMINED,
                        (f"one qualifying allele ({v.id}, {v.genotype.genotype}): carrier; not diagnostic on its own",))
-    hypomorphs = [v for v in carried if role(v) == "hypomorph"]
+    hypomorphs = [v for v in carried if role(v) is Role.HYPOMORPH]
     if any(v.genotype.zygosity is Zygosity.HOM for v in hypomorphs):
         v = next(v for v in hypomorphs if v.genotype.zygosity is Zygosity.HOM)
         return _result(gene, GeneCall.NONE, Phase.HOMOZYGOUS, (), (v,), Strength.UNDETERMINED,
@@ -386,52 +235,3 @@ def _unaffected_carriers(result: GeneResult, variants: Sequence[VariantResult], 
             notes.append(f"unaffected sibling {sibling} carries the same genotype: evidence against this genotype "
                          "being fully penetrant (or the sibling is pre-symptomatic: evaluate them)")
     return tuple(notes)
-
-
-def segregation(v: VariantResult, family: Family, settings: Settings) -> str | None:
-    """Transmission of a carried allele when both parents are genotyped (de novo reported as such)."""
-    if family.father is None or family.mother is None or not v.genotype.zygosity.carried:
-        return None
-    return _origin(v, family, settings)[1]
-
-
-def _low_quality(call: SampleCall, settings: Settings) -> bool:
-    """A relative's call (hom-ref included) too weak to tell transmission."""
-    return (call.gq is not None and call.gq < settings.min_gq) or (call.dp is not None and call.dp < settings.min_dp)
-
-
-def _origin(v: VariantResult, family: Family, settings: Settings) -> tuple[str | None, str]:
-    """Which parent transmitted the allele, with the evidence sentence (None = cannot tell)."""
-    calls = {role_: v.family.get(sample) if sample else None
-             for role_, sample in (("father", family.father), ("mother", family.mother))}
-    for role_, c in calls.items():
-        if c is not None and c.call is not None and _low_quality(c.call, settings):
-            return None, (f"the {role_}'s genotype at {v.id} is low quality (GQ {c.call.gq}, DP {c.call.dp}): "
-                          "transmission unknown")
-    status = {role_: (None if c is None or c.zygosity in (Zygosity.NO_CALL, Zygosity.PARTIAL) else c.zygosity.carried)
-              for role_, c in calls.items()}
-    if None in status.values():
-        who = next(r for r, s in status.items() if s is None)
-        return None, f"{who} not genotyped (no-call) at {v.id}: transmission unknown"
-    if status["father"] and not status["mother"]:
-        return "father", f"{v.id} inherited from the father"
-    if status["mother"] and not status["father"]:
-        return "mother", f"{v.id} inherited from the mother"
-    if not status["father"] and not status["mother"]:
-        return "de_novo", f"{v.id} is absent from both parents: apparently de novo"
-    return "both", f"{v.id} is carried by both parents: transmission ambiguous"
-
-
-def _side(alleles: tuple[int | None, ...], alt_index: int) -> int | None:
-    sides = [i for i, a in enumerate(alleles) if a == alt_index]
-    return sides[0] if len(sides) == 1 else None
-
-
-def _pgt(pgt: str) -> tuple[int | None, ...]:
-    return tuple(None if a == "." else int(a) for a in pgt.replace("/", "|").split("|") if a)
-
-
-def _codon(v: VariantResult) -> int | None:
-    hgvs = v.annotation.hgvs_c or ""
-    digits = hgvs[2:].split("_")[0].rstrip("ACGTacgt>delins")
-    return (int(digits) - 1) // 3 + 1 if digits.isdigit() else None

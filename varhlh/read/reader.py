@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from varhlh.read import index_check
-from varhlh.read import validate
 from varhlh.errors import InputError
 from varhlh.models import SampleCall, VcfRecord
+from varhlh.read import index_check, validate
 from varhlh.read.scan import BGZF_EOF, Targets, merge_spans, scan
 
 _INT_MISSING = -2147483648

@@ -5,7 +5,8 @@ Two figures, both computed only from the JSON result (primitives and the gene di
 * :func:`gene_diagram` - the MANE transcript from ``genes[].exon_model`` drawn 5' to 3' (left to
   right whatever the strand), exons to scale and introns shortened to equal gaps, each reportable
   variant on a stem with its name and class (marker shape and colour both encode the class).
-* :func:`varhlh.report.counselor.haplotypes.draw` - the patient's two copies of the gene (X and Y for a male and an X-linked
+* :func:`varhlh.report.counselor.haplotypes.draw` - the patient's two copies of the gene (X and Y for a
+  male and an X-linked
   gene) with each variant drawn on the copy the result puts it on: ``trans`` on different copies,
   ``cis`` on one, ``homozygous`` on both; ``unknown`` phase is drawn as the two possibilities side by
   side. Copies are attributed to a parent only from the parents' genotypes in the result, and the

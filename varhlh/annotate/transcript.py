@@ -1,0 +1,99 @@
+"""Genomic <-> transcript (HGVS c.) coordinates on one bundled MANE exon model, either strand.
+
+c.1 is the A of the ATG; the CDS length includes the stop codon; ``-N`` is 5'UTR, ``*N`` 3'UTR;
+intronic positions are named from the nearest exon base (``118-308``, ``1596+1``); positions
+outside the transcript continue the UTR numbering.
+"""
+
+from __future__ import annotations
+
+from varhlh.models import TranscriptModel
+
+
+class TranscriptMap:
+    """Genomic <-> transcript (c.) coordinates for one MANE transcript model."""
+
+    def __init__(self, model: TranscriptModel) -> None:
+        self.model = model
+        self.plus = model.strand == "+"
+        ordered = sorted(model.exons, key=lambda e: e.number)
+        self.exons = ordered
+        self.utr5 = -c_int(ordered[0].c_start) if ordered[0].c_start.startswith("-") else 0
+        self.cds = model.cds_length
+        offsets, total = [], 0
+        for exon in ordered:
+            offsets.append(total)
+            total += exon.end - exon.start + 1
+        self.offsets = offsets
+        self.tx_length = total
+
+    # ------------------------------------------------------------ coordinates
+
+    def c_position(self, pos: int) -> str:
+        """HGVS c. position (without 'c.') of genomic ``pos``: 123, -45, *67, 118-308, 1596+1."""
+        exon_index = self._exon_at(pos)
+        if exon_index is not None:
+            return self._c_of_t(self._t_of(exon_index, pos))
+        return self._c_outside(pos)
+
+    def g_of_c(self, c: int) -> int:
+        """Genomic position of coding position ``c`` (1..cds_length) on this transcript."""
+        t = c + self.utr5
+        for i, exon in enumerate(self.exons):
+            length = self._len(i)
+            if self.offsets[i] < t <= self.offsets[i] + length:
+                into = t - self.offsets[i] - 1
+                return exon.start + into if self.plus else exon.end - into
+        msg = f"c.{c} is outside the exons of {self.model.transcript}"
+        raise ValueError(msg)
+
+    def _t_of(self, index: int, pos: int) -> int:
+        exon = self.exons[index]
+        into = pos - exon.start if self.plus else exon.end - pos
+        return self.offsets[index] + into + 1
+
+    def _c_of_t(self, t: int) -> str:
+        if t <= self.utr5:
+            return f"-{self.utr5 - t + 1}"
+        if t <= self.utr5 + self.cds:
+            return str(t - self.utr5)
+        return f"*{t - self.utr5 - self.cds}"
+
+    def _exon_at(self, pos: int) -> int | None:
+        for i, exon in enumerate(self.exons):
+            if exon.start <= pos <= exon.end:
+                return i
+        return None
+
+    def _c_outside(self, pos: int) -> str:
+        first, last = self.exons[0], self.exons[-1]
+        five_prime = (pos < first.start) if self.plus else (pos > first.end)
+        three_prime = (pos > last.end) if self.plus else (pos < last.start)
+        if five_prime:
+            distance = first.start - pos if self.plus else pos - first.end
+            return f"-{self.utr5 + distance}"
+        if three_prime:
+            distance = pos - last.end if self.plus else last.start - pos
+            return f"*{self.tx_length - self.utr5 - self.cds + distance}"
+        index, up, down = self._intron(pos)
+        if up <= down:
+            return f"{self._c_of_t(self.offsets[index] + self._len(index))}+{up}"
+        return f"{self._c_of_t(self.offsets[index + 1] + 1)}-{down}"
+
+    def _len(self, index: int) -> int:
+        return self.exons[index].end - self.exons[index].start + 1
+
+    def _intron(self, pos: int) -> tuple[int, int, int]:
+        """(upstream exon index, distance from its last base, distance to next exon's first base)."""
+        for i in range(len(self.exons) - 1):
+            a, b = self.exons[i], self.exons[i + 1]
+            if self.plus and a.end < pos < b.start:
+                return i, pos - a.end, b.start - pos
+            if not self.plus and b.end < pos < a.start:
+                return i, a.start - pos, pos - b.end
+        msg = f"position {pos} is not intronic in {self.model.transcript}"
+        raise ValueError(msg)
+
+
+def c_int(text: str) -> int:
+    return int(text.lstrip("*"))
