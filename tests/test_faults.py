@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from varhlh.report import output
+from varhlh import fileio
 
 PRF1_HOM = DATA / "vcf" / "prf1_hom_w374x.vcf"
 
@@ -102,12 +102,12 @@ def test_sigint_in_a_real_process_leaves_nothing(tmp_path: Path) -> None:
     """SIGINT delivered to the process while it writes its outputs."""
     code = ("import os, signal\n"
             "from varhlh.report import output\n"
-            "real = output._stage\n"
+            "real = output.stage\n"
             "def stage(*a):\n"
             "    path = real(*a)\n"
             "    os.kill(os.getpid(), signal.SIGINT)\n"
             "    return path\n"
-            "output._stage = stage\n"
+            "output.stage = stage\n"
             "from varhlh.cli import main\n"
             f"raise SystemExit(main(['triage', {str(PRF1_HOM)!r}, '-o', {str(tmp_path / 'out')!r}, '-q']))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -123,7 +123,7 @@ def test_output_directory_not_writable(run_cli, tmp_path: Path, monkeypatch: pyt
     else:  # root ignores permissions: refuse the temporary file the way a read-only directory would
         def denied(*args: object, **kwargs: object) -> object:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        monkeypatch.setattr(output.tempfile, "mkstemp", denied)
+        monkeypatch.setattr(fileio.tempfile, "mkstemp", denied)
     try:
         result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
     finally:

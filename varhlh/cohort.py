@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import sys
 import tempfile
 import time
@@ -33,7 +32,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from varhlh.errors import InputError, OutputError, UsageError
-from varhlh.genotype.pedigree import Pedigree, read_ped
+from varhlh.fileio import write_atomic
+from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
 from varhlh.models import Allele, Family, SampleCall, VcfRecord
 from varhlh.panel import load_panel
@@ -41,15 +41,13 @@ from varhlh.pipeline import (
     Loaded,
     ProbandGenotypes,
     Request,
-    _family,
     analyse,
-    is_hom_ref,
-    listed_alleles,
     load,
     open_reader,
 )
 from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
 from varhlh.read.reader import _FORMAT_KEYS, query_plan
+from varhlh.restrict import set_aside
 
 log = logging.getLogger("varhlh")
 T = TypeVar("T")
@@ -194,7 +192,7 @@ def _probands(samples: Sequence[str], samples_file: Path | None, pedigree: Pedig
     prefixes: dict[str, str] = {}
     for sample in (s for s in samples if s in chosen):
         notes: list[str] = []
-        family, members = _family(pedigree, sample, samples, notes)
+        family, members = relatives(pedigree, sample, samples, notes)
         prefix = safe_prefix(sample)
         if prefix in prefixes:
             msg = (f"{source}: samples {prefixes[prefix]!r} and {sample!r} would both write {prefix}.varhlh.*; "
@@ -325,18 +323,17 @@ def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> 
     view: list[Allele] = []
     for number in sorted(by_record):
         calls = by_record[number]
-        if all(is_hom_ref(c) for c in calls.values()):
-            continue  # kept for a relative's or another proband's sake
+        if set_aside(calls.values()):
+            continue  # read for another proband's sake
         if len(calls) != len(group):
             msg = f"cohort reader: record {number} lacks calls of {sorted(set(group) - set(calls))}"
             raise RuntimeError(msg)
         listed_record = _with(state.records[number], "calls", calls)
         view.extend(_with(a, "record", listed_record) for a in state.alleles[number])
-    listed, _ = listed_alleles(view, group)
-    left_out = len(state.records) - len({id(a.record) for a in listed})
+    left_out = len(state.records) - len({id(a.record) for a in view})
     sex = infer_sex(sex_records, p, loaded.build.build, loaded.request.settings)
     result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
-                     ProbandGenotypes(tuple(listed), left_out, sex))
+                     ProbandGenotypes(tuple(view), left_out, sex))
     data = to_dict(result)
     paths = write_outputs(RenderContext(data, proband.prefix, state.source), state.outdir, state.formats,
                           [loaded.request.input])
@@ -379,14 +376,7 @@ def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str]) -> None:
         msg = f"{target}: the cohort summary would overwrite an input file; choose another -o or --prefix"
         raise OutputError(msg)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(name).chmod(0o644)
-        Path(name).replace(target)
+        write_atomic(target, payload)
     except OSError as exc:
         msg = f"{target.parent}: cannot write the cohort summary ({exc.strerror}); check space and permissions"
         raise OutputError(msg) from exc

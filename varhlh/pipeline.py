@@ -17,9 +17,9 @@ from varhlh.classify.acmg import classify
 from varhlh.classify.pm3 import apply_pm3
 from varhlh.decide.clinical import ClinicalContext, load_clinical
 from varhlh.decide.decision import decide
-from varhlh.errors import InputError
-from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build, in_par
-from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped
+from varhlh.decide.limitations import limitations
+from varhlh.genome import BuildCall, canonical_chrom, detect_build, in_par
+from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped, relatives
 from varhlh.genotype.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
 from varhlh.genotype.zygosity import genotype_call, haploid_region
 from varhlh.inheritance.rules import gene_result
@@ -33,7 +33,6 @@ from varhlh.models import (
     GeneCall,
     GeneResult,
     Phase,
-    SampleCall,
     Sex,
     Strength,
     VariantResult,
@@ -42,7 +41,7 @@ from varhlh.models import (
 from varhlh.panel import Panel, load_panel
 from varhlh.read.reader import Header, VcfReader
 from varhlh.read.validate import PLOIDY_FLAGS, ploidy_flag, ploidy_warnings
-from varhlh.restrict import panel_regions, restrict, spans_by_contig
+from varhlh.restrict import listed_alleles, panel_contigs, panel_regions, restrict, spans_by_contig
 from varhlh.settings import Settings
 
 if TYPE_CHECKING:
@@ -152,7 +151,7 @@ def run(request: Request) -> Result:
     warnings: list[str] = []
     with open_reader(request) as reader:
         proband = choose_proband(reader.header.samples, request.sample, pedigree, reader.display)
-        family, members = _family(pedigree, proband, reader.header.samples, warnings)
+        family, members = relatives(pedigree, proband, reader.header.samples, warnings)
         loaded = load(reader, request, panel, [proband, *members])
     return analyse(loaded, proband, family, members, pedigree, warnings, clinical)
 
@@ -169,7 +168,7 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     reader.select_samples(samples)
     build = detect_build(header.contigs, header.reference, request.build, reader.display)
     log.info("genome build %s (%s)", build.build, build.evidence)
-    names = _contig_map(panel, header.contigs)
+    names = panel_contigs(panel, header.contigs)
     regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
     local = open_local(request.fasta, request.clinvar, request.gnomad, build.build, settings)
     annotator = Annotator(header.info, panel, build.build, settings, local)
@@ -228,10 +227,16 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     genes, conclusion = decide(_gene_results(panel, variants, sex.sex, family, settings), panel.genes, clinical)
     ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if f.startswith(PLOIDY_FLAGS))
     notes.extend(ploidy)
-    limitations = (*_limitations(panel, loaded.facts, variants, loaded.missing_genes, loaded.annotator),
-                   *loaded.validation, *ploidy, *(loaded.online.limitations if loaded.online else ()))
+    annotator, facts = loaded.annotator, loaded.facts
+    stated = limitations(variants, panel=f"{panel.name} {panel.version} (sha256 {panel.sha256})",
+                         build=f"{facts.build.build} ({facts.build.evidence})",
+                         with_fasta=annotator.reference is not None,
+                         consequence_annotation=bool(annotator.sources or annotator.external),
+                         unmodelled=sum(1 for g in panel.genes if g.symbol not in annotator.maps),
+                         missing_genes=loaded.missing_genes)
+    limits = (*stated, *loaded.validation, *ploidy, *(loaded.online.limitations if loaded.online else ()))
     return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
-                  limitations, tuple(notes), clinical, online=loaded.online,
+                  limits, tuple(notes), clinical, online=loaded.online,
                   hom_ref_records=genotypes.hom_ref_records)
 
 
@@ -240,27 +245,6 @@ def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> P
     listed, left_out = listed_alleles(loaded.alleles, (proband, *members))
     sex = infer_sex(loaded.records, proband, loaded.build.build, loaded.request.settings)
     return ProbandGenotypes(tuple(listed), left_out, sex)
-
-
-def listed_alleles(alleles: Sequence[Allele], samples: Sequence[str]) -> tuple[list[Allele], int]:
-    """Alleles of the records where any of ``samples`` is not a fully called homozygous reference (ALT, no-call
-    or partial call), and how many records were left out. In a multi-sample VCF the other samples' variants say
-    nothing about this patient; listing them would make a cohort member's result list the whole cohort."""
-    listed: list[Allele] = []
-    keep: dict[int, bool] = {}
-    for allele in alleles:
-        record = allele.record
-        kept = keep.get(id(record))
-        if kept is None:
-            kept = keep[id(record)] = not all(is_hom_ref(record.calls.get(s)) for s in samples)
-        if kept:
-            listed.append(allele)
-    return listed, sum(1 for kept in keep.values() if not kept)
-
-
-def is_hom_ref(call: SampleCall | None) -> bool:
-    """A called genotype whose every allele is the reference (``0/0``, ``0|0``, haploid ``0``)."""
-    return call is not None and bool(call.alleles) and all(a == 0 for a in call.alleles)
 
 
 def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
@@ -296,85 +280,6 @@ def _gene_results(panel: Panel, variants: Sequence[VariantResult], sex: Sex, fam
             results.append(GeneResult(gene.symbol, gene.inheritance, GeneCall.NONE, Phase.NOT_APPLICABLE, (), (),
                                        Strength.UNDETERMINED, ()))
     return results
-
-
-def _family(pedigree: Pedigree | None, proband: str, samples: Sequence[str],
-            warnings: list[str]) -> tuple[Family, list[str]]:
-    if pedigree is None:
-        return Family(), []
-    if not any(p.id in samples for p in pedigree.people):
-        msg = (f"{pedigree.path}: none of its individuals ({', '.join(p.id for p in pedigree.people[:5])}…) is a "
-               f"sample of the VCF ({', '.join(samples[:5])}…); use the PED that belongs to this VCF")
-        raise InputError(msg)
-    person = pedigree.get(proband)
-    if person is None:
-        warnings.append(f"The proband {proband} is not in the PED {pedigree.path}: family data not used.")
-        return Family(), []
-    if person.affected is False:
-        warnings.append(f"The analysed sample {proband} is unaffected in the PED {pedigree.path}.")
-    relatives = pedigree.family_of(proband)
-    others = sorted({p.family for p in pedigree.people} - {person.family})
-    if others:
-        warnings.append(f"The PED holds {len(others) + 1} families; only {person.family} (the proband's) was "
-                        f"analysed. Others: {', '.join(others)} (run varhlh once per proband).")
-    absent = [p.id for p in relatives if p.id not in samples]
-    if absent:
-        warnings.append(f"PED member(s) not in the VCF, treated as not genotyped: {', '.join(absent)}.")
-    present = set(samples)
-    father = person.father if person.father in present else None
-    mother = person.mother if person.mother in present else None
-    unaffected = tuple(s.id for s in pedigree.siblings(person) if s.affected is False and s.id in present)
-    members = [m for m in (father, mother, *unaffected) if m is not None]
-    return Family(father, mother, unaffected), members
-
-
-def _contig_map(panel: Panel, contigs: dict[str, int | None] | object) -> dict[str, str]:
-    names = list(contigs) if isinstance(contigs, dict) else []
-    chroms = {g.chrom for g in panel.genes}
-    if not names:  # no ##contig lines: query both spellings
-        return {c: c for c in chroms} | {f"chr{c}": f"chr{c}" for c in chroms}
-    return contig_names(chroms, names)
-
-
-def _limitations(panel: Panel, facts: InputFacts, variants: Sequence[VariantResult], missing: Sequence[str],
-                 annotator: Annotator) -> tuple[str, ...]:
-    no_calls = sum(1 for v in variants if v.genotype.zygosity.value == "no_call")
-    symbolic = sum(1 for v in variants if v.allele.symbolic)
-    out = [
-        "Decision-support aid: the result must be interpreted by a qualified clinician, and reported variants "
-        "confirmed by an accredited laboratory.",
-        "Only variants present in the VCF are assessed: regions without coverage or calls (for exome or panel data "
-        "also deep-intronic regions such as UNC13D intron 1) cannot be told apart from reference sequence.",
-        "Copy-number and structural variants (exon deletions and duplications, the UNC13D 253-kb inversion, the "
-        "STX11 19.2-kb exon-2 deletion, the RAB27A duplication) are not assessed unless present as VCF records.",
-        "A blood sample taken after allogeneic stem-cell transplant reflects the donor's genome; use pre-transplant "
-        "or non-haematopoietic DNA.",
-        f"Panel {panel.name} {panel.version} (sha256 {panel.sha256}); genome build {facts.build.build} "
-        f"({facts.build.evidence}).",
-        "Curated indels are matched as written in the panel; normalise the VCF (bcftools norm -f ref.fa -m-any) so "
-        "that differently aligned representations match." if annotator.reference is None else
-        "Indels were left-aligned against the reference FASTA before curated and local-resource matching.",
-    ]
-    if no_calls:
-        out.append(f"{no_calls} allele(s) in panel regions are no-calls in the patient: those sites were not assessed "
-                   "(listed in variants with zygosity no_call).")
-    if symbolic:
-        out.append(f"{symbolic} symbolic or structural allele(s) overlap panel genes and were not interpreted "
-                   "(listed under variants for manual review).")
-    unchecked = sum(1 for v in variants if v.interpretation.reportable and v.annotation.frequency is None
-                    and v.annotation.known is None)
-    if unchecked:
-        out.append(f"{unchecked} reportable allele(s) have no population-frequency information (no frequency "
-                   "annotation in the VCF and no --gnomad file), so frequency-based criteria (PM2, BS1, BA1) were "
-                   "not applied to them.")
-    if not annotator.sources and not annotator.external:
-        without = sorted(g.symbol for g in panel.genes if g.symbol not in annotator.maps)
-        out.append(f"The VCF carries no consequence annotation: genes without a bundled exon model ({len(without)} "
-                   "of the panel) were not interpreted beyond curated alleles and ClinVar fields; annotate with VEP, "
-                   "SnpEff or bcftools csq for full coverage.")
-    if missing:
-        out.append(f"Genes on chromosomes absent from the VCF were not assessed: {', '.join(missing)}.")
-    return tuple(out)
 
 
 __all__ = ["Loaded", "Request", "Result", "analyse", "load", "open_reader", "run"]

@@ -12,11 +12,12 @@ duplicates whose genotypes differ are refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from varhlh.errors import InputError
-from varhlh.models import Allele, Build, PanelGene, VcfRecord
+from varhlh.genome import contig_names
+from varhlh.models import Allele, Build, PanelGene, SampleCall, VcfRecord
 from varhlh.panel import Panel
 
 
@@ -87,3 +88,43 @@ def _check_duplicate(first: VcfRecord, again: VcfRecord, source: str) -> None:
 def allele_id(record: VcfRecord, alt: str) -> str:
     """Stable allele identifier: CHROM-POS-REF-ALT as in the VCF (symbolic ALTs keep their brackets)."""
     return f"{record.chrom}-{record.pos}-{record.ref}-{alt}"
+
+
+# ------------------------------------------------------------------ hom-ref set-aside
+
+
+def listed_alleles(alleles: Sequence[Allele], samples: Sequence[str]) -> tuple[list[Allele], int]:
+    """Alleles of the records where any of ``samples`` is not a fully called homozygous reference (ALT, no-call
+    or partial call), and how many records were left out. In a multi-sample VCF the other samples' variants say
+    nothing about this patient; listing them would make a cohort member's result list the whole cohort."""
+    listed: list[Allele] = []
+    keep: dict[int, bool] = {}
+    for allele in alleles:
+        record = allele.record
+        kept = keep.get(id(record))
+        if kept is None:
+            kept = keep[id(record)] = not set_aside(record.calls.get(s) for s in samples)
+        if kept:
+            listed.append(allele)
+    return listed, sum(1 for kept in keep.values() if not kept)
+
+
+def set_aside(calls: Iterable[SampleCall | None]) -> bool:
+    """The hom-ref set-aside rule: a record is not listed when every analysed sample (proband and genotyped
+    relatives) is a fully called homozygous reference there; it is counted in ``counts.hom_ref_records``."""
+    return all(is_hom_ref(call) for call in calls)
+
+
+def is_hom_ref(call: SampleCall | None) -> bool:
+    """A called genotype whose every allele is the reference (``0/0``, ``0|0``, haploid ``0``)."""
+    return call is not None and bool(call.alleles) and all(a == 0 for a in call.alleles)
+
+
+def panel_contigs(panel: Panel, contigs: dict[str, int | None] | object) -> dict[str, str]:
+    """Panel chromosome -> the VCF's contig name (``chr10``/``10``/``NC_000010.10``); without ##contig lines
+    both spellings are queried."""
+    names = list(contigs) if isinstance(contigs, dict) else []
+    chroms = {g.chrom for g in panel.genes}
+    if not names:  # no ##contig lines: query both spellings
+        return {c: c for c in chroms} | {f"chr{c}": f"chr{c}" for c in chroms}
+    return contig_names(chroms, names)

@@ -24,8 +24,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,34 +34,11 @@ from varhlh.annotate.change import Change, minimal_change
 from varhlh.annotate.evidence import info_frequency
 from varhlh.annotate.reference import Reference, left_align
 from varhlh.errors import BuildError, InputError
+from varhlh.fileio import BackgroundDigest, sha256_file
 from varhlh.genome import canonical_chrom, detect_build
 from varhlh.models import Build, ClinVarEvidence, FrequencyEvidence
 from varhlh.read.reader import FieldDef
 from varhlh.settings import Settings
-
-
-class _Digest:
-    """sha256 of a file computed in a background thread (None above the size limit)."""
-
-    def __init__(self, path: Path, limit: int) -> None:
-        self.path, self.size = path, path.stat().st_size
-        self._hash: str | None = None
-        self._thread: threading.Thread | None = None
-        if self.size <= limit:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as fh:
-            while data := fh.read(1 << 22):
-                digest.update(data)
-        self._hash = digest.hexdigest()
-
-    def hexdigest(self) -> str | None:
-        if self._thread is not None:
-            self._thread.join()
-        return self._hash
 
 
 def _index_of(path: Path) -> Path | None:
@@ -74,14 +49,14 @@ def _index_of(path: Path) -> Path | None:
     return None
 
 
-def _provenance(kind: str, digest: _Digest, limit: int, extra: Mapping[str, object]) -> dict[str, object]:
+def _provenance(kind: str, digest: BackgroundDigest, limit: int, extra: Mapping[str, object]) -> dict[str, object]:
     sha = digest.hexdigest()
     index = _index_of(digest.path)
     out: dict[str, object] = {"kind": kind, "path": str(digest.path), "size": digest.size, "sha256": sha}
     if sha is None:
         out["sha256_note"] = (f"not hashed: larger than resource_sha256_max_bytes ({limit}); "
                               f"index {index.name if index else 'absent'} sha256 "
-                              f"{hashlib.sha256(index.read_bytes()).hexdigest() if index else 'n/a'}")
+                              f"{sha256_file(index) if index else 'n/a'}")
     out.update(extra)
     return out
 
@@ -133,7 +108,7 @@ class LocalVcf:
         self.clinvar_fields = clinvar.detect_fields(self.defs)
         self.af_fields = [f for f in settings.resource_af_fields if f in self.defs]
         self.popmax_fields = [f for f in settings.popmax_fields if f in self.defs]
-        self.digest = _Digest(path, settings.resource_sha256_max_bytes)
+        self.digest = BackgroundDigest(path, settings.resource_sha256_max_bytes)
         self.label = f"local {'ClinVar' if kind == 'clinvar' else 'gnomAD'} file {path.name}" + (
             f" ({self.meta['fileDate']})" if "fileDate" in self.meta else "")
 
@@ -234,7 +209,7 @@ class LocalSources:
     """The opened opt-in resources of one run."""
 
     reference: Reference | None = None
-    reference_digest: _Digest | None = None
+    reference_digest: BackgroundDigest | None = None
     clinvar: LocalVcf | None = None
     gnomad: LocalVcf | None = None
     limit: int = 0
@@ -263,7 +238,7 @@ def open_local(fasta: Path | None, clinvar_vcf: Path | None, gnomad_vcf: Path | 
             msg = f"{fasta}: --fasta file not found; give the reference FASTA the VCF was called against"
             raise InputError(msg)
         sources.reference = Reference(fasta, build)
-        sources.reference_digest = _Digest(fasta, settings.resource_sha256_max_bytes)
+        sources.reference_digest = BackgroundDigest(fasta, settings.resource_sha256_max_bytes)
     if clinvar_vcf is not None:
         sources.clinvar = LocalVcf(clinvar_vcf, "clinvar", build, settings)
     if gnomad_vcf is not None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import shlex
-import shutil
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from varhlh import __version__, online
 from varhlh.errors import UsageError
+from varhlh.fileio import spool_stdin
 from varhlh.models import Build, Sex
 from varhlh.report.output import FORMATS
 
@@ -67,7 +66,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     log.info("command: %s", command)
     log.info("settings: %s", settings.to_dict())
     with tempfile.TemporaryDirectory(prefix="varhlh-stdin-") as spool:
-        source = _spool_stdin(Path(spool)) if args.input == "-" else Path(args.input)
+        source = spool_stdin(Path(spool)) if args.input == "-" else Path(args.input)
         request = Request(input=args.input, source=source, sample=args.sample,
                           sex=Sex(args.sex) if args.sex else None, ped=args.ped,
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
@@ -89,10 +88,3 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     log.info("primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
     log.info("wrote %s", ", ".join(str(p) for p in paths))
     return 0
-
-
-def _spool_stdin(directory: Path) -> Path:
-    target = directory / "stdin.vcf"
-    with target.open("wb") as out:
-        shutil.copyfileobj(sys.stdin.buffer, out, 1 << 22)
-    return target

@@ -4,7 +4,8 @@ Standard 6-column PED (family, individual, father, mother, sex, phenotype), tab-
 space-separated, ``#`` lines ignored. Sex 1 = male, 2 = female, 0/other-unknown; phenotype
 2 = affected, 1 = unaffected, 0/-9 = unknown. Every problem is an :class:`InputError` naming
 file and line. Only the proband's family is analysed; other families in the file are named
-in a warning (a cohort run analyses each family separately).
+in a warning (a cohort run analyses each family separately). :func:`relatives` is the policy of
+which relatives are used: genotyped parents and unaffected full siblings present in the VCF.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from varhlh.errors import InputError
-from varhlh.models import Sex
+from varhlh.models import Family, Sex
 
 _SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN, "-9": Sex.UNKNOWN, "other": Sex.UNKNOWN}
 _AFFECTED = {"2": True, "1": False, "0": None, "-9": None}
@@ -126,3 +127,40 @@ def choose_proband(vcf_samples: Sequence[str], requested: str | None, pedigree: 
         raise InputError(msg)
     msg = f"{source}: {len(vcf_samples)} samples; choose one with -s SAMPLE (available: {', '.join(vcf_samples)})"
     raise InputError(msg)
+
+
+def relatives(pedigree: Pedigree | None, proband: str, samples: Sequence[str],
+              warnings: list[str]) -> tuple[Family, list[str]]:
+    """The relatives used for phase and segregation: the proband's genotyped father and mother and their
+    unaffected full siblings present in the VCF (and the sample IDs to read: father, mother, siblings).
+
+    Only the proband's family is analysed; other families, PED members absent from the VCF, a proband
+    missing from the PED or marked unaffected are named in ``warnings``. A PED that names none of the
+    VCF's samples is refused (it belongs to another VCF).
+    """
+    if pedigree is None:
+        return Family(), []
+    if not any(p.id in samples for p in pedigree.people):
+        msg = (f"{pedigree.path}: none of its individuals ({', '.join(p.id for p in pedigree.people[:5])}…) is a "
+               f"sample of the VCF ({', '.join(samples[:5])}…); use the PED that belongs to this VCF")
+        raise InputError(msg)
+    person = pedigree.get(proband)
+    if person is None:
+        warnings.append(f"The proband {proband} is not in the PED {pedigree.path}: family data not used.")
+        return Family(), []
+    if person.affected is False:
+        warnings.append(f"The analysed sample {proband} is unaffected in the PED {pedigree.path}.")
+    relatives = pedigree.family_of(proband)
+    others = sorted({p.family for p in pedigree.people} - {person.family})
+    if others:
+        warnings.append(f"The PED holds {len(others) + 1} families; only {person.family} (the proband's) was "
+                        f"analysed. Others: {', '.join(others)} (run varhlh once per proband).")
+    absent = [p.id for p in relatives if p.id not in samples]
+    if absent:
+        warnings.append(f"PED member(s) not in the VCF, treated as not genotyped: {', '.join(absent)}.")
+    present = set(samples)
+    father = person.father if person.father in present else None
+    mother = person.mother if person.mother in present else None
+    unaffected = tuple(s.id for s in pedigree.siblings(person) if s.affected is False and s.id in present)
+    members = [m for m in (father, mother, *unaffected) if m is not None]
+    return Family(father, mother, unaffected), members

@@ -19,11 +19,8 @@ import hashlib
 import logging
 import math
 import re
-import shutil
 import struct
-import sys
 import tempfile
-import threading
 import warnings
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from varhlh.errors import InputError
+from varhlh.fileio import BackgroundDigest, spool_stdin
 from varhlh.models import SampleCall, VcfRecord
 from varhlh.read import index_check, validate
 from varhlh.read.scan import BGZF_EOF, Targets, merge_spans, scan
@@ -60,31 +58,6 @@ class Header:
     raw: str
 
 
-class _Digest:
-    """sha256 of the input, computed in a background thread while the queries run."""
-
-    def __init__(self, path: Path) -> None:
-        self._hash = hashlib.sha256()
-        self._error: OSError | None = None
-        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
-        self._thread.start()
-
-    def _run(self, path: Path) -> None:
-        try:
-            with path.open("rb") as fh:
-                while data := fh.read(1 << 22):
-                    self._hash.update(data)
-        except OSError as exc:
-            self._error = exc
-
-    def hexdigest(self) -> str:
-        self._thread.join()
-        if self._error is not None:
-            msg = f"cannot read input while hashing ({self._error})"
-            raise InputError(msg)
-        return self._hash.hexdigest()
-
-
 class VcfReader:
     """An open input: header facts now, records of the requested regions on demand."""
 
@@ -92,7 +65,7 @@ class VcfReader:
                  display: str | None = None) -> None:
         self.display = display or path
         self._tmp = tempfile.TemporaryDirectory(prefix="varhlh-")
-        self.path = self._spool_stdin() if path == "-" else Path(path)
+        self.path = spool_stdin(Path(self._tmp.name)) if path == "-" else Path(path)
         self.threads = threads
         self._samples: list[str] | None = list(samples) if samples is not None else None
         self.kind = _sniff(self.path, self.display)
@@ -116,7 +89,7 @@ class VcfReader:
         self.contigs_seen: list[str] | None = None
         self._sha256: str | None = None
         self._info_keys: Collection[str] | None = None
-        self._digest: _Digest | None = None
+        self._digest: BackgroundDigest | None = None
         self.access = ""
 
     def close(self) -> None:
@@ -138,8 +111,12 @@ class VcfReader:
     def sha256(self) -> str:
         if self._sha256 is None:
             if self._digest is None:
-                self._digest = _Digest(self.path)
-            self._sha256 = self._digest.hexdigest()
+                self._digest = BackgroundDigest(self.path)
+            try:
+                self._sha256 = self._digest.hexdigest() or ""
+            except OSError as exc:
+                msg = f"{self.display}: cannot read input while hashing ({exc}); check the file"
+                raise InputError(msg) from exc
         return self._sha256
 
     def records(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int,
@@ -152,11 +129,11 @@ class VcfReader:
         validate.check_types(self.header.info, self.header.info if info_keys is None else info_keys, "INFO",
                              self.display)
         if self.index is not None:
-            self._digest = _Digest(self.path)
+            self._digest = BackgroundDigest(self.path)
             self.access = f"index ({self.index.name})"
             yield from self._query(regions, window)
         elif self.kind == "bcf":
-            self._digest = _Digest(self.path)
+            self._digest = BackgroundDigest(self.path)
             self.access = f"full BCF iteration ({self.index_note})"
             yield from self._iterate(self.path, regions)
         else:
@@ -218,12 +195,6 @@ class VcfReader:
         except Exception as exc:  # cyvcf2 raises bare Exception("cannot parse VCF header")
             msg = f"{self.display}: cannot parse the VCF header ({exc}); check that the file is a valid VCF"
             raise InputError(msg) from exc
-
-    def _spool_stdin(self) -> Path:
-        target = Path(self._tmp.name) / "stdin.vcf"
-        with target.open("wb") as out:
-            shutil.copyfileobj(sys.stdin.buffer, out, 1 << 22)
-        return target
 
 
 def query_plan(regions: Mapping[str, Sequence[tuple[int, int]]]) -> list[tuple[str, int, int, int]]:

@@ -12,15 +12,14 @@ sanitised so that a sample name can never become a path.
 from __future__ import annotations
 
 import importlib
-import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from varhlh.errors import OutputError, UsageError
+from varhlh.fileio import stage
 
 FORMATS: dict[str, str] = {
     "json": "varhlh.report.tabular:render_json",
@@ -88,7 +87,7 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
     placed: list[Path] = []
     try:
         for target, (_, payload) in zip(targets, rendered, strict=True):
-            staged.append((_stage(outdir, target, payload, temps), target))
+            staged.append((stage(outdir, target.name, payload, temps), target))
         for temp, target in staged:
             temp.replace(target)
             placed.append(target)
@@ -102,19 +101,3 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
         msg = f"{outdir}: cannot write outputs ({exc.strerror}); check space and permissions"
         raise OutputError(msg) from exc
     return targets
-
-
-def _stage(outdir: Path, target: Path, payload: bytes, temps: list[Path]) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=outdir)
-    temps.append(Path(name))  # at once: an interrupt between here and the return must not leak the file
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    Path(name).chmod(0o644)
-    return Path(name)
-
