@@ -9,15 +9,17 @@ shows the traceback. Logs go to stderr only.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from varhlh import __version__
+from varhlh.commands import panel, report, schema, triage
 from varhlh.errors import ExitStatus, VarhlhError
 
-COMMANDS = ("triage", "panel", "report")
+COMMANDS = {"triage": triage, "report": report, "panel": panel, "schema": schema}
+"""Each command module has ``register(subparsers, parents)`` and ``run(args, argv) -> int``; heavy imports
+happen inside ``run``."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,13 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     verbosity.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        _command(name).register(sub, [common])
+    for command in COMMANDS.values():
+        command.register(sub, [common])
     return parser
-
-
-def _command(name: str):  # type: ignore[no-untyped-def]
-    return importlib.import_module(f"varhlh.commands.{name}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="varhlh: %(message)s", stream=sys.stderr, force=True)
     try:
-        return int(_command(args.command).run(args, args_list))
+        return int(COMMANDS[args.command].run(args, args_list))
     except VarhlhError as exc:
         if args.debug:
             raise

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from varhlh.errors import InputError, OutputError, UsageError
+from varhlh.errors import InputError, OutputError
 from varhlh.fileio import write_atomic
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
@@ -97,39 +97,6 @@ class _State:
 
 _PLAN: Plan | None = None
 _STATE: _State | None = None
-
-
-def run_cohort_command(args: Any, request: Request, formats: Sequence[str]) -> int:
-    """The ``--all-samples`` / ``--samples FILE`` branch of ``varhlh triage``."""
-    conflicts = [flag for flag, given in (("-s/--sample", args.sample), ("--sex", args.sex),
-                                          ("--clinical", getattr(args, "clinical", None))) if given]
-    if args.all_samples and args.samples:
-        conflicts.append("--samples")
-    if conflicts:
-        msg = (f"{', '.join(conflicts)} cannot be combined with {'--all-samples' if args.all_samples else '--samples'}"
-               "; a cohort takes each sample's sex and relatives from --ped")
-        raise UsageError(msg)
-    if args.input == "-":
-        msg = "cohort mode reads genotypes region by region and cannot read stdin; give an indexed VCF or BCF file"
-        raise UsageError(msg)
-    started = time.perf_counter()
-    try:
-        rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or "cohort",
-                                   args.threads)
-    except KeyboardInterrupt:
-        log.warning("cohort interrupted: the results already written in %s are complete; no cohort summary was "
-                    "written (re-run to finish)", args.output_dir)
-        raise
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["primary_hlh"]] = counts.get(row["primary_hlh"], 0) + 1
-    log.info("cohort: %d samples in %.1f s; primary HLH %s", len(rows), time.perf_counter() - started,
-             ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
-    warned = sum(1 for row in rows if row["warnings"])
-    if warned:
-        log.warning("warning: %d of %d results carry warnings (see their JSON 'warnings')", warned, len(rows))
-    log.info("wrote %d results and %s", len(rows), summary)
-    return 0
 
 
 def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[str], outdir: Path, prefix: str,
@@ -419,4 +386,4 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
             bar.close()
 
 
-__all__ = ["SUMMARY_COLUMNS", "run_cohort", "run_cohort_command"]
+__all__ = ["SUMMARY_COLUMNS", "run_cohort"]

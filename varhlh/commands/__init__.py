@@ -1,5 +1,5 @@
-"""Sub-commands of the ``varhlh`` command line.
+"""Sub-commands of the ``varhlh`` command line: all argument parsing lives here.
 
 Each module has ``register(subparsers, parents)`` (``parents`` carries -q/-v/--debug) and
-``run(args, argv) -> int``; :mod:`varhlh.cli` lists them in ``COMMANDS``.
+``run(args, argv) -> int``; :data:`varhlh.cli.COMMANDS` lists them.
 """

@@ -13,14 +13,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from varhlh import online
-from varhlh.errors import OutputError, UsageError
+from varhlh.commands import online_options
 
 log = logging.getLogger("varhlh")
 SHOW_COLUMNS = ("symbol", "chrom", "inheritance", "mechanism", "tier", "panelapp_rating", "transplant_policy",
@@ -46,7 +43,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     update.add_argument("-o", "--output", required=True, type=Path, help="new panel genes TSV (NEW_PANEL.tsv)")
     update.add_argument("--panel", type=Path, help="base panel to update and diff against (default: bundled)")
     update.add_argument("--config", type=Path, help="TOML settings (service URLs, timeouts, retries)")
-    online.add_arguments(update, annotate=False)
+    online_options.add_arguments(update, annotate=False)
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -83,74 +80,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from varhlh.online.http import OnlineClient
-    from varhlh.online.panel_update import build_update, output_names
-    from varhlh.online.panelapp import fetch, resolve_panel_id
-    from varhlh.panel import DEFAULT_PANEL_FILE, bundled_panel_dir, load_panel
+    from varhlh.online import OnlineRequest
+    from varhlh.online.panel_workflow import update_panel
     from varhlh.settings import load_settings
 
     settings = load_settings(args.config)
-    request = online.request_from_args(args, annotate=False) or online.OnlineRequest()
-    base = load_panel(args.panel)
-    base_genes = args.panel or bundled_panel_dir() / DEFAULT_PANEL_FILE
-    stem = args.output.name.removesuffix(".tsv")
-    names = output_names(stem)
-    targets = {key: args.output.parent / name for key, name in names.items()}
-    _refuse_overwrite(targets.values(), base_genes)
-    panel_id = resolve_panel_id(args.source, args.panel_id)
-    with OnlineClient(settings, request) as client:
-        fetched = fetch(client, settings, args.source, panel_id, args.panel_version)
-        exchanges = list(client.exchanges)
-    default = panel_id == fetched.source.default_panel
-    update = build_update(base, base_genes, fetched, stem, hlh_filter=default)
-    requests = [f"{e.method} {e.endpoint}{'?' + e.query if e.query else ''} ({e.purpose}; from cache: "
-                f"{'yes' if e.from_cache else 'no'}; attempts: {e.attempts})" for e in exchanges]
-    diff = update.diff(requests)
-    texts = {"genes": update.genes.render(), "diff": diff}
-    if update.exons is not None:
-        texts["exon_models"] = update.exons.render()
-    if update.known is not None:
-        texts["known_variants"] = update.known.render()
-    _write(targets, texts)
+    request = online_options.request_from_args(args, annotate=False) or OnlineRequest()
+    diff, written = update_panel(args.source, args.panel_id, args.panel_version, args.output, args.panel, settings,
+                                 request)
     _print(diff)
-    log.info("wrote %s", ", ".join(str(targets[k]) for k in texts))
+    log.info("wrote %s", ", ".join(str(path) for path in written))
     return 0
-
-
-def _refuse_overwrite(targets: Iterable[Path], base_genes: Path) -> None:
-    from varhlh.panel import bundled_panel_dir
-
-    protected = {p.resolve() for p in base_genes.parent.glob("*.tsv")} if base_genes.parent.is_dir() else set()
-    protected |= {p.resolve() for p in bundled_panel_dir().glob("*.tsv")}
-    for target in targets:
-        if target.resolve() in protected or target.exists():
-            msg = (f"{target}: already exists (it may be a panel in use); the update never replaces a panel or any "
-                   "other file: write it to a new -o")
-            raise UsageError(msg)
-
-
-def _write(targets: dict[str, Path], texts: dict[str, str]) -> None:
-    """Stage every file in a temporary directory, validate the new panel there, then move into place."""
-    from varhlh.panel import load_panel
-
-    directory = next(iter(targets.values())).parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".varhlh-panel-", dir=directory))
-    except OSError as exc:
-        msg = f"{directory}: cannot create the output directory ({exc.strerror}); choose another -o"
-        raise OutputError(msg) from exc
-    try:
-        for key, text in texts.items():
-            (stage / targets[key].name).write_text(text, encoding="utf-8")
-        load_panel(stage / targets["genes"].name)  # the new file must load exactly as --panel will load it
-        for key in texts:
-            (stage / targets[key].name).replace(targets[key])
-    except OSError as exc:
-        msg = f"{directory}: cannot write the new panel ({exc.strerror}); check space and permissions"
-        raise OutputError(msg) from exc
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _print(text: str) -> None:

@@ -6,14 +6,20 @@ import argparse
 import logging
 import shlex
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from varhlh import __version__, online
+from varhlh import __version__
+from varhlh.commands import online_options
 from varhlh.errors import UsageError
 from varhlh.fileio import spool_stdin
 from varhlh.models import Build, Sex
 from varhlh.report.output import FORMATS
+
+if TYPE_CHECKING:
+    from varhlh.pipeline import Request
 
 log = logging.getLogger("varhlh")
 
@@ -43,7 +49,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                                                               "PREFIX.varhlh_cohort.tsv (PREFIX default: cohort)")
     p.add_argument("--samples", type=Path, metavar="FILE", help="cohort: one result per sample listed in FILE "
                                                                 "(one ID per line)")
-    online.add_arguments(p, annotate=True)
+    online_options.add_arguments(p, annotate=True)
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -72,11 +78,9 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
                           threads=args.threads, command=command, clinical=args.clinical,
                           fasta=args.fasta, clinvar=args.clinvar, gnomad=args.gnomad,
-                          online=online.request_from_args(args, annotate=True))
+                          online=online_options.request_from_args(args, annotate=True))
         if args.all_samples or args.samples:
-            from varhlh.cohort import run_cohort_command
-
-            return run_cohort_command(args, request, formats)
+            return _cohort(args, request, formats)
         result = run_pipeline(request)
         log.info("panel %s %s (sha256 %s)", result.panel.name, result.panel.version, result.panel.sha256)
         prefix = args.prefix or safe_prefix(result.sample)
@@ -87,4 +91,39 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     conclusion = result.conclusion
     log.info("primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
     log.info("wrote %s", ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) -> int:
+    """The ``--all-samples`` / ``--samples FILE`` branch (:mod:`varhlh.cohort`)."""
+    from varhlh.cohort import run_cohort
+
+    conflicts = [flag for flag, given in (("-s/--sample", args.sample), ("--sex", args.sex),
+                                          ("--clinical", getattr(args, "clinical", None))) if given]
+    if args.all_samples and args.samples:
+        conflicts.append("--samples")
+    if conflicts:
+        msg = (f"{', '.join(conflicts)} cannot be combined with {'--all-samples' if args.all_samples else '--samples'}"
+               "; a cohort takes each sample's sex and relatives from --ped")
+        raise UsageError(msg)
+    if args.input == "-":
+        msg = "cohort mode reads genotypes region by region and cannot read stdin; give an indexed VCF or BCF file"
+        raise UsageError(msg)
+    started = time.perf_counter()
+    try:
+        rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or "cohort",
+                                   args.threads)
+    except KeyboardInterrupt:
+        log.warning("cohort interrupted: the results already written in %s are complete; no cohort summary was "
+                    "written (re-run to finish)", args.output_dir)
+        raise
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["primary_hlh"]] = counts.get(row["primary_hlh"], 0) + 1
+    log.info("cohort: %d samples in %.1f s; primary HLH %s", len(rows), time.perf_counter() - started,
+             ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    warned = sum(1 for row in rows if row["warnings"])
+    if warned:
+        log.warning("warning: %d of %d results carry warnings (see their JSON 'warnings')", warned, len(rows))
+    log.info("wrote %d results and %s", len(rows), summary)
     return 0
