@@ -20,6 +20,7 @@ from outputs_support import case_input, run_case
 
 from varhlh.errors import UsageError
 from varhlh.report.output import RenderContext
+from varhlh.report.stored import check_result
 from varhlh.report.vcf_writer import TAGS, encode, render_vcf
 
 CASES = sorted(p.parent.name for p in (TESTS / "cases").glob("*/case.toml"))
@@ -218,7 +219,7 @@ def test_one_foreign_varhlh_tag_is_enough_to_refuse(run_cli, tmp_path: Path) -> 
 def test_rerendering_without_the_input_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
     data = run_case(run_cli, "prf1_carrier", "json").json()
     with pytest.raises(UsageError, match="the annotated VCF needs the input VCF; run varhlh triage with --format vcf"):
-        render_vcf(RenderContext(data, "x", None))
+        render_vcf(RenderContext(check_result(data, Path("r.json")), "x", None))
 
 
 @pytest.mark.parametrize(("text", "encoded"), [

@@ -35,7 +35,7 @@ from varhlh.errors import InputError, OutputError
 from varhlh.fileio import write_atomic
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
-from varhlh.models import Allele, Family, SampleCall, VcfRecord
+from varhlh.models import Allele, Family, GeneCall, SampleCall, VcfRecord
 from varhlh.panel import load_panel
 from varhlh.pipeline import (
     Loaded,
@@ -48,6 +48,7 @@ from varhlh.pipeline import (
 from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
 from varhlh.read.reader import _FORMAT_KEYS, query_plan
 from varhlh.restrict import set_aside
+from varhlh.result import ResultDoc
 
 log = logging.getLogger("varhlh")
 T = TypeVar("T")
@@ -272,7 +273,7 @@ def _analyse_batch(batch: tuple[int, ...]) -> list[dict[str, Any]]:
 
 
 def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> dict[str, Any]:
-    from varhlh.report.model import to_dict
+    from varhlh.report.model import to_document
     from varhlh.report.output import RenderContext, write_outputs
 
     loaded, p = state.loaded, proband.sample
@@ -301,10 +302,10 @@ def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> 
     sex = infer_sex(sex_records, p, loaded.build.build, loaded.request.settings)
     result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
                      ProbandGenotypes(tuple(view), left_out, sex))
-    data = to_dict(result)
-    paths = write_outputs(RenderContext(data, proband.prefix, state.source), state.outdir, state.formats,
+    doc = to_document(result)
+    paths = write_outputs(RenderContext(doc, proband.prefix, state.source), state.outdir, state.formats,
                           [loaded.request.input])
-    return _row(data, state.pedigree, paths)
+    return _row(doc, state.pedigree, paths)
 
 
 def _with(obj: T, name: str, value: Any) -> T:
@@ -316,19 +317,19 @@ def _with(obj: T, name: str, value: Any) -> T:
     return clone
 
 
-def _row(data: dict[str, Any], pedigree: Pedigree | None, paths: Sequence[Path]) -> dict[str, Any]:
-    sample = data["sample"]["id"]
+def _row(doc: ResultDoc, pedigree: Pedigree | None, paths: Sequence[Path]) -> dict[str, Any]:
+    sample = doc.sample.id
     person = pedigree.get(sample) if pedigree else None
     affected = "." if person is None else {True: "yes", False: "no", None: "unknown"}[person.affected]
-    conclusion = data["conclusion"]
-    calls = [f"{g['symbol']}:{g['call']}/{g['phase']}" for g in data["genes"] if g["call"] != "none"]
+    conclusion = doc.conclusion
+    calls = [f"{g.symbol}:{g.call.value}/{g.phase.value}" for g in doc.genes if g.call is not GeneCall.NONE]
     json_file = next((p.name for p in paths if p.name.endswith(".varhlh.json")), paths[0].name if paths else ".")
     return {
         "sample": sample, "family": person.family if person else ".", "affected": affected,
-        "sex": data["sample"]["sex"], "primary_hlh": conclusion["primary_hlh"],
-        "transplant_workup": conclusion["transplant_workup"], "genes": ",".join(conclusion["genes"]) or ".",
-        "gene_calls": ";".join(calls) or ".", "reportable": data["counts"]["reportable"],
-        "variants": len(data["variants"]), "warnings": len(data["warnings"]), "result": json_file,
+        "sex": doc.sample.sex.value, "primary_hlh": conclusion.primary_hlh.value,
+        "transplant_workup": conclusion.transplant_workup.value, "genes": ",".join(conclusion.genes) or ".",
+        "gene_calls": ";".join(calls) or ".", "reportable": doc.counts.reportable,
+        "variants": len(doc.variants), "warnings": len(doc.warnings), "result": json_file,
     }
 
 

@@ -75,6 +75,8 @@ class Request:
     command: str = ""
     online: OnlineRequest | None = None
     """Opt-in online annotation (``--annotate-online``); None = fully offline (the default)."""
+    keep_records: Path | None = None
+    """A directory where a streamed input's panel-region lines are kept for the annotated VCF."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class InputFacts:
     records_read: int
     resources: tuple[dict[str, object], ...] = ()
     """Provenance of the opt-in local resources (--fasta, --clinvar, --gnomad)."""
+    extract: Path | None = None
+    """The kept panel-region lines of a streamed input (``Request.keep_records``), for the annotated VCF."""
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     for chrom, start, end in SEX_CHECK_REGIONS[build.build]:  # read for sex inference only, not reported
         if chrom in names:
             spans.setdefault(names[chrom], []).append((start, end))
-    records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys()))
+    records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records))
     checks = (*reader.warnings, *reader.validator.warnings())  # input validation: warnings and limitations
     warnings.extend(checks)
     order = {name: i for i, name in enumerate(header.contigs)}
@@ -188,7 +192,7 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     warnings.extend(annotator.prepare(alleles))
     annotations = {a.id: annotator.annotate(a) for a in alleles}
     facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
-                       annotator.describe(), len(records), tuple(annotator.resources()))
+                       annotator.describe(), len(records), tuple(annotator.resources()), reader.extract)
     missing = tuple(sorted({g.symbol for g in panel.genes if g.chrom not in names}))
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "

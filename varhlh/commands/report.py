@@ -1,9 +1,10 @@
 """``varhlh report``: re-render a stored result (``PREFIX.varhlh.json``) as HTML or PDF.
 
 Nothing is recomputed: the report is drawn from the JSON alone, so a result archived today can be
-re-rendered later and says exactly what the analysis said. The JSON is checked for the keys the
-report reads (exit 3 naming the file and the missing key). Outputs are written atomically, named
-``OUTDIR/PREFIX.varhlh.html`` / ``.pdf``; PREFIX defaults to the sample ID made filename-safe.
+re-rendered later and says exactly what the analysis said. The JSON is decoded into the typed
+contract (exit 3 naming the file and the first missing, unknown or wrongly typed key). Outputs are
+written atomically, named ``OUTDIR/PREFIX.varhlh.html`` / ``.pdf``; PREFIX defaults to the sample ID
+made filename-safe.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.prefix and safe_prefix(args.prefix) != args.prefix:
         msg = f"--prefix {args.prefix!r} must be a plain file name (letters, digits, '.', '_', '-')"
         raise UsageError(msg)
-    data = load_result(args.result)
-    prefix = args.prefix or safe_prefix(str(data["sample"]["id"]))
-    paths = write_outputs(RenderContext(data, prefix), args.output_dir, formats, [str(args.result)])
-    conclusion = data["conclusion"]
-    log.info("primary HLH: %s; transplant work-up: %s", conclusion["primary_hlh"], conclusion["transplant_workup"])
+    doc = load_result(args.result)
+    prefix = args.prefix or safe_prefix(doc.sample.id)
+    paths = write_outputs(RenderContext(doc, prefix), args.output_dir, formats, [str(args.result)])
+    conclusion = doc.conclusion
+    log.info("primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
     log.info("wrote %s", ", ".join(str(p) for p in paths))
     return 0

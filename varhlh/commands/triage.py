@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.pipeline import Request
     from varhlh.pipeline import run as run_pipeline
-    from varhlh.report.model import to_dict
+    from varhlh.report.model import to_document
     from varhlh.report.output import RenderContext, parse_formats, safe_prefix, write_outputs
     from varhlh.settings import load_settings
 
@@ -71,20 +71,21 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     log.info("varhlh %s", __version__)
     log.info("command: %s", command)
     log.info("settings: %s", settings.to_dict())
-    with tempfile.TemporaryDirectory(prefix="varhlh-stdin-") as spool:
-        source = spool_stdin(Path(spool)) if args.input == "-" else Path(args.input)
+    with tempfile.TemporaryDirectory(prefix="varhlh-") as scratch:
+        source = spool_stdin(Path(scratch)) if args.input == "-" else Path(args.input)
         request = Request(input=args.input, source=source, sample=args.sample,
                           sex=Sex(args.sex) if args.sex else None, ped=args.ped,
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
                           threads=args.threads, command=command, clinical=args.clinical,
                           fasta=args.fasta, clinvar=args.clinvar, gnomad=args.gnomad,
-                          online=online_options.request_from_args(args, annotate=True))
+                          online=online_options.request_from_args(args, annotate=True),
+                          keep_records=Path(scratch) if "vcf" in formats else None)
         if args.all_samples or args.samples:
             return _cohort(args, request, formats)
         result = run_pipeline(request)
         log.info("panel %s %s (sha256 %s)", result.panel.name, result.panel.version, result.panel.sha256)
         prefix = args.prefix or safe_prefix(result.sample)
-        context = RenderContext(to_dict(result), prefix, source)
+        context = RenderContext(to_document(result), prefix, result.input.extract or source)
         paths = write_outputs(context, args.output_dir, formats, [args.input])
     for warning in result.warnings:
         log.warning("warning: %s", warning)

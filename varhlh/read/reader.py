@@ -91,6 +91,8 @@ class VcfReader:
         self._info_keys: Collection[str] | None = None
         self._digest: BackgroundDigest | None = None
         self.access = ""
+        self.extract: Path | None = None
+        """The panel-region lines of a streamed input kept for the annotated VCF (``records(keep=…)``)."""
 
     def close(self) -> None:
         self._vcf.close()  # stops htslib's decompression threads (the cohort path forks workers afterwards)
@@ -120,8 +122,12 @@ class VcfReader:
         return self._sha256
 
     def records(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int,
-                info_keys: Collection[str] | None = None) -> Iterator[VcfRecord]:
+                info_keys: Collection[str] | None = None, keep: Path | None = None) -> Iterator[VcfRecord]:
         """Every record overlapping ``regions`` (VCF contig name -> 1-based inclusive spans).
+
+        ``keep``: a directory that outlives the reader; a streamed input leaves its panel-region lines there as
+        ``panel_records.vcf`` (header and the original lines, every sample), which :attr:`extract` names, so
+        the annotated VCF is written without reading the input again.
 
         Only the INFO fields in ``info_keys`` are converted (all declared ones when None).
         """
@@ -138,7 +144,7 @@ class VcfReader:
             yield from self._iterate(self.path, regions)
         else:
             self.access = f"streamed with panel pre-filter ({self.index_note})"
-            yield from self._stream(regions, window)
+            yield from self._stream(regions, window, keep)
 
     # ------------------------------------------------------------------ strategies
 
@@ -153,9 +159,12 @@ class VcfReader:
             for variant in query_variants(vcf, query, window, self.display):
                 yield converter.record(variant)
 
-    def _stream(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
+    def _stream(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int,
+                keep: Path | None = None) -> Iterator[VcfRecord]:
         hasher = hashlib.sha256()
-        extract = Path(self._tmp.name) / "panel_records.vcf"
+        extract = (keep or Path(self._tmp.name)) / "panel_records.vcf"
+        if keep is not None:
+            self.extract = extract
         with self.path.open("rb") as fh, extract.open("wb") as out:
             stats = scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display, self.threads)
         self._sha256 = hasher.hexdigest()

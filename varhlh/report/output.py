@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from varhlh.errors import OutputError, UsageError
 from varhlh.fileio import stage
+from varhlh.result import ResultDoc
 
 FORMATS: dict[str, str] = {
     "json": "varhlh.report.tabular:render_json",
@@ -35,13 +38,19 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 @dataclass(frozen=True)
 class RenderContext:
-    """What a renderer may use: the result dictionary (always) and, during triage, the live run."""
+    """What a renderer may use: the typed result (always) and, during triage, the input's records."""
 
-    data: Mapping[str, Any]
+    document: ResultDoc
     prefix: str
     source: Path | None = None
-    """A readable copy of the input VCF (None when re-rendering a stored result)."""
+    """The input's records for the annotated VCF: the kept panel-region lines of a streamed input, or the
+    input itself when it was read through its index (None when re-rendering a stored result)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The result as plain JSON data, for renderers that build JSON documents from it."""
+        return msgspec.to_builtins(self.document)  # type: ignore[no-any-return]
 
 
 Renderer = Callable[[RenderContext], list[tuple[str, bytes]]]

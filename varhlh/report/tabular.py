@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from varhlh.result import ResultDoc
+
+if TYPE_CHECKING:
+    from varhlh.report.output import RenderContext
 
 TSV_COLUMNS = (
     ("sample", "sample ID"),
@@ -46,26 +51,26 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
-def tsv_bytes(data: Mapping[str, Any]) -> bytes:
-    genes = {g["symbol"]: g for g in data["genes"]}
+def tsv_bytes(doc: ResultDoc) -> bytes:
+    genes = {g.symbol: g for g in doc.genes}
     lines = ["\t".join(name for name, _ in TSV_COLUMNS)]
-    for v in data["variants"]:
-        gene = genes.get(v["gene"], {})
-        clinvar = v["clinvar"]
-        freq = v["frequency"]
-        af = None if freq is None else (freq["popmax"] if freq["popmax"] is not None else freq["af"])
+    sample = doc.sample.id
+    for v in doc.variants:
+        gene = genes.get(v.gene)
+        drives = gene is not None and v.id in gene.variant_ids
+        clinvar, freq = v.clinvar, v.frequency
         row = {
-            "sample": data["sample"]["id"], "variant_id": v["id"], "chrom": v["chrom"], "pos": v["pos"],
-            "ref": v["ref"], "alt": v["alt"], "gene": v["gene"], "zygosity": v["zygosity"],
-            "genotype": v["genotype"], "classification": v["classification"],
-            "reportable": "yes" if v["reportable"] else "no", "evidence": ";".join(v["evidence"]),
-            "consequence": v["consequence"], "transcript": v["transcript"], "hgvs_c": v["hgvs_c"],
-            "hgvs_p": v["hgvs_p"],
-            "clinvar": None if clinvar is None else f"{clinvar['significance']} ({clinvar['stars']}*)",
-            "population_af": af, "filters": ";".join(v["filters"]),
-            "gene_call": gene.get("call") if v["id"] in gene.get("variant_ids", ()) else "",
-            "gene_phase": gene.get("phase") if v["id"] in gene.get("variant_ids", ()) else "",
-            "reasons": " | ".join(v["reasons"]),
+            "sample": sample, "variant_id": v.id, "chrom": v.chrom, "pos": v.pos, "ref": v.ref, "alt": v.alt,
+            "gene": v.gene, "zygosity": v.zygosity.value, "genotype": v.genotype,
+            "classification": v.classification.value, "reportable": "yes" if v.reportable else "no",
+            "evidence": ";".join(v.evidence), "consequence": v.consequence, "transcript": v.transcript,
+            "hgvs_c": v.hgvs_c, "hgvs_p": v.hgvs_p,
+            "clinvar": None if clinvar is None else f"{clinvar.significance} ({clinvar.stars}*)",
+            "population_af": None if freq is None else (freq.popmax if freq.popmax is not None else freq.af),
+            "filters": ";".join(v.filters),
+            "gene_call": gene.call.value if drives and gene else "",
+            "gene_phase": gene.phase.value if drives and gene else "",
+            "reasons": " | ".join(v.reasons),
         }
         lines.append("\t".join(_cell(row[name]) for name, _ in TSV_COLUMNS))
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -83,9 +88,9 @@ def _cell(value: Any) -> str:
 
 
 
-def render_json(context: Any) -> list[tuple[str, bytes]]:
+def render_json(context: RenderContext) -> list[tuple[str, bytes]]:
     return [("varhlh.json", json_bytes(context.data))]
 
 
-def render_tsv(context: Any) -> list[tuple[str, bytes]]:
-    return [("varhlh.tsv", tsv_bytes(context.data))]
+def render_tsv(context: RenderContext) -> list[tuple[str, bytes]]:
+    return [("varhlh.tsv", tsv_bytes(context.document))]

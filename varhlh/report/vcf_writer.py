@@ -2,14 +2,14 @@
 
 Rules:
 
-* Records are re-read from the input (``RenderContext.source``) at the positions of
-  ``data["variants"]`` and written unchanged — every sample, FORMAT field and original INFO
-  value kept — plus the tags below. A record is written once (exact duplicates are dropped, as
-  the pipeline does), sorted by header contig order and position; a record none of whose ALTs
-  is in the result (e.g. ALT ``.`` at a variant's position) is not written.
-* Reading follows the run's own access strategy (``input.access``): region queries when the
-  pipeline trusted the index, otherwise :func:`varhlh.read.scan.scan` streams the file and keeps only
-  the lines at those positions, so a whole-genome VCF is never parsed record by record.
+* The records at the positions of ``variants`` come from ``RenderContext.source`` and are written
+  unchanged — every sample, FORMAT field and original INFO value kept — plus the tags below. A
+  record is written once (exact duplicates are dropped, as the pipeline does), sorted by header
+  contig order and position; a record none of whose ALTs is in the result (e.g. ALT ``.`` at a
+  variant's position) is not written.
+* ``source`` follows the run's own access strategy (``input.access``): for an input read through
+  its index, the input itself (region queries); for a streamed input, the panel-region lines the
+  reader kept while streaming (``Request.keep_records``), so the input is never read twice.
 * Every tag is ``Number=A`` (one value per ALT, ``.`` for none) and declared once in the header.
   Values never contain ``; = , | %``, white space or non-ASCII: free text is percent-encoded
   (RFC 3986, UTF-8; decode with ``urllib.parse.unquote``) and lists are joined with ``|``.
@@ -31,10 +31,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from varhlh.errors import InputError, UsageError
+from varhlh.result import GeneDoc, ResultDoc, VariantDoc
+
+if TYPE_CHECKING:
+    from varhlh.report.output import RenderContext
 
 TAGS: tuple[tuple[str, str, str], ...] = (
     ("VARHLH_GENE", "String", "Panel gene the ALT allele is attributed to"),
@@ -60,23 +64,22 @@ _SAFE = "()/+'<>[]"
 _MISSING = "."
 
 
-def render_vcf(context: Any) -> list[tuple[str, bytes]]:
-    """``varhlh.vcf.gz`` and ``varhlh.vcf.gz.tbi`` for the result in ``context.data``."""
+def render_vcf(context: RenderContext) -> list[tuple[str, bytes]]:
+    """``varhlh.vcf.gz`` and ``varhlh.vcf.gz.tbi`` for the result in ``context.document``."""
     import pysam
 
-    data: Mapping[str, Any] = context.data
+    doc = context.document
     if context.source is None:
-        msg = f"{data['input']['path']}: the annotated VCF needs the input VCF; run varhlh triage with --format vcf"
+        msg = f"{doc.input.path}: the annotated VCF needs the input VCF; run varhlh triage with --format vcf"
         raise UsageError(msg)
-    source = Path(context.source)
-    display = str(data["input"]["path"])
-    by_id = {v["id"]: v for v in data["variants"]}
-    drivers = {vid: gene for gene in data["genes"] for vid in gene["variant_ids"]}
+    display = doc.input.path
+    by_id = {v.id: v for v in doc.variants}
+    drivers = {vid: gene for gene in doc.genes for vid in gene.variant_ids}
     with tempfile.TemporaryDirectory(prefix="varhlh-vcf-") as tmp:
-        with _reader(pysam, source, display, data, Path(tmp)) as (reader, records):
+        with _reader(pysam, Path(context.source), display, doc) as (reader, records):
             refuse_reannotation(reader.header, display)
             header = reader.header.copy()
-            for line in header_lines(data):
+            for line in header_lines(doc):
                 header.add_line(line)
             target = Path(tmp) / "annotated.vcf.gz"
             with pysam.VariantFile(str(target), "wz", header=header) as out:
@@ -107,28 +110,30 @@ def refuse_reannotation(header: Any, display: str) -> None:
         raise InputError(msg)
 
 
-def header_lines(data: Mapping[str, Any]) -> list[str]:
+def header_lines(doc: ResultDoc) -> list[str]:
     """Provenance lines and the tag declarations, in a fixed order."""
-    panel, conclusion = data["panel"], data["conclusion"]
+    panel, conclusion = doc.panel, doc.conclusion
     lines = [
-        f"##varhlh_version={data['tool']['version']}",
-        f"##varhlh_command={_one_line(data['run']['command'])}",
-        "##varhlh_panel=<" + ",".join(f"{k}={_structured(panel[k])}" for k in ("name", "version", "sha256")) + ">",
+        f"##varhlh_version={doc.tool.version}",
+        f"##varhlh_command={_one_line(doc.run.command)}",
+        "##varhlh_panel=<" + ",".join(f"{k}={_structured(v)}" for k, v in (("name", panel.name),
+                                                                              ("version", panel.version),
+                                                                              ("sha256", panel.sha256))) + ">",
         "##varhlh_conclusion=<" + ",".join([
-            f"sample={_structured(data['sample']['id'])}",
-            f"primary_hlh={conclusion['primary_hlh']}",
-            f"transplant_workup={conclusion['transplant_workup']}",
-            f"genes={'|'.join(conclusion['genes']) or _MISSING}",
+            f"sample={_structured(doc.sample.id)}",
+            f"primary_hlh={conclusion.primary_hlh.value}",
+            f"transplant_workup={conclusion.transplant_workup.value}",
+            f"genes={'|'.join(conclusion.genes) or _MISSING}",
         ]) + ">",
     ]
-    if data["run"].get("date"):
-        lines.append(f"##varhlh_date={data['run']['date']}")
+    if doc.run.date:
+        lines.append(f"##varhlh_date={doc.run.date}")
     lines.extend(f'##INFO=<ID={tag},Number=A,Type={kind},Description="varhlh: {text}">' for tag, kind, text in TAGS)
     return lines
 
 
-def allele_tags(chrom: str, pos: int, ref: str, alts: Sequence[str], by_id: Mapping[str, Mapping[str, Any]],
-                drivers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, tuple[Any, ...]]]:
+def allele_tags(chrom: str, pos: int, ref: str, alts: Sequence[str], by_id: Mapping[str, VariantDoc],
+                drivers: Mapping[str, GeneDoc]) -> list[tuple[str, tuple[Any, ...]]]:
     """The ``(tag, per-ALT values)`` pairs of one record; tags whose values are all missing are left out."""
     per_alt = [_values(by_id.get(f"{chrom}-{pos}-{ref}-{alt}"), drivers) for alt in alts]
     tags = []
@@ -151,55 +156,52 @@ def encode(text: str) -> str:
 # --------------------------------------------------------------------------- internals
 
 
-def _values(variant: Mapping[str, Any] | None, drivers: Mapping[str, Mapping[str, Any]]) -> tuple[Any, ...]:
+def _values(variant: VariantDoc | None, drivers: Mapping[str, GeneDoc]) -> tuple[Any, ...]:
     if variant is None:
         return (None,) * len(TAGS)
-    gene = drivers.get(variant["id"])
+    gene = drivers.get(variant.id)
     return (
-        variant["gene"],
-        variant["classification"],
-        variant["zygosity"],
-        gene["call"] if gene else _MISSING,
-        gene["phase"] if gene else _MISSING,
-        gene["strength"] if gene else _MISSING,
-        1 if variant["reportable"] else 0,
-        "|".join(encode(code) for code in variant["evidence"]) or _MISSING,
-        "|".join(encode(reason) for reason in variant["reasons"]) or _MISSING,
+        variant.gene,
+        variant.classification.value,
+        variant.zygosity.value,
+        gene.call.value if gene else _MISSING,
+        gene.phase.value if gene else _MISSING,
+        gene.strength.value if gene else _MISSING,
+        1 if variant.reportable else 0,
+        "|".join(encode(code) for code in variant.evidence) or _MISSING,
+        "|".join(encode(reason) for reason in variant.reasons) or _MISSING,
     )
 
 
 @contextmanager
-def _reader(pysam: Any, source: Path, display: str, data: Mapping[str, Any],
-            tmp: Path) -> Iterator[tuple[Any, list[Any]]]:
-    """An open reader and the input records at the result's variant positions, by the run's own route.
-
-    Region queries when the pipeline trusted the index; the whole BCF when it iterated one;
-    otherwise one streamed pass of :func:`varhlh.read.scan.scan` keeps the lines at those positions
-    (plain gzip and stdin copies cannot be opened for random access at all).
-    """
-    wanted = _positions(data["variants"])
-    access = str(data["input"]["access"])
-    path = source if access.startswith(("index", "full BCF")) else _extract(source, display, data, wanted, tmp)
-    previous = pysam.set_verbosity(0)  # an unindexed BCF is expected here: no "could not load index" noise
+def _reader(pysam: Any, source: Path, display: str, doc: ResultDoc) -> Iterator[tuple[Any, list[Any]]]:
+    """An open reader and the records at the result's variant positions: region queries on an input read through
+    its index; otherwise one pass over ``source`` (the whole BCF, or the panel-region lines kept while streaming)."""
+    wanted = _positions(doc.variants)
+    access = doc.input.access
+    # htslib's stderr noise (an unindexed BCF, tags the input never declared: the reader already warned about
+    # them, and htslib declares them in the output header) would break the one-line-message contract
+    previous = pysam.set_verbosity(0)
     try:
-        reader = pysam.VariantFile(str(path))
-    except (OSError, ValueError) as exc:
-        msg = f"{display}: cannot re-open the input to write the annotated VCF ({exc}); check the file"
-        raise InputError(msg) from exc
+        try:
+            reader = pysam.VariantFile(str(source))
+        except (OSError, ValueError) as exc:
+            msg = f"{display}: cannot re-open the input to write the annotated VCF ({exc}); check the file"
+            raise InputError(msg) from exc
+        with reader:
+            if access.startswith("index"):
+                records = list(_query(reader, wanted))
+            else:
+                records = [r for r in reader if r.pos in wanted.get(r.chrom, ())]
+            yield reader, records
     finally:
         pysam.set_verbosity(previous)
-    with reader:
-        if access.startswith("index"):
-            records = list(_query(reader, wanted))
-        else:
-            records = [r for r in reader if r.pos in wanted.get(r.chrom, ())]
-        yield reader, records
 
 
-def _positions(variants: Iterable[Mapping[str, Any]]) -> dict[str, set[int]]:
+def _positions(variants: Iterable[VariantDoc]) -> dict[str, set[int]]:
     wanted: dict[str, set[int]] = {}
     for v in variants:
-        wanted.setdefault(v["chrom"], set()).add(int(v["pos"]))
+        wanted.setdefault(v.chrom, set()).add(v.pos)
     return wanted
 
 
@@ -215,21 +217,6 @@ def _query(reader: Any, wanted: Mapping[str, set[int]], gap: int = 10_000) -> It
             yield from (r for r in reader.fetch(chrom, start - 1, previous) if r.pos in positions)
             if pos is not None:
                 start = previous = pos
-
-
-def _extract(source: Path, display: str, data: Mapping[str, Any], wanted: Mapping[str, set[int]],
-             tmp: Path) -> Path:
-    """Stream the input once (the fast pre-filter): header plus the lines at the wanted positions."""
-    import hashlib
-
-    from varhlh.read.scan import Targets, scan
-
-    extract = tmp / "panel_records.vcf"
-    targets = Targets.build({chrom: [(p, p) for p in positions] for chrom, positions in wanted.items()}, 0)
-    kind = {"bgzf": "bgzf", "gzip": "gzip"}.get(str(data["input"]["format"]), "text")
-    with source.open("rb") as fh, extract.open("wb") as out:
-        scan(fh, kind, targets, out, hashlib.sha256(), display)
-    return extract
 
 
 def _structured(value: Any) -> str:
