@@ -88,37 +88,74 @@ class Settings:
     """Every threshold in one frozen object (see the module docstring for the table)."""
 
     region_padding_bp: int = 100
+    """Padding (bp) added to each MANE transcript span when restricting to panel regions (splice and promoter edges)."""
     upstream_window_bp: int = 10_000
+    """Unindexed input: records starting this far (bp) upstream of a region are parsed, so that long deletions reaching
+    into a gene are not missed."""
     min_gq: int = 20
+    """Genotype quality below this flags the allele (LOW_GQ)."""
     min_dp: int = 10
+    """Read depth below this flags the allele (LOW_DP)."""
     min_het_allele_fraction: float = 0.20
+    """ALT read fraction below this in a heterozygous call is flagged."""
     ba1_af: float = 0.01
+    """BA1 (stand-alone benign): filtering/popmax allele frequency at or above this."""
     bs1_af: float = 0.003
+    """BS1 (strong benign): allele frequency at or above this."""
     bs1_supporting_af: float = 0.001
+    """BS1_Supporting: allele frequency at or above this."""
     pm2_max_af: float = 0.00007
+    """PM2_Supporting: allele frequency at or below this (or absent from a source that covers the position)."""
     cis_proximity_bp: int = 5
+    """Two alleles this close (bp), or in one codon, are flagged as probably one event on one read, not two hits."""
     trust_phase_without_ps: bool = False
+    """Phased genotypes without PS count as one phase set (only for read-backed or pedigree-phased files; statistical
+    phasing of rare variants is unreliable)."""
     min_hom_allele_fraction: float = 0.80
+    """ALT read fraction below this in a homozygous call is flagged."""
     af_fields: tuple[str, ...] = field(default=DEFAULT_AF_FIELDS)
+    """INFO fields (or, when INFO has none, columns of the chosen VEP CSQ entry) read as population allele frequency,
+    in order of preference."""
     popmax_fields: tuple[str, ...] = field(default=DEFAULT_POPMAX_FIELDS)
+    """The same for popmax / filtering allele frequency (FAF95); also read from a local --gnomad file."""
     resource_af_fields: tuple[str, ...] = ("AF", "AF_joint")
+    """Local --gnomad file: INFO fields read as the overall allele frequency."""
     resource_sha256_max_bytes: int = 4_000_000_000
+    """Local resources (--fasta, --clinvar, --gnomad) larger than this are not hashed (size and index hash recorded
+    instead)."""
     ref_mismatch_refuse_fraction: float = 0.5
+    """--fasta: refuse the input when more than this fraction of checked alleles have a REF differing from the FASTA
+    ..."""
     ref_mismatch_refuse_min: int = 3
+    """... and at least this many alleles mismatch."""
     sex_min_x_calls: int = 10
+    """Non-PAR chrX ALT calls needed to infer sex from the heterozygous fraction."""
     sex_female_het_fraction: float = 0.30
+    """chrX heterozygous fraction at or above this: female."""
     sex_male_het_fraction: float = 0.05
+    """chrX heterozygous fraction at or below this: male."""
     online_connect_timeout_s: float = 5.0
+    """Opt-in online features: seconds to open a connection."""
     online_read_timeout_s: float = 60.0
+    """Seconds to wait for a response (a 200-variant VEP batch can take about 30 s)."""
     online_retries: int = 3
+    """Retries after the first attempt (timeouts, 429, 5xx)."""
     online_backoff_s: float = 1.0
+    """Retry wait: this x 2^(retry-1) seconds unless the server sends Retry-After (429/503), which is honoured."""
     online_max_retry_after_s: float = 120.0
+    """A Retry-After longer than this (seconds) fails the step."""
     online_vep_batch_size: int = 200
+    """Variants per VEP POST (Ensembl's public limit: 200)."""
     online_cache_days: float = 7.0
+    """Cached online responses older than this (days) are not used."""
     vep_grch37_url: str = "https://grch37.rest.ensembl.org"
+    """Ensembl REST for GRCh37."""
     vep_grch38_url: str = "https://rest.ensembl.org"
+    """Ensembl REST for GRCh38."""
     panelapp_url: str = "https://panelapp.genomicsengland.co.uk/api/v1"
+    """Genomics England PanelApp API."""
     panelapp_au_url: str = "https://panelapp-aus.org/api/v1"
+    """PanelApp Australia API."""
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
