@@ -15,7 +15,7 @@ import pytest
 from test_consequence import Rec, read_vcf
 
 from varhlh.annotate import consequence, evidence
-from varhlh.models import ClinVarEvidence, FrequencyEvidence
+from varhlh.models import ClinVarClass, ClinVarEvidence, FrequencyEvidence
 from varhlh.settings import Settings
 
 HERE = Path(__file__).parent / "data"
@@ -124,8 +124,8 @@ def test_which_frequency_is_used(candidates: list, used: str | None, others: lis
 
 
 def test_which_clinvar_is_used() -> None:
-    local = ClinVarEvidence("pathogenic", "Pathogenic", 2, None, "13709", "local ClinVar file x.vcf.gz")
-    info = ClinVarEvidence("likely_pathogenic", "Likely_pathogenic", 1, None, None, "VCF INFO CLNSIG")
+    local = ClinVarEvidence(ClinVarClass.PATHOGENIC, "Pathogenic", 2, None, "13709", "local ClinVar file x.vcf.gz")
+    info = ClinVarEvidence(ClinVarClass.LIKELY_PATHOGENIC, "Likely_pathogenic", 1, None, None, "VCF INFO CLNSIG")
     chosen = evidence.choose([local, info, None], "ClinVar")
     assert chosen.used is local and chosen.others == (info,)
     assert "Pathogenic (2★) from local ClinVar file x.vcf.gz was used" in (chosen.note or "")

@@ -64,7 +64,7 @@ CASES = [(k, b, rep) for k in PANEL.known_variants for b in Build for rep in rep
 def test_curated_allele_matched_without_fasta(known: KnownVariant, build: Build, rep: tuple) -> None:  # type: ignore[type-arg]
     annotator = Annotator({}, PANEL, build, Settings())
     _, chrom, pos, ref, alts, index = rep
-    assert annotator.match_known(_allele(chrom, pos, ref, alts, index, known.gene)) is known
+    assert annotator.annotate(_allele(chrom, pos, ref, alts, index, known.gene)).known is known
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ CASES37 = [(k, rep) for k, b, rep in CASES if b is Build.GRCH37]
 @pytest.mark.parametrize(("known", "rep"), CASES37, ids=[f"{k.gene}:{k.hgvs_c}:{r[0]}" for k, r in CASES37])
 def test_curated_allele_matched_with_fasta(with_fasta: Annotator, known: KnownVariant, rep: tuple) -> None:  # type: ignore[type-arg]
     _, chrom, pos, ref, alts, index = rep
-    assert with_fasta.match_known(_allele(chrom, pos, ref, alts, index, known.gene)) is known
+    assert with_fasta.annotate(_allele(chrom, pos, ref, alts, index, known.gene)).known is known
 
 
 def test_every_curated_allele_is_covered() -> None:
@@ -94,9 +94,9 @@ def test_every_curated_allele_is_covered() -> None:
 ])
 def test_repeat_indel_needs_the_fasta(with_fasta: Annotator, pos: int, ref: str, alt: str) -> None:
     allele = _allele("10", pos, ref, (alt,), 1, "PRF1")
-    assert with_fasta.match_known(allele).hgvs_c == "c.853_855del"  # type: ignore[union-attr]
+    assert with_fasta.annotate(allele).known.hgvs_c == "c.853_855del"  # type: ignore[union-attr]
     plain = Annotator({}, PANEL, Build.GRCH37, Settings())
-    assert plain.match_known(allele) is None
+    assert plain.annotate(allele).known is None
     notes = plain.annotate(allele).notes
     assert any("may be the same allele" in n and "c.853_855del" in n for n in notes)
 

@@ -35,7 +35,7 @@ from varhlh.errors import InputError, OutputError
 from varhlh.fileio import write_atomic
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
-from varhlh.models import Allele, Family, GeneCall, SampleCall, VcfRecord
+from varhlh.models import Access, Allele, Family, GeneCall, SampleCall, VcfRecord
 from varhlh.panel import load_panel
 from varhlh.pipeline import (
     Loaded,
@@ -303,7 +303,7 @@ def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> 
     result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
                      ProbandGenotypes(tuple(view), left_out, sex))
     doc = to_document(result)
-    paths = write_outputs(RenderContext(doc, proband.prefix, state.source), state.outdir, state.formats,
+    paths = write_outputs(RenderContext(doc, proband.prefix, state.source, Access.INDEX), state.outdir, state.formats,
                           [loaded.request.input])
     return _row(doc, state.pedigree, paths)
 

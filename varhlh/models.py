@@ -99,6 +99,125 @@ class Classification(StrEnum):
         return self in (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
 
 
+class ClinVarClass(StrEnum):
+    """A ClinVar significance normalised across releases and spellings (:mod:`varhlh.annotate.clinvar`)."""
+
+    PATHOGENIC = "pathogenic"
+    LIKELY_PATHOGENIC = "likely_pathogenic"
+    PATHOGENIC_LIKELY_PATHOGENIC = "pathogenic_likely_pathogenic"
+    UNCERTAIN = "uncertain"
+    LIKELY_BENIGN = "likely_benign"
+    BENIGN = "benign"
+    BENIGN_LIKELY_BENIGN = "benign_likely_benign"
+    CONFLICTING = "conflicting"
+    RISK_FACTOR = "risk_factor"
+    LOW_PENETRANCE = "low_penetrance"
+    DRUG_RESPONSE = "drug_response"
+    NOT_PROVIDED = "not_provided"
+    OTHER = "other"
+
+    @property
+    def is_pathogenic(self) -> bool:
+        return self in (ClinVarClass.PATHOGENIC, ClinVarClass.LIKELY_PATHOGENIC,
+                        ClinVarClass.PATHOGENIC_LIKELY_PATHOGENIC)
+
+    @property
+    def is_benign(self) -> bool:
+        return self in (ClinVarClass.BENIGN, ClinVarClass.LIKELY_BENIGN, ClinVarClass.BENIGN_LIKELY_BENIGN)
+
+    @property
+    def is_risk(self) -> bool:
+        return self in (ClinVarClass.RISK_FACTOR, ClinVarClass.LOW_PENETRANCE)
+
+
+class EvidenceCode(StrEnum):
+    """Evidence codes of a classification, with their points (Tavtigian et al. 2020: supporting 1, moderate 2,
+    strong 4, very strong 8; negative for benign evidence). BA1 is stand-alone benign; CURATED, NOT_ASSESSED
+    and ClinVar_risk carry no points."""
+
+    PVS1 = "PVS1"
+    PVS1_STRONG = "PVS1_Strong"
+    PM2_SUPPORTING = "PM2_Supporting"
+    PM3_VERY_STRONG = "PM3_VeryStrong"
+    PM3_STRONG = "PM3_Strong"
+    PM3 = "PM3"
+    PM3_SUPPORTING = "PM3_Supporting"
+    CLINVAR_PLP = "ClinVar_PLP"
+    """ClinVar P/LP with >= 2 review stars (strong external evidence, not an ACMG criterion)."""
+    CLINVAR_BLB = "ClinVar_BLB"
+    """ClinVar B/LB with >= 2 review stars."""
+    CLINVAR_RISK = "ClinVar_risk"
+    """ClinVar risk factor / low penetrance: the allele is a risk allele."""
+    BA1 = "BA1"
+    BS1 = "BS1"
+    BS1_SUPPORTING = "BS1_Supporting"
+    BP2 = "BP2"
+    CURATED = "CURATED"
+    """The panel's curated classification was used."""
+    NOT_ASSESSED = "NOT_ASSESSED"
+    """Symbolic or structural allele: not interpreted."""
+
+    @property
+    def points(self) -> int:
+        return _POINTS.get(self, 0)
+
+
+_POINTS: dict[EvidenceCode, int] = {
+    EvidenceCode.PVS1: 8, EvidenceCode.PVS1_STRONG: 4, EvidenceCode.PM2_SUPPORTING: 1, EvidenceCode.CLINVAR_PLP: 6,
+    EvidenceCode.PM3_VERY_STRONG: 8, EvidenceCode.PM3_STRONG: 4, EvidenceCode.PM3: 2, EvidenceCode.PM3_SUPPORTING: 1,
+    EvidenceCode.BS1: -4, EvidenceCode.BS1_SUPPORTING: -1, EvidenceCode.CLINVAR_BLB: -6, EvidenceCode.BP2: -1,
+}
+
+
+class QualityFlag(StrEnum):
+    """Kinds of genotype and annotation quality flag; the emitted flag may add the numbers, ``low_GQ(12<20)``.
+    A driving allele with any flag never supports 'confirmed'."""
+
+    SAMPLE_NOT_GENOTYPED = "sample_not_genotyped"
+    LOW_GQ = "low_GQ"
+    LOW_DP = "low_DP"
+    LOW_ALLELE_FRACTION = "low_allele_fraction"
+    """ALT read fraction below ``min_het_allele_fraction`` in a heterozygous call."""
+    LOW_HOM_ALLELE_FRACTION = "low_hom_allele_fraction"
+    """ALT read fraction below ``min_hom_allele_fraction`` in a homozygous or hemizygous call."""
+    HET_IN_MALE_X = "heterozygous_call_in_male_X"
+    HAPLOID_ON_AUTOSOME = "haploid_call_on_autosome"
+    HAPLOID_IN_PAR = "haploid_call_in_par"
+    HAPLOID_IN_FEMALE_X = "haploid_call_in_female_X"
+    PLOIDY = "ploidy"
+    """More than two alleles in a call (emitted as ``ploidy_N_call``)."""
+    REF_MISMATCH = "REF_MISMATCH"
+    """REF differs from the --fasta reference."""
+
+    def detail(self, text: str) -> str:
+        """The flag as emitted with its numbers: ``low_GQ(12<20)``."""
+        return f"{self.value}({text})"
+
+    @classmethod
+    def kind(cls, flag: str) -> QualityFlag | None:
+        """The kind of an emitted flag (None for a VCF FILTER value)."""
+        name = flag.split("(", 1)[0]
+        if name.startswith("ploidy_") and name.endswith("_call"):
+            return cls.PLOIDY
+        return cls._value2member_map_.get(name)  # type: ignore[return-value]
+
+    @property
+    def is_ploidy(self) -> bool:
+        return self in (QualityFlag.PLOIDY, QualityFlag.HAPLOID_ON_AUTOSOME, QualityFlag.HAPLOID_IN_PAR,
+                        QualityFlag.HAPLOID_IN_FEMALE_X)
+
+
+class Access(StrEnum):
+    """How the panel regions of the input were read."""
+
+    INDEX = "index"
+    """Region queries through a trusted .tbi/.csi index."""
+    STREAMED = "streamed"
+    """One streamed pass with the panel pre-filter (no usable index)."""
+    FULL_BCF = "full_bcf"
+    """Every record of an unindexed BCF."""
+
+
 class DiagnosticWeight(StrEnum):
     """How an allele counts in the Henter 2024 genetic pathway (hlh-domain.md §3.3)."""
 
@@ -313,9 +432,7 @@ class Allele:
 
 @dataclass(frozen=True)
 class ClinVarEvidence:
-    significance: str
-    """Normalised class: pathogenic, likely_pathogenic, pathogenic_likely_pathogenic, uncertain,
-    likely_benign, benign, benign_likely_benign, conflicting, risk_factor, low_penetrance, other."""
+    significance: ClinVarClass
     raw: str
     stars: int | None
     review_status: str | None
@@ -391,7 +508,7 @@ class GenotypeCall:
 @dataclass(frozen=True)
 class Interpretation:
     classification: Classification
-    evidence: tuple[str, ...]
+    evidence: tuple[EvidenceCode, ...]
     reasons: tuple[str, ...]
     weight: DiagnosticWeight
     null_variant: bool

@@ -25,6 +25,7 @@ from varhlh.genotype.zygosity import genotype_call, haploid_region
 from varhlh.inheritance.rules import gene_result
 from varhlh.inheritance.segregation import segregation
 from varhlh.models import (
+    Access,
     Allele,
     Annotation,
     Build,
@@ -40,7 +41,7 @@ from varhlh.models import (
 )
 from varhlh.panel import Panel, load_panel
 from varhlh.read.reader import Header, VcfReader
-from varhlh.read.validate import PLOIDY_FLAGS, ploidy_flag, ploidy_warnings
+from varhlh.read.validate import is_ploidy_flag, ploidy_flag, ploidy_warnings
 from varhlh.restrict import listed_alleles, panel_contigs, panel_regions, restrict, spans_by_contig
 from varhlh.settings import Settings
 
@@ -93,6 +94,8 @@ class InputFacts:
     """Provenance of the opt-in local resources (--fasta, --clinvar, --gnomad)."""
     extract: Path | None = None
     """The kept panel-region lines of a streamed input (``Request.keep_records``), for the annotated VCF."""
+    access_mode: Access | None = None
+    """How the panel regions were read (``access`` says it in words)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,8 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     warnings.extend(annotator.prepare(alleles))
     annotations = {a.id: annotator.annotate(a) for a in alleles}
     facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
-                       annotator.describe(), len(records), tuple(annotator.resources()), reader.extract)
+                       annotator.describe(), len(records), tuple(annotator.resources()), reader.extract,
+                       reader.access_mode)
     missing = tuple(sorted({g.symbol for g in panel.genes if g.chrom not in names}))
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
@@ -229,7 +233,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     genes, conclusion = decide(_gene_results(panel, variants, sex.sex, family, settings), panel.genes, clinical)
-    ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if f.startswith(PLOIDY_FLAGS))
+    ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if is_ploidy_flag(f))
     notes.extend(ploidy)
     annotator, facts = loaded.annotator, loaded.facts
     stated = limitations(variants, panel=f"{panel.name} {panel.version} (sha256 {panel.sha256})",

@@ -30,7 +30,15 @@ from varhlh.annotate.reference import RefCheck, left_align, right_align
 from varhlh.annotate.resources import LocalSources
 from varhlh.errors import BuildError
 from varhlh.genome import canonical_chrom
-from varhlh.models import Allele, Annotation, Build, ClinVarEvidence, ConsequenceCall, FrequencyEvidence, KnownVariant
+from varhlh.models import (
+    Allele,
+    Annotation,
+    Build,
+    ClinVarEvidence,
+    ConsequenceCall,
+    FrequencyEvidence,
+    QualityFlag,
+)
 from varhlh.panel import Panel
 from varhlh.read.reader import FieldDef
 from varhlh.settings import Settings
@@ -155,7 +163,7 @@ class Annotator:
         check = self._ref_check(allele)
         flags: tuple[str, ...] = ()
         if check is not None and check.state == "mismatch":
-            flags = ("REF_MISMATCH",)
+            flags = (QualityFlag.REF_MISMATCH.value,)
             notes.append(f"REF check: {check.reason}")
         if known is None and (near := self.curated.near(chrom, change)) is not None:
             notes.append(near)
@@ -261,11 +269,6 @@ class Annotator:
         if self.reference is not None and chrom is not None and bool(change.ref) != bool(change.alt):
             change = left_align(change, self.reference.fetcher(chrom))
         return change
-
-    def match_known(self, allele: Allele) -> KnownVariant | None:
-        """The curated allele this ALT is (trimmed; left-aligned with a FASTA; see :mod:`varhlh.annotate.curated`)."""
-        chrom = canonical_chrom(allele.record.chrom)
-        return self.curated.match(chrom, self._normalised(allele, chrom))
 
     # ------------------------------------------------------------------ ClinVar and frequency
 

@@ -54,29 +54,26 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from varhlh.models import ClinVarEvidence
+from varhlh.models import ClinVarClass, ClinVarEvidence
 
 if TYPE_CHECKING:
     from varhlh.read.reader import FieldDef
 
-PATHOGENIC = "pathogenic"
-LIKELY_PATHOGENIC = "likely_pathogenic"
-PATHOGENIC_LIKELY_PATHOGENIC = "pathogenic_likely_pathogenic"
-UNCERTAIN = "uncertain"
-LIKELY_BENIGN = "likely_benign"
-BENIGN = "benign"
-BENIGN_LIKELY_BENIGN = "benign_likely_benign"
-CONFLICTING = "conflicting"
-RISK_FACTOR = "risk_factor"
-LOW_PENETRANCE = "low_penetrance"
-DRUG_RESPONSE = "drug_response"
-NOT_PROVIDED = "not_provided"
-OTHER = "other"
+PATHOGENIC = ClinVarClass.PATHOGENIC
+LIKELY_PATHOGENIC = ClinVarClass.LIKELY_PATHOGENIC
+PATHOGENIC_LIKELY_PATHOGENIC = ClinVarClass.PATHOGENIC_LIKELY_PATHOGENIC
+UNCERTAIN = ClinVarClass.UNCERTAIN
+LIKELY_BENIGN = ClinVarClass.LIKELY_BENIGN
+BENIGN = ClinVarClass.BENIGN
+BENIGN_LIKELY_BENIGN = ClinVarClass.BENIGN_LIKELY_BENIGN
+CONFLICTING = ClinVarClass.CONFLICTING
+RISK_FACTOR = ClinVarClass.RISK_FACTOR
+LOW_PENETRANCE = ClinVarClass.LOW_PENETRANCE
+DRUG_RESPONSE = ClinVarClass.DRUG_RESPONSE
+NOT_PROVIDED = ClinVarClass.NOT_PROVIDED
+OTHER = ClinVarClass.OTHER
 
-SIGNIFICANCE_CLASSES: tuple[str, ...] = (
-    PATHOGENIC, LIKELY_PATHOGENIC, PATHOGENIC_LIKELY_PATHOGENIC, UNCERTAIN, LIKELY_BENIGN, BENIGN,
-    BENIGN_LIKELY_BENIGN, CONFLICTING, RISK_FACTOR, LOW_PENETRANCE, DRUG_RESPONSE, NOT_PROVIDED, OTHER,
-)
+SIGNIFICANCE_CLASSES: tuple[ClinVarClass, ...] = tuple(ClinVarClass)
 """Every value :func:`normalise_significance` can return."""
 
 # One ClinVar term (lower case, non-alphanumerics collapsed to single spaces) -> its category.
@@ -312,7 +309,7 @@ def _variation_id(value: str | None, tag: str | None) -> str | None:
 # --------------------------------------------------------------------------- significance, stars
 
 
-def normalise_significance(raw: str) -> str:
+def normalise_significance(raw: str) -> ClinVarClass:
     """A CLNSIG value (any release, any combination) -> one class of :data:`SIGNIFICANCE_CLASSES`.
 
     Empty values and missing markers ('.', 'missing', …) give not_provided.
@@ -351,7 +348,8 @@ def _category(term: str) -> str:
     return _TERM_CATEGORY.get(term) or _NUMERIC_CATEGORY.get(term) or "OTHER"
 
 
-def _pair(found: set[str], strong: str, weak: str, strong_class: str, weak_class: str, both: str) -> str:
+def _pair(found: set[str], strong: str, weak: str, strong_class: ClinVarClass, weak_class: ClinVarClass,
+          both: ClinVarClass) -> ClinVarClass:
     if strong in found and weak in found:
         return both
     return strong_class if strong in found else weak_class

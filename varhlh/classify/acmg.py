@@ -37,8 +37,10 @@ from varhlh.models import (
     Allele,
     Annotation,
     Classification,
+    ClinVarClass,
     ClinVarEvidence,
     DiagnosticWeight,
+    EvidenceCode,
     FrequencyEvidence,
     GenotypeCall,
     Interpretation,
@@ -47,19 +49,14 @@ from varhlh.models import (
 )
 from varhlh.settings import Settings
 
-POINTS = {
-    "PVS1": 8, "PVS1_Strong": 4, "PM2_Supporting": 1, "ClinVar_PLP": 6,
-    "PM3_VeryStrong": 8, "PM3_Strong": 4, "PM3": 2, "PM3_Supporting": 1,
-    "BS1": -4, "BS1_Supporting": -1, "ClinVar_BLB": -6, "BP2": -1,
-}
-_FREQUENCY_BENIGN = frozenset({"BA1", "BS1", "BS1_Supporting"})
+E = EvidenceCode
+_FREQUENCY_BENIGN = frozenset({E.BA1, E.BS1, E.BS1_SUPPORTING})
 _TRUNCATING = frozenset({"stop_gained", "frameshift_variant"})
-_CLINVAR_PLP = frozenset({"pathogenic", "likely_pathogenic", "pathogenic_likely_pathogenic"})
 
 
 @dataclass(frozen=True)
 class Criterion:
-    code: str | None
+    code: EvidenceCode | None
     reason: str
 
 
@@ -89,7 +86,8 @@ def is_null(annotation: Annotation, allele: Allele) -> bool:
     return annotation.consequence in NULL_TERMS and allele.gene.mechanism is Mechanism.LOF
 
 
-def _curated(annotation: Annotation, known: KnownVariant) -> tuple[Classification, tuple[str, ...], tuple[str, ...]]:
+def _curated(annotation: Annotation, known: KnownVariant) -> tuple[Classification, tuple[EvidenceCode, ...],
+                                                                  tuple[str, ...]]:
     protein = f" {known.hgvs_p}" if known.hgvs_p else ""
     reasons = [f"Curated HLH allele {known.gene} {known.hgvs_c}{protein} (panel curated table): "
                f"{known.classification} (diagnostic weight {known.diagnostic_weight}; source: {known.source})."]
@@ -103,11 +101,11 @@ def _curated(annotation: Annotation, known: KnownVariant) -> tuple[Classificatio
     if annotation.clinvar is not None:
         clinvar = annotation.clinvar
         reasons.append(f"ClinVar: {clinvar.raw} ({stars_text(clinvar)}; {clinvar.source}), shown for information.")
-    return known.classification, ("CURATED",), tuple(reasons)
+    return known.classification, (E.CURATED,), tuple(reasons)
 
 
 def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings,
-          extra: Sequence[Criterion] = ()) -> tuple[Classification, tuple[str, ...], tuple[str, ...]]:
+          extra: Sequence[Criterion] = ()) -> tuple[Classification, tuple[EvidenceCode, ...], tuple[str, ...]]:
     criteria = [
         pvs1(annotation, allele),
         _exempt(frequency_criterion(annotation.frequency, settings), annotation.clinvar),
@@ -116,15 +114,15 @@ def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings
     ]
     codes = tuple(c.code for c in criteria if c.code)
     reasons = [c.reason for c in criteria if c.reason]
-    risk = annotation.clinvar is not None and annotation.clinvar.significance in ("risk_factor", "low_penetrance") \
+    risk = annotation.clinvar is not None and annotation.clinvar.significance.is_risk \
         and annotation.clinvar.stars is not None
-    if risk and not any(POINTS.get(code, 0) > 0 for code in codes if code != "PM2_Supporting"):
-            return Classification.RISK_ALLELE, (*codes, "ClinVar_risk"), (
+    if risk and not any(code.points > 0 for code in codes if code is not E.PM2_SUPPORTING):
+        return Classification.RISK_ALLELE, (*codes, E.CLINVAR_RISK), (
                 *reasons, "Classified as a risk allele (ClinVar risk factor / low penetrance): it never "
                 "counts as a pathogenic allele on its own.")
     classification = combine(codes)
-    total = sum(POINTS.get(code, 0) for code in codes)
-    summary = "BA1 is stand-alone benign" if "BA1" in codes else f"points {total:+d}"
+    total = sum(code.points for code in codes)
+    summary = "BA1 is stand-alone benign" if E.BA1 in codes else f"points {total:+d}"
     reasons.append(f"ACMG/AMP combination ({', '.join(codes) or 'no criteria met'}; {summary}): {classification}.")
     return classification, codes, tuple(reasons)
 
@@ -139,9 +137,9 @@ def pvs1(annotation: Annotation, allele: Allele) -> Criterion:
         return Criterion(None, f"{term} in {gene.symbol}, a gain-of-function gene: PVS1 does not apply "
                                "(only known activating variants count).")
     if term in _TRUNCATING and annotation.last_exon:
-        return Criterion("PVS1_Strong", f"{term} ({annotation.source}) in the last exon of {gene.symbol} (escapes "
+        return Criterion(E.PVS1_STRONG, f"{term} ({annotation.source}) in the last exon of {gene.symbol} (escapes "
                                         "NMD): PVS1_Strong.")
-    return Criterion("PVS1", f"{term} ({annotation.source}) in {gene.symbol}, where loss of function is the "
+    return Criterion(E.PVS1, f"{term} ({annotation.source}) in {gene.symbol}, where loss of function is the "
                              "disease mechanism: PVS1.")
 
 
@@ -153,13 +151,13 @@ def frequency_criterion(freq: FrequencyEvidence | None, settings: Settings) -> C
     field = freq.popmax_field or freq.af_field
     where = f" ({freq.source})"
     if af is None:
-        return Criterion("PM2_Supporting", f"No value for this allele in {freq.source}: absent, PM2_Supporting.")
-    for code, threshold in (("BA1", settings.ba1_af), ("BS1", settings.bs1_af),
-                            ("BS1_Supporting", settings.bs1_supporting_af)):
+        return Criterion(E.PM2_SUPPORTING, f"No value for this allele in {freq.source}: absent, PM2_Supporting.")
+    for code, threshold in ((E.BA1, settings.ba1_af), (E.BS1, settings.bs1_af),
+                            (E.BS1_SUPPORTING, settings.bs1_supporting_af)):
         if af >= threshold:
             return Criterion(code, f"{field} {af:g} >= {threshold:g}{where}: {code}.")
     if af <= settings.pm2_max_af:
-        return Criterion("PM2_Supporting", f"{field} {af:g} <= {settings.pm2_max_af:g}{where}: PM2_Supporting.")
+        return Criterion(E.PM2_SUPPORTING, f"{field} {af:g} <= {settings.pm2_max_af:g}{where}: PM2_Supporting.")
     return Criterion(None, f"{field} {af:g}{where} between the PM2 ({settings.pm2_max_af:g}) and BS1_Supporting "
                            f"({settings.bs1_supporting_af:g}) thresholds: no frequency criterion.")
 
@@ -167,7 +165,7 @@ def frequency_criterion(freq: FrequencyEvidence | None, settings: Settings) -> C
 def _exempt(criterion: Criterion, clinvar: ClinVarEvidence | None) -> Criterion:
     """A frequency-based benign criterion is not applied to a ClinVar >= 2-star P/LP allele (§5.4)."""
     if criterion.code not in _FREQUENCY_BENIGN or clinvar is None or (clinvar.stars or 0) < 2 \
-            or clinvar.significance not in _CLINVAR_PLP:
+            or not clinvar.significance.is_pathogenic:
         return criterion
     return Criterion(None, f"{criterion.reason[:-1]} - not applied: ClinVar {clinvar.raw} ({stars_text(clinvar)}) is "
                            "pathogenic/likely pathogenic, exempt from frequency-based benign criteria.")
@@ -181,24 +179,24 @@ def clinvar_criterion(clinvar: ClinVarEvidence | None) -> Criterion:
     described = f"ClinVar {clinvar.raw} ({stars_text(clinvar)}"
     described += f", VCV {clinvar.variation_id}" if clinvar.variation_id else ""
     described += f"; {clinvar.source})"
-    if clinvar.significance in _CLINVAR_PLP:
+    if clinvar.significance.is_pathogenic:
         if stars >= 2:
-            return Criterion("ClinVar_PLP", f"{described}: strong external evidence for pathogenicity.")
+            return Criterion(E.CLINVAR_PLP, f"{described}: strong external evidence for pathogenicity.")
         return Criterion(None, f"{described}: fewer than 2 stars, shown but not counted.")
-    if clinvar.significance in ("benign", "likely_benign", "benign_likely_benign"):
+    if clinvar.significance.is_benign:
         if stars >= 2:
-            return Criterion("ClinVar_BLB", f"{described}: strong external evidence for benignity.")
+            return Criterion(E.CLINVAR_BLB, f"{described}: strong external evidence for benignity.")
         return Criterion(None, f"{described}: fewer than 2 stars, shown but not counted.")
-    if clinvar.significance == "conflicting":
+    if clinvar.significance is ClinVarClass.CONFLICTING:
         return Criterion(None, f"{described}: conflicting classifications, treated as uncertain evidence.")
     return Criterion(None, f"{described}: not counted as evidence.")
 
 
-def combine(codes: tuple[str, ...]) -> Classification:
+def combine(codes: tuple[EvidenceCode, ...]) -> Classification:
     """Tavtigian point combination; BA1 alone is enough for benign."""
-    if "BA1" in codes:
+    if E.BA1 in codes:
         return Classification.BENIGN
-    total = sum(POINTS.get(code, 0) for code in codes)
+    total = sum(code.points for code in codes)
     if total >= 10:
         return Classification.PATHOGENIC
     if total >= 6:
@@ -242,7 +240,7 @@ def _symbolic(allele: Allele, genotype: GenotypeCall) -> Interpretation:
                   f"({allele.record.chrom}:{allele.record.pos}-{allele.record.end}): not interpreted by varhlh; "
                   "review it manually (a deletion or duplication of exons can be pathogenic).")
     reportable = genotype.zygosity.carried and not spanning
-    return Interpretation(Classification.UNCERTAIN, ("NOT_ASSESSED",), (reason,), DiagnosticWeight.NONE,
+    return Interpretation(Classification.UNCERTAIN, (E.NOT_ASSESSED,), (reason,), DiagnosticWeight.NONE,
                           False, reportable)
 
 

@@ -38,11 +38,12 @@ from collections.abc import Sequence
 
 from varhlh.classify.acmg import Criterion, classify
 from varhlh.inheritance.phase import phase_of_pair, proximity_phase
-from varhlh.models import Classification, Family, Inheritance, Phase, VariantResult, Zygosity
+from varhlh.models import Classification, EvidenceCode, Family, Inheritance, Phase, VariantResult, Zygosity
 from varhlh.settings import Settings
 
-STRENGTHS: tuple[tuple[float, str], ...] = ((4.0, "PM3_VeryStrong"), (2.0, "PM3_Strong"), (1.0, "PM3"),
-                                            (0.5, "PM3_Supporting"))
+STRENGTHS: tuple[tuple[float, EvidenceCode], ...] = (
+    (4.0, EvidenceCode.PM3_VERY_STRONG), (2.0, EvidenceCode.PM3_STRONG), (1.0, EvidenceCode.PM3),
+    (0.5, EvidenceCode.PM3_SUPPORTING))
 _SVI = "ClinGen SVI PM3 v1.0 points"
 
 
@@ -91,7 +92,7 @@ def criteria_for(v: VariantResult, gene_variants: Sequence[VariantResult], famil
                 out.append(Criterion(None, f"BP2 not applied: {who} is so close that the two are probably one event "
                                            f"({evidence})."))
             elif pathogenic:
-                out.append(Criterion("BP2", f"In cis with {who} ({evidence}): BP2."))
+                out.append(Criterion(EvidenceCode.BP2, f"In cis with {who} ({evidence}): BP2."))
             continue
         confirmed = call.phase is Phase.TRANS
         points = (1.0 if pathogenic else 0.5) * (1.0 if confirmed else 0.5)

@@ -85,7 +85,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         result = run_pipeline(request)
         log.info("panel %s %s (sha256 %s)", result.panel.name, result.panel.version, result.panel.sha256)
         prefix = args.prefix or safe_prefix(result.sample)
-        context = RenderContext(to_document(result), prefix, result.input.extract or source)
+        context = RenderContext(to_document(result), prefix, result.input.extract or source,
+                                result.input.access_mode)
         paths = write_outputs(context, args.output_dir, formats, [args.input])
     for warning in result.warnings:
         log.warning("warning: %s", warning)

@@ -16,10 +16,10 @@ cyvcf2's ``gt_types`` is never used: it is wrong for haploid, multi-allelic and 
 
 from __future__ import annotations
 
-from varhlh.models import GenotypeCall, SampleCall, Sex, Zygosity
+from varhlh.models import GenotypeCall, QualityFlag, SampleCall, Sex, Zygosity
 from varhlh.settings import Settings
 
-MALE_HET_X_FLAG = "heterozygous_call_in_male_X"
+MALE_HET_X_FLAG = QualityFlag.HET_IN_MALE_X.value
 
 
 def allele_zygosity(alleles: tuple[int | None, ...], alt_index: int) -> Zygosity:
@@ -46,7 +46,7 @@ def haploid_region(chrom_canonical: str | None, in_par: bool, sex: Sex) -> bool:
 def genotype_call(call: SampleCall | None, alt_index: int, *, haploid: bool, settings: Settings) -> GenotypeCall:
     """Zygosity of one allele in one sample, with sex/ploidy handling and quality flags."""
     if call is None:
-        return GenotypeCall(Zygosity.NO_CALL, ".", None, ("sample_not_genotyped",))
+        return GenotypeCall(Zygosity.NO_CALL, ".", None, (QualityFlag.SAMPLE_NOT_GENOTYPED.value,))
     zygosity = allele_zygosity(call.alleles, alt_index)
     flags: list[str] = []
     if haploid and call.ploidy == 2 and zygosity is Zygosity.HOM:
@@ -62,15 +62,16 @@ def quality_flags(call: SampleCall, alt_index: int, zygosity: Zygosity, settings
     """Genotype-level quality flags (names are part of the output contract)."""
     flags = []
     if call.gq is not None and call.gq < settings.min_gq:
-        flags.append(f"low_GQ({call.gq:g}<{settings.min_gq})")
+        flags.append(QualityFlag.LOW_GQ.detail(f"{call.gq:g}<{settings.min_gq}"))
     if call.dp is not None and call.dp < settings.min_dp:
-        flags.append(f"low_DP({call.dp}<{settings.min_dp})")
+        flags.append(QualityFlag.LOW_DP.detail(f"{call.dp}<{settings.min_dp}"))
     fraction = alt_fraction(call, alt_index)
     if zygosity is Zygosity.HET and fraction is not None and fraction < settings.min_het_allele_fraction:
-        flags.append(f"low_allele_fraction({fraction:.2f}<{settings.min_het_allele_fraction:g})")
+        flags.append(QualityFlag.LOW_ALLELE_FRACTION.detail(f"{fraction:.2f}<{settings.min_het_allele_fraction:g}"))
     if zygosity in (Zygosity.HOM, Zygosity.HEMI) and fraction is not None and \
             fraction < settings.min_hom_allele_fraction:
-        flags.append(f"low_hom_allele_fraction({fraction:.2f}<{settings.min_hom_allele_fraction:g})")
+        flags.append(QualityFlag.LOW_HOM_ALLELE_FRACTION.detail(
+            f"{fraction:.2f}<{settings.min_hom_allele_fraction:g}"))
     return flags
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from varhlh.errors import InputError
 from varhlh.fileio import BackgroundDigest, spool_stdin
-from varhlh.models import SampleCall, VcfRecord
+from varhlh.models import Access, SampleCall, VcfRecord
 from varhlh.read import index_check, validate
 from varhlh.read.scan import BGZF_EOF, Targets, merge_spans, scan
 
@@ -91,6 +91,8 @@ class VcfReader:
         self._info_keys: Collection[str] | None = None
         self._digest: BackgroundDigest | None = None
         self.access = ""
+        """How the records were read, in words (``input.access`` of the result)."""
+        self.access_mode: Access | None = None
         self.extract: Path | None = None
         """The panel-region lines of a streamed input kept for the annotated VCF (``records(keep=…)``)."""
 
@@ -136,14 +138,14 @@ class VcfReader:
                              self.display)
         if self.index is not None:
             self._digest = BackgroundDigest(self.path)
-            self.access = f"index ({self.index.name})"
+            self.access_mode, self.access = Access.INDEX, f"index ({self.index.name})"
             yield from self._query(regions, window)
         elif self.kind == "bcf":
             self._digest = BackgroundDigest(self.path)
-            self.access = f"full BCF iteration ({self.index_note})"
+            self.access_mode, self.access = Access.FULL_BCF, f"full BCF iteration ({self.index_note})"
             yield from self._iterate(self.path, regions)
         else:
-            self.access = f"streamed with panel pre-filter ({self.index_note})"
+            self.access_mode, self.access = Access.STREAMED, f"streamed with panel pre-filter ({self.index_note})"
             yield from self._stream(regions, window, keep)
 
     # ------------------------------------------------------------------ strategies

@@ -95,8 +95,6 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 @dataclass
 class ScanStats:
-    records_kept: int = 0
-    chunks_skipped: int = 0
     contigs: list[bytes] = field(default_factory=list)
     """Contigs in file order (each appears once: the file is sorted)."""
 
@@ -297,7 +295,6 @@ class _LineFilter:
         if chrom0 == chrom1 and pos0 <= pos1 and not self.targets.overlaps(chrom0, pos0, pos1):
             self._order(chrom0, pos0)
             self.last_pos = pos1
-            self.stats.chunks_skipped += 1
             return
         middle = body.find(b"\n", (low + high) // 2, high - 1) + 1
         if middle <= low:
@@ -319,7 +316,6 @@ class _LineFilter:
             self.last_pos = pos
             if hit(chrom, pos):
                 write(line + b"\n")
-                self.stats.records_kept += 1
 
     def _chrom_pos(self, body: bytes, start: int) -> tuple[bytes, int]:
         tab = body.find(b"\t", start)

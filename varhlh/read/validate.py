@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from varhlh.errors import InputError
-from varhlh.models import SampleCall, Sex, VcfRecord
+from varhlh.models import QualityFlag, SampleCall, Sex, VcfRecord
 
 _BASES = re.compile(r"[ACGTN]+")
 _BASES_ANY_CASE = re.compile(r"[ACGTNacgtn]+")
@@ -385,15 +385,18 @@ def ploidy_flag(call: SampleCall | None, chrom: str | None, in_par: bool, sex: S
         return None
     ploidy = len(call.alleles)
     if ploidy > 2:
-        return f"ploidy_{ploidy}_call"
+        return f"{QualityFlag.PLOIDY.value}_{ploidy}_call"
     if ploidy == 1 and chrom not in ("X", "Y", "MT"):
-        return "haploid_call_on_autosome"
+        return QualityFlag.HAPLOID_ON_AUTOSOME.value
     if ploidy == 1 and chrom == "X" and (in_par or sex is Sex.FEMALE):
-        return "haploid_call_in_par" if in_par else "haploid_call_in_female_X"
+        flag = QualityFlag.HAPLOID_IN_PAR if in_par else QualityFlag.HAPLOID_IN_FEMALE_X
+        return flag.value
     return None
 
 
-PLOIDY_FLAGS = ("ploidy_", "haploid_call_")
+def is_ploidy_flag(flag: str) -> bool:
+    kind = QualityFlag.kind(flag)
+    return kind is not None and kind.is_ploidy
 
 
 def ploidy_warnings(flagged: Iterable[str]) -> list[str]:

@@ -22,6 +22,7 @@ import msgspec
 
 from varhlh.errors import OutputError, UsageError
 from varhlh.fileio import stage
+from varhlh.models import Access
 from varhlh.result import ResultDoc
 
 FORMATS: dict[str, str] = {
@@ -45,6 +46,8 @@ class RenderContext:
     source: Path | None = None
     """The input's records for the annotated VCF: the kept panel-region lines of a streamed input, or the
     input itself when it was read through its index (None when re-rendering a stored result)."""
+    access: Access | None = None
+    """How ``source`` is to be read: ``index`` (region queries), else sequentially."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -7,7 +7,7 @@ Rules:
   record is written once (exact duplicates are dropped, as the pipeline does), sorted by header
   contig order and position; a record none of whose ALTs is in the result (e.g. ALT ``.`` at a
   variant's position) is not written.
-* ``source`` follows the run's own access strategy (``input.access``): for an input read through
+* ``source`` follows the run's own access strategy (``RenderContext.access``): for an input read through
   its index, the input itself (region queries); for a streamed input, the panel-region lines the
   reader kept while streaming (``Request.keep_records``), so the input is never read twice.
 * Every tag is ``Number=A`` (one value per ALT, ``.`` for none) and declared once in the header.
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from varhlh.errors import InputError, UsageError
+from varhlh.models import Access
 from varhlh.result import GeneDoc, ResultDoc, VariantDoc
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def render_vcf(context: RenderContext) -> list[tuple[str, bytes]]:
     by_id = {v.id: v for v in doc.variants}
     drivers = {vid: gene for gene in doc.genes for vid in gene.variant_ids}
     with tempfile.TemporaryDirectory(prefix="varhlh-vcf-") as tmp:
-        with _reader(pysam, Path(context.source), display, doc) as (reader, records):
+        with _reader(pysam, Path(context.source), display, doc, context.access) as (reader, records):
             refuse_reannotation(reader.header, display)
             header = reader.header.copy()
             for line in header_lines(doc):
@@ -174,11 +175,11 @@ def _values(variant: VariantDoc | None, drivers: Mapping[str, GeneDoc]) -> tuple
 
 
 @contextmanager
-def _reader(pysam: Any, source: Path, display: str, doc: ResultDoc) -> Iterator[tuple[Any, list[Any]]]:
+def _reader(pysam: Any, source: Path, display: str, doc: ResultDoc,
+            access: Access | None) -> Iterator[tuple[Any, list[Any]]]:
     """An open reader and the records at the result's variant positions: region queries on an input read through
     its index; otherwise one pass over ``source`` (the whole BCF, or the panel-region lines kept while streaming)."""
     wanted = _positions(doc.variants)
-    access = doc.input.access
     # htslib's stderr noise (an unindexed BCF, tags the input never declared: the reader already warned about
     # them, and htslib declares them in the output header) would break the one-line-message contract
     previous = pysam.set_verbosity(0)
@@ -189,7 +190,7 @@ def _reader(pysam: Any, source: Path, display: str, doc: ResultDoc) -> Iterator[
             msg = f"{display}: cannot re-open the input to write the annotated VCF ({exc}); check the file"
             raise InputError(msg) from exc
         with reader:
-            if access.startswith("index"):
+            if access is Access.INDEX:
                 records = list(_query(reader, wanted))
             else:
                 records = [r for r in reader if r.pos in wanted.get(r.chrom, ())]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import itertools
 import json
 import sys
 from typing import Any
@@ -51,7 +52,7 @@ def _field_docs(module: Any) -> dict[tuple[str, str], str]:
         if not isinstance(node, ast.ClassDef):
             continue
         body = node.body
-        for first, second in zip(body, body[1:], strict=False):
+        for first, second in itertools.pairwise(body):
             if isinstance(first, ast.AnnAssign) and isinstance(first.target, ast.Name) \
                     and isinstance(second, ast.Expr) and isinstance(second.value, ast.Constant) \
                     and isinstance(second.value.value, str):

@@ -37,7 +37,7 @@ SHAPES = {
 SHORT = {"pathogenic": "Pathogenic", "likely_pathogenic": "Likely pathogenic", "uncertain": "VUS",
          "risk_allele": "Risk allele", "likely_benign": "Likely benign", "benign": "Benign"}
 WIDTH = 720
-INK, GREY, PALE = "#1f2933", "#6b7280", "#e5e7eb"
+INK, GREY = "#1f2933", "#6b7280"
 PRIME = "\u2032"
 _CHAR = 6.4
 """Approximate width of one 11-px character, for label collision avoidance."""

@@ -82,7 +82,81 @@ PHASE = {
     "not_applicable": "not applicable",
 }
 
-RELATION = {"father": "Father", "mother": "Mother", "sibling": "Unaffected sibling", "relative": "Relative"}
+STRENGTH = {
+    "confirmed": "confirms primary HLH",
+    "suspected": "suggests primary HLH (not proven)",
+    "undetermined": "does not establish primary HLH",
+}
+
+WEIGHT = {
+    "full": "null or previously well-described disease-causing allele",
+    "partial": "rare missense, non-coding or insufficiently described allele",
+    "hypomorph": "reduced-function (hypomorphic) allele: counts only with a disease-causing allele on the other copy",
+    "none": "does not count towards a diagnosis",
+}
+
+TIER = {
+    "core_fhl": "familial HLH gene",
+    "degranulation": "degranulation disorder gene",
+    "x_linked": "X-linked HLH gene",
+    "ebv_susceptibility": "EBV-susceptibility gene",
+    "autoinflammatory": "autoinflammatory gene",
+    "other_iei": "other inborn error of immunity",
+    "research": "research gene (not for diagnosis)",
+}
+
+POLICY = {
+    "indicated": "a transplant work-up is indicated for a confirmed genotype",
+    "individualised": "transplant is decided case by case",
+    "not_indicated": "not a default transplant indication; disease-specific therapy",
+}
+
+SEX_SOURCE = {"argument": "as given", "ped": "from the family file", "inferred": "inferred from the data",
+              "unknown": "not known"}
+
+ORIGIN = {"father": "inherited from the father", "mother": "inherited from the mother",
+          "de_novo": "not found in either parent (apparently new)", "both": "found in both parents"}
+
+CLINVAR = {
+    "pathogenic": "pathogenic", "likely_pathogenic": "likely pathogenic",
+    "pathogenic_likely_pathogenic": "pathogenic / likely pathogenic", "uncertain": "uncertain significance",
+    "likely_benign": "likely benign", "benign": "benign", "benign_likely_benign": "benign / likely benign",
+    "conflicting": "conflicting classifications", "risk_factor": "risk factor", "low_penetrance": "low penetrance",
+    "drug_response": "drug response", "not_provided": "not provided", "other": "other",
+}
+
+EVIDENCE = {
+    "PVS1": "predicted loss of function in a gene where that causes disease (very strong)",
+    "PVS1_Strong": "predicted loss of function, partly escaping decay (strong)",
+    "PM2_Supporting": "absent or extremely rare in the population (supporting)",
+    "PM3_VeryStrong": "found in trans with disease-causing variants (very strong)",
+    "PM3_Strong": "found in trans with disease-causing variants (strong)",
+    "PM3": "found in trans with a disease-causing variant (moderate)",
+    "PM3_Supporting": "found with a disease-causing variant, phase not proven (supporting)",
+    "ClinVar_PLP": "classified pathogenic in ClinVar by several labs or an expert panel",
+    "ClinVar_BLB": "classified benign in ClinVar by several labs or an expert panel",
+    "ClinVar_risk": "a risk factor or low-penetrance allele in ClinVar",
+    "BA1": "common in the population (stand-alone benign)",
+    "BS1": "more common in the population than the disease allows (strong benign)",
+    "BS1_Supporting": "more common than expected for this disease (supporting benign)",
+    "BP2": "on the same copy as a disease-causing variant (supporting benign)",
+    "CURATED": "classified by the panel's curated list of known HLH alleles",
+    "NOT_ASSESSED": "not interpreted (structural or symbolic allele): review by hand",
+}
+
+QUALITY_FLAG = {
+    "sample_not_genotyped": "the sample has no genotype here",
+    "low_GQ": "low genotype quality",
+    "low_DP": "low read depth",
+    "low_allele_fraction": "few reads show the variant (possible artefact or mosaicism)",
+    "low_hom_allele_fraction": "a homozygous call with many reference reads",
+    "heterozygous_call_in_male_X": "two different X copies called in a male",
+    "haploid_call_on_autosome": "a single-copy call on a chromosome with two copies",
+    "haploid_call_in_par": "a single-copy call in the pseudoautosomal region",
+    "haploid_call_in_female_X": "a single-copy X call in a female",
+    "ploidy": "more than two copies called",
+    "REF_MISMATCH": "the reference base differs from the reference genome given",
+}
 
 GLOSSARY = (
     ("Allele / copy", "Most genes come in two copies, one from each parent. A variant is a change in one copy."),
