@@ -31,6 +31,8 @@ from varhlh.genome import CONTIG_LENGTHS  # noqa: E402
 from varhlh.models import Build  # noqa: E402
 from varhlh.pipeline import Request, run  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 CURATED = {72358355: ("C", "T"), 72360210: ("G", "T"), 72360387: ("G", "A")}
 OTHER = (72357400, 72358300, 72358360, 72359000, 72360300, 72361000, 72362000)
 BASES = "ACGT"

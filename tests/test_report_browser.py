@@ -17,6 +17,8 @@ from report_helpers import SCENARIOS, XSS_SAMPLE, chromium_path, evil_vcf, scena
 
 from varhlh.report.counselor.html import html_text
 
+pytestmark = pytest.mark.slow
+
 __all__ = ["scenarios"]
 
 A4_WIDTH, A4_HEIGHT = 794, 1123

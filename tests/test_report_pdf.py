@@ -23,6 +23,8 @@ from report_helpers import KEY_SCENARIOS, SCENARIOS, scenarios, triage
 
 from varhlh.report.counselor import words
 
+pytestmark = pytest.mark.slow
+
 __all__ = ["scenarios"]
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT
 
+pytestmark = pytest.mark.slow
+
 SNAKEFILE = ROOT / "workflows" / "snakemake" / "Snakefile"
 MODULE = ROOT / "workflows" / "nf-core" / "varhlh" / "triage"
 SHEET = (  # label, VCF, PED, VCF sample; expected decision
