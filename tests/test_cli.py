@@ -32,7 +32,8 @@ def test_console_script_runs_the_bundled_example(tmp_path: Path) -> None:
     assert data["conclusion"]["primary_hlh"] == "confirmed"
     assert data["conclusion"]["transplant_workup"] == "indicated"
     assert data["input"]["access"].startswith("index")
-    assert (tmp_path / "NA12878.varhlh.tsv").read_text().count("\n") == len(data["variants"]) + 1
+    tsv = (tmp_path / "NA12878.varhlh.tsv").read_text().splitlines()
+    assert tsv[0].startswith("# completeness: ") and len(tsv) == len(data["variants"]) + 2
     assert result.stdout == ""  # logs go to stderr only
     assert result.stderr.startswith(f"varhlh: varhlh {__version__}\nvarhlh: command: varhlh triage")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from outputs_support import expected, run_case
 
+from varhlh.panel import load_panel
 from varhlh.report.multiqc import GENERAL_COLUMNS, TABLE_COLUMNS, general_stats, results_table
 
 # Three golden cases with three different samples and three different decisions.
@@ -33,7 +34,7 @@ def test_sections_for_one_sample(run_cli) -> None:  # type: ignore[no-untyped-de
     assert table["plot_type"] == "table"
     assert [next(iter(c)) for c in stats["pconfig"]] == [k for k, _ in GENERAL_COLUMNS]
     assert stats["data"] == {"NA12878": {"primary_hlh": "confirmed", "transplant_workup": "indicated",
-                                         "genes": "PRF1", "reportable": 1, "panel_version": "varhlh-hlh 1.0.0"}}
+                                         "genes": "PRF1", "reportable": 1, "panel_version": f"varhlh-hlh {load_panel(None).version}"}}
     row = table["data"]["NA12878"]
     assert set(row) == {k for k, _, _ in TABLE_COLUMNS}
     assert row["gene_calls"] == "PRF1 biallelic (homozygous)"
@@ -66,6 +67,6 @@ def test_real_multiqc_collects_the_varhlh_section(run_cli, tmp_path: Path) -> No
         assert row["transplant_workup"] == conclusion["transplant_workup"], sample
         assert row["genes"] == (", ".join(conclusion["genes"]) or "none"), sample
         assert float(row["reportable"]) == golden["counts"]["reportable"], sample
-        assert row["panel_version"] == "varhlh-hlh 1.0.0"
+        assert row["panel_version"] == f"varhlh-hlh {load_panel(None).version}"
         assert table[sample]["primary_hlh"] == conclusion["primary_hlh"]
         assert int(float(table[sample]["alleles_in_panel"])) == golden["counts"]["records_in_panel_regions"]

@@ -113,7 +113,8 @@ def test_multiallelic_record_has_one_value_per_alt(run_cli) -> None:  # type: ig
     record = multi[0]
     for tag, _, _ in TAGS:
         assert len(_info_list(record, tag)) == 2, tag
-    assert _info_list(record, "VARHLH_CLASS") == ["pathogenic", "uncertain"]
+    # c.445G>C: a coding SNV without annotation or reference sequence: effect unknown, not classified
+    assert _info_list(record, "VARHLH_CLASS") == ["pathogenic", "not_assessed"]
 
 
 def test_header_declares_each_tag_once_with_provenance(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

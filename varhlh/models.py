@@ -93,6 +93,9 @@ class Classification(StrEnum):
     LIKELY_BENIGN = "likely_benign"
     BENIGN = "benign"
     RISK_ALLELE = "risk_allele"
+    NOT_ASSESSED = "not_assessed"
+    """Not classified: the allele's effect could not be determined from this input (a coding SNV without
+    annotation or reference sequence; a symbolic or structural allele). Never a VUS, never a second hit."""
 
     @property
     def is_pathogenic(self) -> bool:
@@ -216,6 +219,59 @@ class Access(StrEnum):
     """One streamed pass with the panel pre-filter (no usable index)."""
     FULL_BCF = "full_bcf"
     """Every record of an unindexed BCF."""
+
+
+class SetAside(StrEnum):
+    """Why a listed allele is not shown as a finding (``variants[].set_aside``); findings and not-assessed
+    alleles have none."""
+
+    NOT_CARRIED = "not_carried"
+    """The patient does not carry this ALT (homozygous reference, or another ALT of the record)."""
+    NO_CALL = "no_call"
+    """The patient's genotype is missing at this site."""
+    BENIGN = "benign"
+    """Benign or likely benign (population frequency, ClinVar, curated table)."""
+    SYNONYMOUS = "synonymous"
+    """Synonymous (or stop/start retained) outside the splice region."""
+    NON_CODING = "non_coding"
+    """Intronic, UTR, upstream or downstream, outside the splice region and the curated non-coding loci."""
+    PLACEHOLDER = "placeholder"
+    """A spanning-deletion or placeholder ALT (``*``, ``<NON_REF>``): the variant itself is another record."""
+
+
+class Nmd(StrEnum):
+    """Nonsense-mediated decay of a transcript with a premature stop (ClinGen SVI PVS1 tree, Abou Tayoun
+    et al. 2018, PMID 30192042): predicted unless the stop lies in the last exon or within the last 50
+    nucleotides of the penultimate exon."""
+
+    PREDICTED = "predicted"
+    ESCAPES_LAST_EXON = "escapes_last_exon"
+    ESCAPES_PENULTIMATE_50NT = "escapes_penultimate_50nt"
+    NOT_APPLICABLE = "not_applicable"
+    """An in-frame change (e.g. an in-frame exon skip)."""
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """Where a null change lies on the MANE model (nonsense, frameshift, canonical splice, start loss), for PVS1."""
+
+    kind: str
+    """stop_gained, frameshift_variant, splice_donor_variant, splice_acceptor_variant or start_lost."""
+    exon: int
+    """Exon of the change (canonical splice: the exon whose boundary is hit, i.e. the exon that may be skipped)."""
+    exons: int
+    """Number of exons of the transcript."""
+    nmd: Nmd
+    first_codon: int | None
+    """First codon affected (the new stop for a nonsense change is at this codon; a frameshift's new stop is at or
+    after it); for an in-frame exon skip, the first codon of the skipped exon."""
+    codons: int
+    """Codons of the protein (CDS length / 3 - 1, the stop excluded)."""
+    removed: float | None
+    """Fraction of the protein lost: codons from ``first_codon`` to the end (a truncation), or the skipped exon's
+    codons (an in-frame skip); None when not computable."""
+    in_frame_skip: bool = False
+    """A canonical splice change whose skipped exon has a coding length divisible by 3."""
 
 
 class DiagnosticWeight(StrEnum):
@@ -469,6 +525,10 @@ class Annotation:
     clinvar: ClinVarEvidence | None = None
     frequency: FrequencyEvidence | None = None
     known: KnownVariant | None = None
+    truncation: Truncation | None = None
+    """Position of a null change on the MANE model, for PVS1 (None when not a null change or no model)."""
+    unresolved: str | None = None
+    """Why the protein effect is unknown (a coding SNV without annotation or reference sequence), or None."""
     last_exon: bool = False
     """The change lies in the transcript's last exon (truncations there escape NMD)."""
     notes: tuple[str, ...] = ()
@@ -513,6 +573,12 @@ class Interpretation:
     weight: DiagnosticWeight
     null_variant: bool
     reportable: bool
+    set_aside: SetAside | None = None
+    """Why a listed allele is not a finding (None for findings and not-assessed alleles)."""
+
+    @property
+    def not_assessed(self) -> bool:
+        return self.classification is Classification.NOT_ASSESSED
 
 
 @dataclass(frozen=True)
@@ -545,6 +611,8 @@ class GeneResult:
     variant_ids: tuple[str, ...]
     strength: Strength
     reasons: tuple[str, ...]
+    not_assessed: tuple[str, ...] = ()
+    """Alleles carried (or partly called) by the patient whose effect could not be determined."""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,18 @@ from varhlh.annotate.resources import open_local
 from varhlh.classify.acmg import classify
 from varhlh.classify.pm3 import apply_pm3
 from varhlh.decide.clinical import ClinicalContext, load_clinical
+from varhlh.decide.completeness import (
+    Completeness,
+    GeneCoverage,
+    Sources,
+    assess,
+    gene_coverage,
+    refusal,
+    unassessed,
+)
 from varhlh.decide.decision import decide
 from varhlh.decide.limitations import limitations
+from varhlh.errors import InputError
 from varhlh.genome import BuildCall, canonical_chrom, detect_build, in_par
 from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped, relatives
 from varhlh.genotype.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
@@ -115,6 +125,8 @@ class Result:
     online: OnlineOutcome | None = None
     hom_ref_records: int = 0
     """Panel-region records not listed: every analysed sample is homozygous reference there."""
+    completeness: Completeness | None = None
+    """What this analysis could see (genes assessable, evidence sources, alleles not assessed)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,8 @@ class Loaded:
     online: OnlineOutcome | None = None
     spans: Mapping[str, Sequence[tuple[int, int]]] = field(default_factory=dict)
     """The spans queried (VCF contig -> 1-based spans); the cohort reader queries the same."""
+    coverage: tuple[GeneCoverage, ...] = ()
+    """Per panel gene: assessable or not, and its record count."""
 
 
 @dataclass(frozen=True)
@@ -201,8 +215,23 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
                         "not assessed.")
+    coverage = _coverage(reader, panel, names, alleles)
+    if (why := refusal(coverage, list(header.contigs))) is not None:
+        msg = f"{reader.display}: {why}"
+        raise InputError(msg)
     return Loaded(request, panel, header, build, tuple(records), alleles, annotations, annotator, facts, missing,
-                  tuple(warnings), validation=checks, online=online, spans=spans)
+                  tuple(warnings), validation=checks, online=online, spans=spans, coverage=coverage)
+
+
+def _coverage(reader: VcfReader, panel: Panel, names: Mapping[str, str],
+              alleles: Sequence[Allele]) -> tuple[GeneCoverage, ...]:
+    """Per panel gene: is its chromosome in the header and in the data, and how many records its region holds."""
+    records: dict[str, set[int]] = {}
+    for allele in alleles:
+        records.setdefault(allele.gene.symbol, set()).add(id(allele.record))
+    populated = {contig for contig in set(names.values()) if reader.has_records(contig)}
+    return gene_coverage([(g.symbol, g.chrom) for g in panel.genes], names, populated,
+                         {symbol: len(ids) for symbol, ids in records.items()})
 
 
 def _online(request: Request, annotator: Annotator, build: Build, alleles: Sequence[Allele]) -> OnlineOutcome | None:
@@ -232,7 +261,9 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                                                   settings), family, settings)
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
-    genes, conclusion = decide(_gene_results(panel, variants, sex.sex, family, settings), panel.genes, clinical)
+    coverage = _completeness(loaded, variants, family)
+    genes, conclusion = decide(_gene_results(panel, variants, sex.sex, family, settings), panel.genes, clinical,
+                               coverage)
     ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if is_ploidy_flag(f))
     notes.extend(ploidy)
     annotator, facts = loaded.annotator, loaded.facts
@@ -245,7 +276,21 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     limits = (*stated, *loaded.validation, *ploidy, *(loaded.online.limitations if loaded.online else ()))
     return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
                   limits, tuple(notes), clinical, online=loaded.online,
-                  hom_ref_records=genotypes.hom_ref_records)
+                  hom_ref_records=genotypes.hom_ref_records, completeness=coverage)
+
+
+def _completeness(loaded: Loaded, variants: Sequence[VariantResult], family: Family) -> Completeness:
+    """What this analysis could see: assessable genes, evidence sources, alleles not assessed."""
+    consequence_source, reference, clinvar, frequency = loaded.annotator.evidence_sources(
+        v.annotation for v in variants)
+    carried = [v.genotype.call for v in variants if v.genotype.zygosity.carried and v.genotype.call is not None]
+    phase = any(c.phase_set is not None or c.pid is not None for c in carried)
+    sources = Sources(consequence_source, reference, clinvar, frequency, phase,
+                      family.father is not None and family.mother is not None)
+    genes = loaded.coverage
+    absent = sorted({g.chromosome for g in genes if g.why_not and "header" in g.why_not})
+    empty = sorted({g.chromosome for g in genes if g.why_not and "no record" in g.why_not})
+    return assess(genes, sources, unassessed(variants), absent, empty)
 
 
 def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> ProbandGenotypes:

@@ -22,6 +22,7 @@ from varhlh.models import (
     Inheritance,
     Phase,
     PrimaryHlh,
+    SetAside,
     Sex,
     SexSource,
     Strength,
@@ -32,7 +33,7 @@ from varhlh.models import (
 )
 from varhlh.settings import Settings
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class Doc(Struct, forbid_unknown_fields=True):
@@ -282,6 +283,9 @@ class GeneDoc(Doc):
     """The evidence for the phase (PS sets, parents, multi-allelic calls, proximity)."""
     variant_ids: list[str]
     """Alleles (variants[].id) behind the call."""
+    not_assessed: list[str]
+    """Carried alleles of this gene whose effect could not be determined (variants[].id): neither hits nor
+    evidence against one."""
     strength: Strength
     """What this gene's genotype says about primary HLH, after the tier cap."""
     reasons: list[str]
@@ -408,7 +412,13 @@ class VariantDoc(Doc):
     reasons: list[str]
     """Plain-language reasons with the numbers and sources used."""
     reportable: bool
-    """Shown as a finding (P/LP, risk allele, or a VUS with a coding/splice effect carried by the proband)."""
+    """Shown as a finding (P/LP, risk allele, or a VUS that alters the protein or lies in the splice region,
+    carried by the proband)."""
+    set_aside: SetAside | None
+    """Why the allele is not a finding (not carried, no call, benign, synonymous, non-coding, placeholder); null
+    for findings and for alleles not assessed."""
+    effect_unknown: str | None
+    """Why the protein effect is unknown (then the allele is classified not_assessed), or null."""
     filters: list[str]
     """Failed VCF FILTERs, genotype quality flags and annotation flags."""
     diagnostic_weight: DiagnosticWeight
@@ -509,6 +519,73 @@ class ClinicalDoc(Doc):
     """HScore (Fardet 2014)."""
 
 
+# --------------------------------------------------------------------------- completeness
+
+
+class GeneCoverageDoc(Doc):
+    symbol: str
+    """Panel gene."""
+    chromosome: str
+    """Its chromosome (panel naming, no 'chr')."""
+    assessable: bool
+    """The VCF names the chromosome and has records on it."""
+    records: int
+    """Records in the gene's panel region."""
+    why_not: str | None
+    """Why the gene is not assessable, or null."""
+
+
+class SourcesDoc(Doc):
+    consequence: str | None
+    """The consequence annotation used, or null (the built-in MANE models only)."""
+    reference: str | None
+    """The reference sequence used for codon-level effects, or null."""
+    clinvar: str | None
+    """Where ClinVar classifications came from, or null."""
+    frequency: str | None
+    """Where population frequencies came from, or null (frequency criteria not applied)."""
+    phase: bool
+    """Read-backed or pedigree phase information in the proband's calls (PS, or GATK PGT/PID)."""
+    parents: bool
+    """Both parents genotyped in the VCF."""
+
+
+class UnassessedDoc(Doc):
+    id: str
+    """The allele (variants[].id)."""
+    gene: str
+    """Its gene."""
+    zygosity: str
+    """Its zygosity in the patient."""
+    name: str
+    """HGVS c. on the MANE transcript, or the allele id."""
+    why: str
+    """Why its effect is unknown."""
+
+
+class CompletenessDoc(Doc):
+    verdict: str
+    """'complete', or 'partial: <reasons>'."""
+    complete: bool
+    """Every panel gene assessable, a population-frequency source present, no carried allele left unassessed."""
+    genes_total: int
+    """Panel genes."""
+    genes_assessable: int
+    """Panel genes whose chromosome the VCF names and has records on."""
+    genes: list[GeneCoverageDoc]
+    """Per panel gene, in panel order."""
+    sources: SourcesDoc
+    """Evidence sources present for this input."""
+    contigs_absent: list[str]
+    """Panel chromosomes the VCF header does not name."""
+    contigs_without_records: list[str]
+    """Panel chromosomes the header names but the file has no record on (a per-chromosome shard?)."""
+    not_assessed: list[UnassessedDoc]
+    """Carried alleles whose effect could not be determined."""
+    to_complete: list[str]
+    """What would complete the analysis, most useful first."""
+
+
 # --------------------------------------------------------------------------- the result
 
 
@@ -522,7 +599,8 @@ class CountsDoc(Doc):
     by_zygosity: dict[str, int]
     """Listed alleles by zygosity in the proband."""
     not_assessed: int
-    """Alleles that could not be interpreted (symbolic or structural)."""
+    """Carried alleles whose effect could not be determined (coding changes without annotation or reference
+    sequence, symbolic or structural alleles)."""
     hom_ref_records: int
     """Panel-region records not listed: every analysed sample is homozygous reference there."""
 
@@ -549,6 +627,8 @@ class ResultDoc(Doc, kw_only=True):
     """Every threshold used (defaults, --config)."""
     conclusion: ConclusionDoc
     """The answer: primary HLH and the transplant work-up, with reasons and recommendations."""
+    completeness: CompletenessDoc
+    """What this analysis could see: genes assessable, evidence sources, alleles not assessed."""
     genes: list[GeneDoc]
     """One entry per panel gene, in panel order."""
     variants: list[VariantDoc]

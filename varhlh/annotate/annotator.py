@@ -18,13 +18,14 @@ entry; else (VCF on another transcript, or no VCF annotation) the built-in model
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from varhlh.annotate import clinvar, consequence, evidence
 from varhlh.annotate.change import Change, Fetch, minimal_change
 from varhlh.annotate.curated import CuratedIndex
 from varhlh.annotate.locus import Locus, LocusModel
+from varhlh.annotate.nmd import truncation
 from varhlh.annotate.protein import comparable_p, protein_consequence
 from varhlh.annotate.reference import RefCheck, left_align, right_align
 from varhlh.annotate.resources import LocalSources
@@ -44,6 +45,8 @@ from varhlh.read.reader import FieldDef
 from varhlh.settings import Settings
 
 _SPLICE = frozenset({"splice_acceptor_variant", "splice_donor_variant"})
+_SPLICE_REGION = frozenset({"splice_region_variant", "splice_donor_5th_base_variant", "splice_donor_region_variant",
+                            "splice_polypyrimidine_tract_variant"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,23 @@ class Annotator:
             **({"online_consequences": self.external_source} if self.external else {}),
         }
 
+    def evidence_sources(self, annotations: Iterable[Annotation]) -> tuple[str | None, str | None, str | None,
+                                                                           str | None]:
+        """Which sources gave (consequence, reference sequence, ClinVar, population frequency) for this input:
+        the header's fields and opt-in files, or values found in the alleles' annotations; None when absent."""
+        found = list(annotations)
+        consequence_source = self.external_source or ", ".join(f"VCF {s.tag} ({s.dialect.value})"
+                                                                for s in self.sources) or None
+        reference = f"--fasta {self.reference.path}" if self.reference is not None else None
+        clinvar = (f"local ClinVar file {self.local.clinvar.path}" if self.local is not None and self.local.clinvar
+                   else f"VCF INFO {self.clinvar_fields.significance}" if self.clinvar_fields.significance
+                   else next((a.clinvar.source for a in found if a.clinvar is not None), None))
+        frequency = (f"local gnomAD file {self.local.gnomad.path}" if self.local is not None and self.local.gnomad
+                     else f"VCF INFO {', '.join(self.popmax_fields + self.af_fields)}"
+                     if self.popmax_fields or self.af_fields
+                     else next((a.frequency.source for a in found if a.frequency is not None), None))
+        return consequence_source, reference, clinvar, frequency
+
     def resources(self) -> list[dict[str, object]]:
         """Provenance of the opt-in local resources (``--fasta``, ``--clinvar``, ``--gnomad``)."""
         return self.local.provenance() if self.local is not None else []
@@ -150,6 +170,18 @@ class Annotator:
     # ------------------------------------------------------------------ per allele
 
     def annotate(self, allele: Allele) -> Annotation:
+        """The allele's annotation, with its truncation facts (PVS1) and why its protein effect is unknown."""
+        annotation = self._annotate(allele)
+        if allele.symbolic:
+            return annotation
+        tmap = self.maps.get(allele.gene.symbol)
+        change = minimal_change(allele.record.pos, allele.record.ref, allele.alt)
+        found = truncation(tmap, change, annotation.consequence or "") if tmap is not None else None
+        unresolved = _unresolved(annotation, tmap is not None)
+        return dataclasses.replace(annotation, truncation=found, unresolved=unresolved) \
+            if found is not None or unresolved else annotation
+
+    def _annotate(self, allele: Allele) -> Annotation:
         if allele.symbolic:
             return Annotation(None, None, None, None, None, "not annotated (symbolic allele)")
         record = allele.record
@@ -175,7 +207,8 @@ class Annotator:
                           last_exon=locus.last_exon if locus else _last_exon_from(vcf_choice), flags=flags,
                           other_clinvar=clin.others, other_frequency=freq.others)
         if vcf_choice is not None:
-            return self._from_vcf(allele, vcf_choice, vcf_reason, locus, base, notes, fetch is not None)
+            exact = vcf_choice.transcript in (allele.gene.mane_refseq, allele.gene.mane_ensembl)
+            return self._from_vcf(allele, vcf_choice, vcf_reason, locus, base, notes, fetch is not None, exact)
         if locus is not None:
             notes = [*locus.notes, "no consequence annotation in the VCF for this gene; built-in MANE model used",
                      *notes]
@@ -198,12 +231,15 @@ class Annotator:
                                    hgvs_source="curated table" if known else None)
 
     def _from_vcf(self, allele: Allele, choice: consequence.TranscriptConsequence, reason: str,
-                  locus: Locus | None, base: Annotation, extra: list[str], with_fasta: bool) -> Annotation:
+                  locus: Locus | None, base: Annotation, extra: list[str], with_fasta: bool,
+                  is_mane: bool) -> Annotation:
+        """The VCF's (or online) annotation. It speaks for the MANE transcript only when its transcript is the
+        panel's MANE Select accession.version exactly; otherwise (another version, no version, another transcript)
+        the built-in MANE model decides the consequence class and names the allele."""
         known = base.known
         term = choice.worst_term
         notes = [f"consequence from {reason}"]
         hgvs_c, hgvs_p, transcript = choice.hgvs_c, choice.hgvs_p, choice.transcript
-        is_mane = reason.startswith("MANE")
         external = allele.id in self.external
         label = self.external_source if external else f"VCF {choice.tag} ({choice.dialect.value})"
         what = "online annotation" if external else "VCF annotation"
@@ -224,13 +260,21 @@ class Annotator:
                 notes.append(f"built-in MANE model gives {locus.consequence} ({locus.hgvs_c}); the {what} "
                              f"({term}) on the MANE transcript was used")
             if not is_mane and locus.hgvs_c:
-                notes.append(f"{what_cap} is on {transcript} ({hgvs_c or 'no HGVS'}); HGVS c. shown on the "
-                             "MANE transcript from the built-in model")
+                notes.append(f"{what_cap} is on {transcript or 'no transcript'} ({hgvs_c or 'no HGVS'}), not the "
+                             f"panel's MANE Select {allele.gene.mane_refseq}: HGVS c. shown on the MANE transcript "
+                             "from the built-in model")
+                same_numbering = hgvs_c is not None and hgvs_c == locus.hgvs_c
                 hgvs_c, transcript, hgvs_source = locus.hgvs_c, allele.gene.mane_refseq, builtin
-                if hgvs_p is not None and hgvs_p != locus.hgvs_p:
-                    notes.append(f"{what_cap}'s {hgvs_p} is on {choice.transcript}: HGVS p. "
+                if hgvs_p is not None and same_numbering and not locus.hgvs_p:
+                    notes.append(f"{what_cap}'s {hgvs_p} kept: its HGVS c. equals the MANE one, so the numbering is "
+                                 "the same")
+                elif hgvs_p is not None and hgvs_p != locus.hgvs_p:
+                    notes.append(f"{what_cap}'s {hgvs_p} is on {choice.transcript}, whose numbering could not be "
+                                 "checked against MANE: HGVS p. "
                                  + (f"{locus.hgvs_p} from the built-in model" if locus.hgvs_p else "not shown"))
-                hgvs_p = locus.hgvs_p
+                    hgvs_p = locus.hgvs_p
+                else:
+                    hgvs_p = hgvs_p if same_numbering else locus.hgvs_p
             else:
                 notes.extend(_hgvs_differences(choice, locus, what, len(allele.alt) != len(allele.record.ref),
                                                with_fasta))
@@ -353,11 +397,15 @@ def disagree(vcf_term: str, builtin_term: str) -> bool:
 
 
 def _class(term: str) -> str:
+    """canonical_splice, coding, splice_region or non_coding: a change of class between two sources is a
+    disagreement (and another transcript's class never overrides the MANE model's)."""
     if term in _SPLICE:
         return "canonical_splice"
     if consequence.impact(term) in ("HIGH", "MODERATE") or term in ("coding_sequence_variant", "synonymous_variant",
                                                                     "stop_retained_variant", "start_retained_variant"):
         return "coding"
+    if term in _SPLICE_REGION:
+        return "splice_region"
     return "non_coding"
 
 
@@ -366,3 +414,17 @@ def _last_exon_from(choice: consequence.TranscriptConsequence | None) -> bool:
         return False
     number, _, total = choice.exon.partition("/")
     return number.strip() == total.strip()
+
+
+UNRESOLVED_TERMS = frozenset({"coding_sequence_variant"})
+
+
+def _unresolved(annotation: Annotation, modelled: bool) -> str | None:
+    """Why the protein effect of an allele is unknown (a coding change whose codon-level effect no source gave),
+    or None when it is known (or the allele is non-coding)."""
+    if annotation.consequence in UNRESOLVED_TERMS:
+        return ("coding change whose protein effect is unknown: the VCF carries no consequence annotation for it and "
+                "no reference sequence was given (annotate the VCF with VEP, SnpEff or bcftools csq, or give --fasta)")
+    if annotation.consequence is None and not modelled:
+        return "no consequence annotation and no exon model for this gene: effect unknown (annotate the VCF)"
+    return None

@@ -47,6 +47,34 @@ class TranscriptMap:
         msg = f"c.{c} is outside the exons of {self.model.transcript}"
         raise ValueError(msg)
 
+    def t_of_c(self, c: int) -> int:
+        """Spliced-transcript position (1-based) of coding position ``c``."""
+        return c + self.utr5
+
+    def exon_index_of_c(self, c: int) -> int | None:
+        """Index (0-based, transcript order) of the exon holding coding position ``c``."""
+        t = self.t_of_c(c)
+        for i in range(len(self.exons)):
+            if self.offsets[i] < t <= self.offsets[i] + self._len(i):
+                return i
+        return None
+
+    def coding_span(self, index: int) -> tuple[int, int] | None:
+        """First and last coding position (c.) of exon ``index``, or None for a UTR-only exon."""
+        first_t, last_t = self.offsets[index] + 1, self.offsets[index] + self._len(index)
+        first_c, last_c = max(first_t - self.utr5, 1), min(last_t - self.utr5, self.cds)
+        return (first_c, last_c) if first_c <= last_c else None
+
+    def splice_exon_index(self, pos: int, *, donor: bool) -> int | None:
+        """The exon whose canonical donor (its 3' end) or acceptor (its 5' end) site ``pos`` lies at."""
+        if self._exon_at(pos) is not None:
+            return None
+        c = self._c_outside(pos)
+        if "+" not in c[1:] and "-" not in c[1:]:
+            return None
+        upstream, _, _ = self._intron(pos)
+        return upstream if donor else upstream + 1
+
     def _t_of(self, index: int, pos: int) -> int:
         exon = self.exons[index]
         into = pos - exon.start if self.plus else exon.end - pos

@@ -46,10 +46,17 @@ from varhlh.models import (
     Interpretation,
     KnownVariant,
     Mechanism,
+    SetAside,
+    Zygosity,
 )
 from varhlh.settings import Settings
 
 E = EvidenceCode
+DECISIVE = frozenset({E.CLINVAR_PLP, E.CLINVAR_BLB, E.BA1, E.BS1, E.BS1_SUPPORTING})
+"""Evidence that classifies an allele even when its protein effect is unknown."""
+SPLICE_REGION_TERMS = frozenset({"splice_region_variant", "splice_donor_5th_base_variant",
+                                 "splice_donor_region_variant", "splice_polypyrimidine_tract_variant"})
+SYNONYMOUS_TERMS = frozenset({"synonymous_variant", "stop_retained_variant", "start_retained_variant"})
 _FREQUENCY_BENIGN = frozenset({E.BA1, E.BS1, E.BS1_SUPPORTING})
 _TRUNCATING = frozenset({"stop_gained", "frameshift_variant"})
 
@@ -76,9 +83,10 @@ def classify(allele: Allele, annotation: Annotation, genotype: GenotypeCall, set
     classification, evidence, reasons = result
     weight = diagnostic_weight(classification, null, annotation.known)
     reportable = is_reportable(classification, annotation, genotype)
-    if not reportable:
-        reasons = (*reasons, _not_reportable_reason(classification, genotype))
-    return Interpretation(classification, evidence, reasons, weight, null, reportable)
+    aside = set_aside(classification, annotation, genotype, reportable)
+    if aside is not None:
+        reasons = (*reasons, _set_aside_reason(aside, classification, annotation, genotype))
+    return Interpretation(classification, evidence, reasons, weight, null, reportable, aside)
 
 
 def is_null(annotation: Annotation, allele: Allele) -> bool:
@@ -120,6 +128,11 @@ def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings
         return Classification.RISK_ALLELE, (*codes, E.CLINVAR_RISK), (
                 *reasons, "Classified as a risk allele (ClinVar risk factor / low penetrance): it never "
                 "counts as a pathogenic allele on its own.")
+    if annotation.unresolved and not DECISIVE & set(codes):
+        return Classification.NOT_ASSESSED, codes, (
+            *reasons, f"Not classified: {annotation.unresolved}. Without its effect the allele is neither a variant of "
+            "uncertain significance nor a possible second hit; nothing decisive (ClinVar with 2 or more stars, "
+            "a benign population frequency) was found either.")
     classification = combine(codes)
     total = sum(code.points for code in codes)
     summary = "BA1 is stand-alone benign" if E.BA1 in codes else f"points {total:+d}"
@@ -216,17 +229,47 @@ def diagnostic_weight(classification: Classification, null: bool, known: KnownVa
 
 
 def is_reportable(classification: Classification, annotation: Annotation, genotype: GenotypeCall) -> bool:
-    """Carried by the patient and P/LP, a risk allele, or a VUS that alters coding/splice sequence."""
+    """Carried by the patient and P/LP, a risk allele, or a VUS that alters the protein or lies in the splice
+    region (a possible second hit). Not-assessed alleles are listed apart (``counts.not_assessed``)."""
     if not genotype.zygosity.carried:
         return False
     if classification.is_pathogenic or classification is Classification.RISK_ALLELE:
         return True
     if classification is Classification.UNCERTAIN:
         term = annotation.consequence
-        # coding_sequence_variant: a coding change whose protein effect could not be predicted (no
-        # reference sequence): it may be missense or nonsense, so it is shown, not hidden.
-        return term is not None and (impact(term) in ("HIGH", "MODERATE") or term == "coding_sequence_variant")
+        return term is not None and (impact(term) in ("HIGH", "MODERATE") or term in SPLICE_REGION_TERMS)
     return False
+
+
+def set_aside(classification: Classification, annotation: Annotation, genotype: GenotypeCall,
+              reportable: bool) -> SetAside | None:
+    """Why a listed allele is not a finding; None for findings and for carried not-assessed alleles."""
+    zygosity = genotype.zygosity
+    if zygosity is Zygosity.NO_CALL:
+        return SetAside.NO_CALL
+    if not zygosity.carried:
+        return SetAside.NOT_CARRIED
+    if reportable or classification is Classification.NOT_ASSESSED:
+        return None
+    if classification in (Classification.BENIGN, Classification.LIKELY_BENIGN):
+        return SetAside.BENIGN
+    return SetAside.SYNONYMOUS if annotation.consequence in SYNONYMOUS_TERMS else SetAside.NON_CODING
+
+
+def _set_aside_reason(aside: SetAside, classification: Classification, annotation: Annotation,
+                      genotype: GenotypeCall) -> str:
+    term = (annotation.consequence or "no effect given").replace("_", " ")
+    return {
+        SetAside.NO_CALL: "Not reportable: the patient's genotype is not called here (listed as a site not assessed).",
+        SetAside.NOT_CARRIED: "Not reportable: the allele is not carried by the patient (zygosity "
+                              f"{genotype.zygosity}).",
+        SetAside.BENIGN: f"Not reportable: {classification.value.replace('_', ' ')}.",
+        SetAside.SYNONYMOUS: f"Not reportable: {term} outside the splice region (no protein change); listed for "
+                             "completeness.",
+        SetAside.NON_CODING: f"Not reportable: {term} outside the splice region and not a curated HLH allele; listed "
+                             "for completeness.",
+        SetAside.PLACEHOLDER: "Not reportable: a placeholder ALT; the variant itself is another record.",
+    }[aside]
 
 
 def _symbolic(allele: Allele, genotype: GenotypeCall) -> Interpretation:
@@ -239,14 +282,14 @@ def _symbolic(allele: Allele, genotype: GenotypeCall) -> Interpretation:
         reason = (f"Symbolic or structural allele {alt} overlapping {allele.gene.symbol} "
                   f"({allele.record.chrom}:{allele.record.pos}-{allele.record.end}): not interpreted by varhlh; "
                   "review it manually (a deletion or duplication of exons can be pathogenic).")
-    reportable = genotype.zygosity.carried and not spanning
-    return Interpretation(Classification.UNCERTAIN, (E.NOT_ASSESSED,), (reason,), DiagnosticWeight.NONE,
-                          False, reportable)
-
-
-def _not_reportable_reason(classification: Classification, genotype: GenotypeCall) -> str:
-    if not genotype.zygosity.carried:
-        return f"Not reportable: the allele is not carried by the patient (zygosity {genotype.zygosity})."
-    return (f"Not reportable: {classification} with no coding or splice-site effect; listed for "
-            "completeness.")
+    if spanning:
+        aside: SetAside | None = SetAside.PLACEHOLDER
+    elif genotype.zygosity is Zygosity.NO_CALL:
+        aside = SetAside.NO_CALL
+    elif not genotype.zygosity.carried:
+        aside = SetAside.NOT_CARRIED
+    else:
+        aside = None
+    return Interpretation(Classification.NOT_ASSESSED, (E.NOT_ASSESSED,), (reason,), DiagnosticWeight.NONE,
+                          False, False, aside)
 

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.pipeline import run as run_pipeline
     from varhlh.report.model import to_document
     from varhlh.report.output import RenderContext, parse_formats, safe_prefix, write_outputs
+    from varhlh.report.tabular import completeness_line
     from varhlh.settings import load_settings
 
     formats = parse_formats(args.format)
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         log.warning("warning: %s", warning)
     conclusion = result.conclusion
     log.info("primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
+    log.info("completeness: %s", completeness_line(context.document))
     log.info("wrote %s", ", ".join(str(p) for p in paths))
     return 0
 

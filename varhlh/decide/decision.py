@@ -16,9 +16,11 @@ indication matrix):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from varhlh.decide.clinical import ClinicalContext
+from varhlh.decide.completeness import Completeness
 from varhlh.decide.recommend import recommendations, summary
 from varhlh.models import (
     Conclusion,
@@ -71,8 +73,8 @@ def workup_for(result: GeneResult, gene: PanelGene, hlh_occurred: bool | None = 
     return TransplantWorkup.CONSIDER
 
 
-def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene],
-           clinical: ClinicalContext | None = None) -> tuple[tuple[GeneResult, ...], Conclusion]:
+def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene], clinical: ClinicalContext | None = None,
+           completeness: Completeness | None = None) -> tuple[tuple[GeneResult, ...], Conclusion]:
     """Capped gene results and the conclusion with its reasons, summary and recommendations."""
     by_symbol = {g.symbol: g for g in genes}
     capped = tuple(cap_by_tier(r, by_symbol[r.symbol]) for r in results)
@@ -83,8 +85,8 @@ def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene],
     workups = {r.symbol: workup_for(r, by_symbol[r.symbol], occurred) for r in capped}
     workup = max(workups.values(), key=lambda w: _WORKUP_RANK[w], default=TransplantWorkup.NOT_INDICATED_BY_GENETICS)
     reasons = [*_reasons(capped, by_symbol, workups, primary), *_clinical_reasons(capped, occurred, clinical)]
-    text = summary(primary, workup, drivers, capped, by_symbol)
-    advice = list(recommendations(primary, workup, capped, by_symbol))
+    text = summary(primary, workup, drivers, capped, by_symbol, completeness)
+    advice = list(recommendations(primary, workup, capped, by_symbol, completeness))
     if clinical is not None:
         text = text.removesuffix(".") + f"; {clinical.sentence()}."
         if clinical.clinical_transplant_indication:
@@ -119,7 +121,7 @@ def _reasons(results: Sequence[GeneResult], genes: dict[str, PanelGene], workups
              primary: PrimaryHlh) -> tuple[str, ...]:
     reasons = []
     for r in results:
-        if r.call is GeneCall.NONE and not r.variant_ids:
+        if r.call is GeneCall.NONE and not r.variant_ids and not r.not_assessed:
             continue
         gene = genes[r.symbol]
         reasons.append(f"{r.symbol} ({gene.inheritance}, {gene.tier}): {r.call}, phase {r.phase} -> {r.strength}; "
@@ -134,5 +136,4 @@ def _reasons(results: Sequence[GeneResult], genes: dict[str, PanelGene], workups
 
 
 def _with(result: GeneResult, strength: Strength, reason: str) -> GeneResult:
-    return GeneResult(result.symbol, result.inheritance, result.call, result.phase, result.phase_evidence,
-                      result.variant_ids, strength, (*result.reasons, reason))
+    return dataclasses.replace(result, strength=strength, reasons=(*result.reasons, reason))

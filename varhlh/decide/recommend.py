@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from varhlh.decide.completeness import Completeness, Unassessed
 from varhlh.models import (
     GeneCall,
     GeneResult,
@@ -49,7 +50,46 @@ def describe(result: GeneResult, gene: PanelGene) -> str:
 
 
 def summary(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[GeneResult],
-            results: Sequence[GeneResult], genes: Mapping[str, PanelGene]) -> str:
+            results: Sequence[GeneResult], genes: Mapping[str, PanelGene],
+            completeness: Completeness | None = None) -> str:
+    """The conclusion in one paragraph; it never says 'no reportable variant' when part of the panel or an
+    allele could not be assessed, and then says what is missing."""
+    text = _answer(primary, workup, drivers, results, genes, completeness)
+    if completeness is not None and not completeness.complete:
+        text += " " + incomplete_sentence(completeness)
+    return text
+
+
+def incomplete_sentence(completeness: Completeness) -> str:
+    """'The analysis is incomplete: …; to complete it, …' from the completeness verdict."""
+    parts = []
+    if completeness.not_assessed:
+        parts.append(describe_unassessed(completeness.not_assessed) + " could not be interpreted")
+    missing = [g.symbol for g in completeness.genes if not g.assessable]
+    if missing:
+        parts.append(f"{len(missing)} panel gene(s) could not be assessed ({', '.join(missing[:6])}"
+                     f"{', …' if len(missing) > 6 else ''})")
+    if completeness.sources.frequency is None:
+        parts.append("population frequencies were not available")
+    todo = f"; to complete it, {completeness.to_complete[0]}" if completeness.to_complete else ""
+    return f"The analysis is incomplete: {'; '.join(parts)}{todo}."
+
+
+def describe_unassessed(items: Sequence[Unassessed]) -> str:
+    """'1 homozygous allele in IL27RA (c.123C>T)', '2 alleles in PRF1 and LYST (…)'."""
+    if len(items) == 1:
+        u = items[0]
+        zygosity = {"het": "heterozygous ", "hom": "homozygous ", "hemi": "hemizygous "}.get(u.zygosity, "")
+        return f"1 {zygosity}allele in {u.gene} ({u.name})"
+    genes = list(dict.fromkeys(u.gene for u in items))
+    names = ", ".join(u.name for u in items[:4]) + (", …" if len(items) > 4 else "")
+    return f"{len(items)} alleles in {', '.join(genes[:-1]) + ' and ' + genes[-1] if len(genes) > 1 else genes[0]} " \
+           f"({names})"
+
+
+def _answer(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[GeneResult],
+            results: Sequence[GeneResult], genes: Mapping[str, PanelGene],
+            completeness: Completeness | None) -> str:
     workup_text = {
         TransplantWorkup.INDICATED: "a transplant (HSCT) work-up is indicated",
         TransplantWorkup.CONSIDER: "a transplant (HSCT) work-up should be considered",
@@ -66,6 +106,8 @@ def summary(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[Gen
         what = "; ".join(found)
     elif vus:
         what = f"only variants of uncertain significance or risk alleles ({', '.join(vus)})"
+    elif completeness is not None and not completeness.complete:
+        what = "no reportable variant in what could be assessed"
     else:
         what = "no reportable variant in the panel genes"
     return (f"Genetics does not confirm primary HLH ({what}); this does not exclude primary HLH, and "
@@ -73,8 +115,12 @@ def summary(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[Gen
 
 
 def recommendations(primary: PrimaryHlh, workup: TransplantWorkup, results: Sequence[GeneResult],
-                    genes: Mapping[str, PanelGene]) -> tuple[str, ...]:
+                    genes: Mapping[str, PanelGene], completeness: Completeness | None = None) -> tuple[str, ...]:
     out: list[str] = []
+    if completeness is not None and completeness.not_assessed:
+        todo = completeness.to_complete[0] if completeness.to_complete else "review them by hand"
+        out.append(f"Complete the analysis: {describe_unassessed(completeness.not_assessed)} could not be "
+                   f"interpreted; {todo}.")
     drivers = [r for r in results if r.strength is not Strength.UNDETERMINED]
     if workup is TransplantWorkup.INDICATED:
         out.append("Refer urgently to an HLH/HSCT centre: a transplant work-up is indicated; transplant is best "

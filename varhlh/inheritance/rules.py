@@ -15,6 +15,7 @@ quality flags (:func:`_graded`); allele roles come from :mod:`varhlh.inheritance
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -135,7 +136,26 @@ def gene_result(variants: Sequence[VariantResult], sex: Sex, family: Family, set
     else:
         result = rule_ar(variants, family, settings)
     against = _unaffected_carriers(result, variants, family)
-    return _replace_reasons(result, (*result.reasons, *against)) if against else result
+    if against:
+        result = _replace_reasons(result, (*result.reasons, *against))
+    return with_not_assessed(result, variants)
+
+
+def with_not_assessed(result: GeneResult, variants: Sequence[VariantResult]) -> GeneResult:
+    """Attach the carried alleles whose effect could not be determined, and say what they leave open: they are
+    neither hits nor evidence against one, so a carrier with one of them is still only a carrier."""
+    unknown = [v for v in variants if v.interpretation.not_assessed and v.genotype.zygosity.carried]
+    if not unknown:
+        return result
+    names = "; ".join(f"{v.annotation.hgvs_c or v.id} ({v.genotype.zygosity})" for v in unknown)
+    if result.call in (GeneCall.MONOALLELIC, GeneCall.HETEROZYGOUS_XL):
+        note = (f"{len(unknown)} allele(s) not assessed ({names}): a second hit can be neither claimed nor excluded "
+                "until their effect is known")
+    elif result.call is GeneCall.NONE:
+        note = f"{len(unknown)} allele(s) not assessed ({names}): their effect is unknown, so the gene is not assessed"
+    else:
+        note = f"{len(unknown)} further allele(s) not assessed ({names})"
+    return dataclasses.replace(result, reasons=(*result.reasons, note), not_assessed=tuple(v.id for v in unknown))
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -216,8 +236,7 @@ def _result(gene: _Gene, call: GeneCall, phase: Phase, evidence: tuple[str, ...]
 
 
 def _replace_reasons(result: GeneResult, reasons: tuple[str, ...]) -> GeneResult:
-    return GeneResult(result.symbol, result.inheritance, result.call, result.phase, result.phase_evidence,
-                      result.variant_ids, result.strength, reasons)
+    return dataclasses.replace(result, reasons=reasons)
 
 
 def _unaffected_carriers(result: GeneResult, variants: Sequence[VariantResult], family: Family) -> tuple[str, ...]:

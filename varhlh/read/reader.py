@@ -161,6 +161,18 @@ class VcfReader:
             for variant in query_variants(vcf, query, window, self.display):
                 yield converter.record(variant)
 
+    def has_records(self, contig: str) -> bool:
+        """Whether the input has at least one record on ``contig`` (an index query for an indexed input; the
+        contigs seen for a streamed or fully iterated one)."""
+        if self.contigs_seen is not None:
+            return contig in self.contigs_seen
+        if self.index is None:
+            return True
+        try:
+            return next(iter(self._vcf(contig)), None) is not None
+        except (ValueError, OSError):  # a contig the index does not know
+            return False
+
     def _stream(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int,
                 keep: Path | None = None) -> Iterator[VcfRecord]:
         hasher = hashlib.sha256()
@@ -181,14 +193,18 @@ class VcfReader:
         vcf = self._vcf if path == self.path else self._open(path, self._samples)
         converter = _Converter(vcf, self.header, self._info_keys, self.validator)
         count = 0
+        seen: dict[str, None] = {}
         for variant in _guarded(vcf, self.display):
             count += 1
+            seen[variant.CHROM] = None
             spans = targets.get(variant.CHROM)
             if spans and any(e >= variant.POS and _reach(variant, self.display) >= s for s, e in spans):
                 yield converter.record(variant)
         if count == 0 and path == self.path:
             msg = f"{self.display}: the VCF has a header but no records; check the step that produced it"
             raise InputError(msg)
+        if path == self.path:
+            self.contigs_seen = list(seen)
 
     def _open(self, path: Path, samples: Sequence[str] | None) -> Any:
         from cyvcf2 import VCF

@@ -17,6 +17,7 @@ import msgspec
 
 from varhlh import __version__
 from varhlh.decide.clinical import ClinicalContext, Criterion
+from varhlh.decide.completeness import Completeness
 from varhlh.models import (
     Annotation,
     ClinVarEvidence,
@@ -33,6 +34,7 @@ from varhlh.result import (
     AnnotationSourcesDoc,
     ClinicalDoc,
     ClinVarDoc,
+    CompletenessDoc,
     ConclusionDoc,
     ConsequenceDoc,
     CountsDoc,
@@ -41,6 +43,7 @@ from varhlh.result import (
     FamilyCallDoc,
     FamilyDoc,
     FrequencyDoc,
+    GeneCoverageDoc,
     GeneDoc,
     Hlh2004Doc,
     HScoreDoc,
@@ -53,7 +56,9 @@ from varhlh.result import (
     ResultDoc,
     RunDoc,
     SampleDoc,
+    SourcesDoc,
     ToolDoc,
+    UnassessedDoc,
     VariantDoc,
 )
 
@@ -70,6 +75,7 @@ def to_document(result: Result) -> ResultDoc:
         panel=msgspec.convert(result.panel.provenance(), PanelDoc),
         settings=result.request.settings,
         conclusion=_conclusion(result),
+        completeness=_completeness(result.completeness),
         genes=[_gene(g, result) for g in result.genes],
         variants=[_variant(v) for v in result.variants],
         clinical=_clinical(result.clinical),
@@ -130,7 +136,8 @@ def _gene(g: GeneResult, result: Result) -> GeneDoc:
     panel_gene = result.panel.gene(g.symbol)
     return GeneDoc(
         symbol=g.symbol, inheritance=g.inheritance, call=g.call, phase=g.phase,
-        phase_evidence=list(g.phase_evidence), variant_ids=list(g.variant_ids), strength=g.strength,
+        phase_evidence=list(g.phase_evidence), variant_ids=list(g.variant_ids), not_assessed=list(g.not_assessed),
+        strength=g.strength,
         reasons=list(g.reasons), disease=panel_gene.disease, omim_disease=panel_gene.omim_disease,
         hgnc_id=panel_gene.hgnc_id, tier=panel_gene.tier, transplant_policy=panel_gene.transplant_policy,
         transcript=panel_gene.mane_refseq,
@@ -153,7 +160,8 @@ def _variant(v: VariantResult) -> VariantDoc:
         id=v.id, chrom=record.chrom, pos=record.pos, end=record.end, ref=record.ref, alt=v.allele.alt,
         vcf_id=record.id, gene=v.allele.gene.symbol, other_genes=list(v.allele.other_genes),
         zygosity=v.genotype.zygosity, genotype=v.genotype.genotype, classification=i.classification,
-        evidence=list(i.evidence), reasons=list(i.reasons), reportable=i.reportable,
+        evidence=list(i.evidence), reasons=list(i.reasons), reportable=i.reportable, set_aside=i.set_aside,
+        effect_unknown=a.unresolved,
         filters=[*record.filters, *v.genotype.flags, *a.flags], diagnostic_weight=i.weight,
         null_variant=i.null_variant, consequence=a.consequence, impact=a.impact, transcript=a.transcript,
         hgvs_c=a.hgvs_c, hgvs_p=a.hgvs_p, region=a.region, annotation_source=a.source,
@@ -206,6 +214,23 @@ def _clinical(c: ClinicalContext | None) -> ClinicalDoc | None:
                          items=[_criterion(x) for x in s.items]))
 
 
+def _completeness(c: Completeness | None) -> CompletenessDoc:
+    if c is None:
+        msg = "a result without its completeness assessment"
+        raise ValueError(msg)
+    s = c.sources
+    return CompletenessDoc(
+        verdict=c.verdict, complete=c.complete, genes_total=len(c.genes), genes_assessable=c.assessable,
+        genes=[GeneCoverageDoc(symbol=g.symbol, chromosome=g.chromosome, assessable=g.assessable, records=g.records,
+                               why_not=g.why_not) for g in c.genes],
+        sources=SourcesDoc(consequence=s.consequence, reference=s.reference, clinvar=s.clinvar, frequency=s.frequency,
+                           phase=s.phase, parents=s.parents),
+        contigs_absent=list(c.contigs_absent), contigs_without_records=list(c.contigs_without_records),
+        not_assessed=[UnassessedDoc(id=u.id, gene=u.gene, zygosity=u.zygosity, name=u.name, why=u.why)
+                      for u in c.not_assessed],
+        to_complete=list(c.to_complete))
+
+
 def _criterion(c: Criterion) -> CriterionDoc:
     return CriterionDoc(name=c.name, state=c.state, reason=c.reason)
 
@@ -218,5 +243,5 @@ def _counts(result: Result) -> CountsDoc:
         records_in_panel_regions=len(result.variants),
         reportable=sum(1 for v in result.variants if v.interpretation.reportable),
         records_read=result.input.records_read, by_zygosity=dict(sorted(zygosity.items())),
-        not_assessed=sum(1 for v in result.variants if v.allele.symbolic),
+        not_assessed=sum(1 for v in result.variants if v.interpretation.not_assessed and v.genotype.zygosity.carried),
         hom_ref_records=result.hom_ref_records)

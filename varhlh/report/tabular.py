@@ -51,9 +51,17 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
+def completeness_line(doc: ResultDoc) -> str:
+    """The completeness verdict in one line (logs, the TSV's first line, the annotated VCF header)."""
+    c = doc.completeness
+    return (f"{c.verdict} ({c.genes_assessable}/{c.genes_total} panel genes assessable; "
+            f"{len(c.not_assessed)} allele(s) not assessed)")
+
+
 def tsv_bytes(doc: ResultDoc) -> bytes:
+    """One row per listed allele, after a first comment line ``# completeness: …`` (read with comment='#')."""
     genes = {g.symbol: g for g in doc.genes}
-    lines = ["\t".join(name for name, _ in TSV_COLUMNS)]
+    lines = [f"# completeness: {_cell(completeness_line(doc))}", "\t".join(name for name, _ in TSV_COLUMNS)]
     sample = doc.sample.id
     for v in doc.variants:
         gene = genes.get(v.gene)

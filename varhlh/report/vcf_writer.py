@@ -16,7 +16,7 @@ Rules:
 * ``VARHLH_CALL``/``VARHLH_PHASE``/``VARHLH_STRENGTH`` are filled only for the alleles that drive
   their gene's call (``genes[].variant_ids``), as in the TSV.
 * Provenance header lines: ``##varhlh_version``, ``##varhlh_command``, ``##varhlh_panel``,
-  ``##varhlh_conclusion`` and, only with SOURCE_DATE_EPOCH, ``##varhlh_date``.
+  ``##varhlh_conclusion``, ``##varhlh_completeness`` and, only with SOURCE_DATE_EPOCH, ``##varhlh_date``.
 * A VCF whose header already declares a ``VARHLH_`` INFO tag or ``##varhlh_version`` is refused
   (:class:`InputError`): re-annotating would mix two analyses in one file.
 * Output is bgzip (BGZF blocks carry no timestamp) plus a tabix index; identical inputs give
@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from varhlh.errors import InputError, UsageError
 from varhlh.models import Access
+from varhlh.report.tabular import completeness_line
 from varhlh.result import GeneDoc, ResultDoc, VariantDoc
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def header_lines(doc: ResultDoc) -> list[str]:
             f"genes={'|'.join(conclusion.genes) or _MISSING}",
         ]) + ">",
     ]
+    lines.append(f"##varhlh_completeness={_one_line(completeness_line(doc))}")
     if doc.run.date:
         lines.append(f"##varhlh_date={doc.run.date}")
     lines.extend(f'##INFO=<ID={tag},Number=A,Type={kind},Description="varhlh: {text}">' for tag, kind, text in TAGS)

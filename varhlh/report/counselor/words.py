@@ -47,6 +47,7 @@ CLASSIFICATION = {
     "likely_benign": "Likely benign",
     "benign": "Benign",
     "risk_allele": "Risk allele (reduced function)",
+    "not_assessed": "Not classified (effect unknown from this data)",
 }
 CLASS_ORDER = tuple(CLASSIFICATION)
 """Most to least severe, for legends and counts."""
