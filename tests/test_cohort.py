@@ -1,6 +1,6 @@
 """Cohort mode (``--all-samples`` / ``--samples``): every sample's result equals its single-sample run.
 
-The proof of the genotype-matrix path (varhlh/matrix.py, varhlh/cohort.py): for each sample of a real
+The proof of the genotype-matrix path (varhlh/read/matrix.py, varhlh/cohort.py): for each sample of a real
 trio fixture (GIAB Ashkenazi trio background, tests/data/README.md) and of a synthetic cohort with every
 call shape (tests/cohort_vcf.py), the cohort JSON equals ``varhlh triage -s SAMPLE [--ped PED]``'s JSON
 except ``run.command``, and the TSV is byte-identical; also with several chunks per query and with one or

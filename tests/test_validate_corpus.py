@@ -181,7 +181,7 @@ def test_generated_record_defects_are_refused(run_cli, tmp_path: Path, indexed, 
     path = mutate(tmp_path, case, change)
     if access == "indexed":
         if case in ("column_added", "lost_newline"):
-            pytest.skip("extra columns are invisible through an index (htslib drops them); see README")
+            pytest.skip("extra columns are invisible through an index (htslib drops them); see docs/validation-and-security.md")
         path = indexed(path)
         if case in ("column_dropped", "bad_gt"):  # htslib parses these: the message names the record, not the cause
             message = "record 10:72358355" if case == "column_dropped" else "cannot parse the first record of 10:"

@@ -1,7 +1,7 @@
 """Typed records and closed vocabularies shared by the pipeline stages.
 
 Enums are parsed once at the boundaries (panel file, VCF, command line); inside the pipeline
-only these types circulate. Values are the exact strings of the JSON contract (README).
+only these types circulate. Values are the exact strings of the JSON contract (docs/output-contract.md).
 """
 
 from __future__ import annotations

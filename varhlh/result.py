@@ -3,7 +3,7 @@
 Every renderer (TSV, annotated VCF, HTML/PDF, Phenopacket, MultiQC) reads a :class:`ResultDoc` and never
 recomputes; ``varhlh report`` decodes a stored JSON back into one (unknown keys and wrong types are
 refused). The JSON Schema shipped as ``varhlh/schema/result-v1.schema.json`` and printed by
-``varhlh schema`` is generated from these classes (:mod:`varhlh.report.schema`), the docstring under each
+``varhlh schema`` is generated from these classes (:mod:`varhlh.schema.generate`), the docstring under each
 field becoming its description, so the contract is written once. Classes are closed (no unknown keys);
 ``UNSET`` fields are left out of the JSON (they appear only when their feature ran).
 

@@ -51,7 +51,7 @@ panelapp_au_url                (...)       PanelApp Australia API: https://panel
 =============================  ==========  ====================================================
 
 Online URLs must be https:// (plain http:// only for a loopback host, e.g. a local mirror or a
-test server); see README "Online features (opt-in) and privacy"
+test server); see docs/validation-and-security.md, "Online features (opt-in) and privacy"
 
 Frequency thresholds follow hlh-domain.md §5.3-5.4 (recessive FHL derivation; curated founder
 and hypomorphic alleles are exempt). Load overrides from TOML with :func:`load_settings`.

@@ -1,7 +1,7 @@
 """PM3 and BP2 after phasing: a small step between classification and the gene rules.
 
 ACMG/AMP PM3 ("for recessive disorders, detected in trans with a pathogenic variant") needs the
-phase, which :func:`varhlh.inheritance.rules.phase_of_pair` gives for two alleles of one gene. This
+phase, which :func:`varhlh.inheritance.phase.phase_of_pair` gives for two alleles of one gene. This
 step looks, in each autosomal-recessive gene, at every carried allele that is *not* in the
 curated table (curated alleles keep the table's classification) and re-classifies it with:
 

@@ -1,4 +1,4 @@
-"""The online options shared by ``triage`` and ``panel update`` (opt-in; README "Online features")."""
+"""The online options shared by ``triage`` and ``panel update`` (opt-in; docs/validation-and-security.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from varhlh.online import ONLINE_SERVICES, OnlineRequest
 
 def add_arguments(parser: argparse.ArgumentParser, annotate: bool) -> None:
     """The online options of a command (``annotate``: the triage-only annotation options)."""
-    group = parser.add_argument_group("online features (opt-in; README 'Online features (opt-in) and privacy')")
+    group = parser.add_argument_group("online features (opt-in; docs/validation-and-security.md)")
     if annotate:
         group.add_argument("--annotate-online", choices=ONLINE_SERVICES, metavar="SERVICE",
                            help="annotate panel-region variants online with SERVICE (vep: Ensembl VEP REST; sends "

@@ -1,6 +1,6 @@
 """The one HTTP session of the online features, and the record of every request it makes.
 
-Rules (README "Online features (opt-in) and privacy"):
+Rules (docs/validation-and-security.md, "Online features (opt-in) and privacy"):
 
 * one ``requests_cache.CachedSession`` per run, ``User-Agent: varhlh/<version>``, explicit
   ``(connect, read)`` timeouts from Settings, TLS verification always on (``verify=True`` on every

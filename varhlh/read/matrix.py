@@ -17,7 +17,7 @@ ordinary reader (sites only), then this module reads the genotypes with the same
   genotype allele indices and FORMAT/AD lengths are checked like the reader's validator does (an
   offending record is handed to that validator, which refuses it with its usual message).
 
-The second module that touches cyvcf2 objects (read.py is the first); nothing cyvcf2 leaves it.
+The second module that touches cyvcf2 objects (reader.py is the first); nothing cyvcf2 leaves it.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class _Site:
             msg = (f"{display}: record {variant.CHROM}:{variant.POS}: the genotypes cannot be read (no GT in FORMAT, "
                    "or fewer sample columns than the header); varhlh needs every sample's GT — use the called VCF")
             raise InputError(msg) from exc
-        # header-declared keys only, and never variant.FORMAT (cyvcf2 0.35 crashes on undeclared tags; see read.py)
+        # header-declared keys only, and never variant.FORMAT (cyvcf2 0.35 crashes on undeclared tags; see reader.py)
         return cls(variant.CHROM, variant.POS, variant.end, variant.ID, variant.REF, tuple(variant.ALT),
                    genotypes, {k: variant.format(k) for k in keys})
 

@@ -1,6 +1,7 @@
 """Read stage: open a VCF/BCF (file or stdin), parse its header, and yield the panel-region records.
 
-The only module that imports cyvcf2. Access strategy, recorded in provenance:
+With :mod:`varhlh.read.matrix` (cohort genotypes), the only module that imports cyvcf2. Access
+strategy, recorded in provenance:
 
 * a valid index (``.tbi``/``.csi`` newer than the data, naming only header contigs, pointing
   inside the file) -> region queries, one per merged panel region;

@@ -1,6 +1,6 @@
 """GA4GH Phenopacket v2 (``<prefix>.phenopacket.json``), built with the ``phenopackets`` package.
 
-Mapping of a result (rules; README "Outputs for pipelines"):
+Mapping of a result (rules; docs/output-contract.md, "Phenopacket v2"):
 
 * ``subject``: the sample ID and sex (``male``/``female``/``unknown`` -> MALE/FEMALE/UNKNOWN_SEX).
 * ``primary_hlh`` confirmed or suspected: one ``Interpretation`` per gene of
