@@ -14,6 +14,7 @@ from pathlib import Path
 
 from conftest import DATA
 
+from varhlh.annotate.transcript import TranscriptMap
 from varhlh.models import Build
 from varhlh.panel import load_panel
 
@@ -31,18 +32,26 @@ SPIKED_HEADER = ('##INFO=<ID=SPIKED,Number=1,Type=String,Description="Inserted b
 class Spike:
     gene: str
     allele: str
-    """A curated HGVS c. of the panel's known-variant table, or 'frameshift' (constructed)."""
+    """A curated HGVS c. of the panel's known-variant table, 'frameshift' (constructed 1-bp deletion in a coding
+    exon) or 'coding_snv' (constructed SNV in a coding exon: its protein effect is unknown without a reference)."""
     gt: str
     ps: int | None = None
 
 
 def locate(spike: Spike, build: Build) -> tuple[str, int, str, str, str]:
     """(chrom, pos, ref, alt, label) on the plus strand of ``build``."""
-    if spike.allele == "frameshift":
+    if spike.allele in ("frameshift", "coding_snv"):
         model = PANEL.transcripts[(spike.gene, build)]
-        exon = next(e for e in model.exons if not e.c_start.startswith(("-", "*")) and e.number > 1)
-        pos = (exon.start + exon.end) // 2
-        return model.chrom, pos, "AC", "A", f"{spike.gene}_CONSTRUCTED_1bp_deletion_exon{exon.number}"
+        exon = next((e for e in model.exons if not e.c_start.startswith(("-", "*")) and e.number > 1), None)
+        if exon is not None and spike.allele == "frameshift":
+            pos = (exon.start + exon.end) // 2
+            return model.chrom, pos, "AC", "A", f"{spike.gene}_CONSTRUCTED_1bp_deletion_exon{exon.number}"
+        tmap = TranscriptMap(model)  # the middle of the CDS (the CDS may share its exon with UTR, as in STX11)
+        c = model.cds_length // 2
+        pos = tmap.g_of_c(c) if tmap.plus else tmap.g_of_c(c + 1)
+        if spike.allele == "coding_snv":
+            return model.chrom, pos, "C", "T", f"{spike.gene}_CONSTRUCTED_coding_SNV_c.{c}"
+        return model.chrom, pos, "AC", "A", f"{spike.gene}_CONSTRUCTED_1bp_deletion_c.{c}"
     known = next(k for k in PANEL.known_variants if k.gene == spike.gene and k.hgvs_c == spike.allele)
     locus = known.loci[build]
     if locus.alt == "-":

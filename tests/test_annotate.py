@@ -132,3 +132,55 @@ def test_null_consequence_on_another_transcript_does_not_override_mane() -> None
     assert annotation.consequence == "intron_variant"
     assert any("not the MANE transcript" in n and "stop_gained" in n for n in annotation.notes)
     assert annotation.other_consequence[0].consequence == "stop_gained"
+
+
+# ------------------------------------------------------------------ transcript identity (issue: MANE checked)
+
+def _entry(transcript: str, versioned: str | None, hgvs_c: str, hgvs_p: str, term: str = "missense_variant") -> str:
+    prefix = f"{transcript}.{versioned}" if versioned else transcript
+    return csq(Allele="T", Consequence=term, SYMBOL="PRF1", Feature_type="Transcript",
+               Feature=prefix, BIOTYPE="protein_coding", HGVSc=f"{prefix}:{hgvs_c}", HGVSp=hgvs_p)
+
+
+NONSENSE_POS = 72358376  # PRF1 c.1101 on GRCh37 (minus strand; a constructed, non-curated change C>T = c.1101G>A)
+
+
+@pytest.mark.parametrize(("transcript", "version", "hgvs_c", "exact", "p_kept"), [
+    ("NM_001083116", "3", "c.1101G>A", True, True),     # the panel's MANE Select accession.version: used as is
+    ("NM_001083116", "2", "c.1101G>A", False, True),    # another version, same c.: numbering checked, p. kept
+    ("NM_001083116", None, "c.1101G>A", False, True),   # no version, same c.
+    ("NM_001083116", "1", "c.1136G>A", False, False),   # another version numbering otherwise: p. not shown
+    ("NM_005041", "4", "c.1101G>A", False, True),       # another transcript whose c. happens to agree
+])
+def test_an_annotation_speaks_for_mane_only_with_the_exact_version(transcript: str, version: str | None,
+                                                                   hgvs_c: str, exact: bool, p_kept: bool) -> None:
+    entry = _entry(transcript, version, hgvs_c, f"{transcript}:p.Trp367Ter" if p_kept else "XP_1:p.Trp379Ter",
+                   term="stop_gained")
+    found = PLAIN.annotate(allele(NONSENSE_POS, "C", "T", entry))
+    assert found.consequence == "stop_gained"           # the model agrees on the class (coding): the term is used
+    assert found.transcript == "NM_001083116.3" and found.hgvs_c == "c.1101G>A"
+    notes = " ".join(found.notes)
+    if exact:
+        assert found.hgvs_source.startswith("VCF CSQ")  # type: ignore[union-attr]
+    else:
+        assert "not the panel's MANE Select NM_001083116.3" in notes
+        assert found.hgvs_source == "built-in MANE model"
+    assert (found.hgvs_p is not None) is p_kept, notes
+    assert found.truncation is not None and found.truncation.first_codon == 367
+
+
+def test_another_transcripts_splice_region_does_not_override_a_mane_intron() -> None:
+    """An entry on another transcript calling a deep-intronic MANE position a splice-region variant: the MANE model
+    decides (intron), so the allele is not reported as a splice-region VUS."""
+    pos = 72359500  # PRF1 intron 2 on MANE, far from any exon
+    entry = csq(Allele="T", Consequence="splice_region_variant&intron_variant", SYMBOL="PRF1",
+                Feature_type="Transcript", Feature="ENST00000999999.1", BIOTYPE="protein_coding")
+    found = PLAIN.annotate(allele(pos, "C", "T", entry))
+    assert found.consequence == "intron_variant", found.notes
+
+
+def test_unannotated_coding_snv_is_unresolved_and_says_what_would_resolve_it() -> None:
+    record = VcfRecord("10", 72360259, 72360259, None, "C", ("T",), 50.0, (), {}, {})  # PRF1 c.400
+    found = Annotator({}, PANEL, Build.GRCH37, Settings()).annotate(Allele("x", record, 1, PANEL.gene("PRF1")))
+    assert found.consequence == "coding_sequence_variant"
+    assert found.unresolved is not None and "--fasta" in found.unresolved and "VEP" in found.unresolved
