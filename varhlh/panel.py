@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import TypeVar
 
 from varhlh.errors import PanelError
 from varhlh.models import (
@@ -33,6 +31,8 @@ from varhlh.models import (
     TranscriptModel,
     TransplantPolicy,
 )
+from varhlh.tables import Row as _Row
+from varhlh.tables import read_tsv as _read_tsv
 
 DEFAULT_PANEL_FILE = "hlh_genes.tsv"
 GENE_COLUMNS = (
@@ -52,9 +52,6 @@ KNOWN_COLUMNS = (
 )
 VALID_CHROMS = frozenset([*(str(i) for i in range(1, 23)), "X", "Y", "MT"])
 
-E = TypeVar("E", bound=Enum)
-
-
 @dataclass(frozen=True)
 class Panel:
     name: str
@@ -72,50 +69,6 @@ class Panel:
     def provenance(self) -> dict[str, str | None]:
         return {"name": self.name, "version": self.version, "date": self.date, "path": self.path,
                 "sha256": self.sha256}
-
-
-@dataclass(frozen=True)
-class _Row:
-    path: Path
-    line: int
-    values: Mapping[str, str]
-
-    def where(self, column: str) -> str:
-        return f"{self.path}: line {self.line}, column {column!r}"
-
-    def text(self, column: str) -> str:
-        value = self.values[column].strip()
-        if not value or value == ".":
-            msg = f"{self.where(column)}: value is required"
-            raise PanelError(msg)
-        return value
-
-    def optional(self, column: str) -> str | None:
-        value = self.values[column].strip()
-        return None if value in ("", ".") else value
-
-    def integer(self, column: str) -> int:
-        value = self.text(column)
-        if not value.isdigit() or int(value) < 1:
-            msg = f"{self.where(column)}: expected a positive integer, got {value!r}"
-            raise PanelError(msg)
-        return int(value)
-
-    def choice(self, column: str, enum: type[E]) -> E:
-        value = self.text(column)
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum)
-            msg = f"{self.where(column)}: {value!r} is not one of: {allowed}"
-            raise PanelError(msg) from None
-
-    def flag(self, column: str) -> bool:
-        value = self.text(column).lower()
-        if value not in ("yes", "no"):
-            msg = f"{self.where(column)}: expected 'yes' or 'no', got {value!r}"
-            raise PanelError(msg)
-        return value == "yes"
 
 
 def bundled_panel_dir() -> Path:
@@ -161,50 +114,6 @@ def _sibling(genes_path: Path, name: str, key: str) -> Path:
         msg = f"{genes_path}: ##{key}={name} must name a file next to the panel; {candidate} not found"
         raise PanelError(msg)
     return candidate
-
-
-def _read_tsv(path: Path, columns: tuple[str, ...]) -> tuple[dict[str, str], list[_Row]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read panel file ({exc.strerror}); check the --panel path"
-        raise PanelError(msg) from exc
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the panel as UTF-8 TSV"
-        raise PanelError(msg) from exc
-    meta: dict[str, str] = {}
-    header: list[str] | None = None
-    rows: list[_Row] = []
-    for number, line in _lines(text):
-        if line.startswith("##"):
-            key, sep, value = line[2:].partition("=")
-            if not sep or not key:
-                msg = f"{path}: line {number}: metadata must be '##key=value'"
-                raise PanelError(msg)
-            meta[key.strip()] = value.strip()
-        elif header is None:
-            header = line.split("\t")
-            missing = [c for c in columns if c not in header]
-            if missing:
-                msg = f"{path}: line {number}: header lacks column(s) {', '.join(missing)}"
-                raise PanelError(msg)
-        else:
-            fields = line.split("\t")
-            if len(fields) != len(header):
-                msg = (f"{path}: line {number}: {len(fields)} tab-separated fields, header has "
-                       f"{len(header)}; check for spaces used instead of tabs")
-                raise PanelError(msg)
-            rows.append(_Row(path, number, dict(zip(header, fields, strict=True))))
-    if header is None or not rows:
-        msg = f"{path}: no data rows; a panel needs a header row and at least one gene"
-        raise PanelError(msg)
-    return meta, rows
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if raw.strip():
-            yield number, raw.rstrip("\r")
 
 
 def _chrom(row: _Row, column: str) -> str:
