@@ -1,4 +1,5 @@
-"""Truth tables for every classification rule (hlh-domain.md §5), with the numbers and sources in reasons."""
+"""Truth tables for every classification rule (ACMG/AMP 2015 with the ClinGen SVI refinements), with the numbers
+and sources in reasons."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def test_pvs1(gene: str, term: str | None, last_exon: bool, code: str | None) ->
     (0.0000701, None), (0.0, "PM2_Supporting"), (None, "PM2_Supporting"),
 ])
 def test_frequency_thresholds(value: float | None, code: str | None) -> None:
-    criterion = frequency_criterion(popmax(value), SETTINGS)
+    criterion = frequency_criterion(annotation(freq=popmax(value)), SETTINGS)
     assert criterion.code == code
     assert "local gnomAD file g.vcf.gz" in criterion.reason
     if value is not None:
@@ -94,19 +95,19 @@ def test_frequency_thresholds(value: float | None, code: str | None) -> None:
 
 
 def test_no_frequency_source_assesses_nothing() -> None:
-    assert frequency_criterion(None, SETTINGS).code is None
+    assert frequency_criterion(annotation(freq=None), SETTINGS).code is None
 
 
 def test_thresholds_come_from_settings() -> None:
     strict = Settings(ba1_af=0.05, bs1_af=0.02, bs1_supporting_af=0.01, pm2_max_af=0.0001)
-    assert frequency_criterion(popmax(0.03), strict).code == "BS1"
-    assert frequency_criterion(popmax(0.00009), strict).code == "PM2_Supporting"
-    assert "0.03 >= 0.02" in frequency_criterion(popmax(0.03), strict).reason
+    assert frequency_criterion(annotation(freq=popmax(0.03)), strict).code == "BS1"
+    assert frequency_criterion(annotation(freq=popmax(0.00009)), strict).code == "PM2_Supporting"
+    assert "0.03 >= 0.02" in frequency_criterion(annotation(freq=popmax(0.03)), strict).reason
 
 
 def test_popmax_preferred_over_overall_af() -> None:
     freq = FrequencyEvidence(0.0005, "AF", 0.004, "AF_popmax", "VCF INFO (AF_popmax, AF)")
-    criterion = frequency_criterion(freq, SETTINGS)
+    criterion = frequency_criterion(annotation(freq=freq), SETTINGS)
     assert criterion.code == "BS1" and "AF_popmax 0.004 >= 0.003" in criterion.reason
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from varhlh.knowledge import KnownAllele, PathogenicMissense
 
 
 class StrEnum(str, Enum):
@@ -140,6 +144,11 @@ class EvidenceCode(StrEnum):
 
     PVS1 = "PVS1"
     PVS1_STRONG = "PVS1_Strong"
+    PVS1_MODERATE = "PVS1_Moderate"
+    PS1 = "PS1"
+    """The same amino-acid change as a known pathogenic missense change."""
+    PM5 = "PM5"
+    """Another missense change at a codon where a pathogenic missense change is known."""
     PM2_SUPPORTING = "PM2_Supporting"
     PM3_VERY_STRONG = "PM3_VeryStrong"
     PM3_STRONG = "PM3_Strong"
@@ -151,6 +160,15 @@ class EvidenceCode(StrEnum):
     """ClinVar B/LB with >= 2 review stars."""
     CLINVAR_RISK = "ClinVar_risk"
     """ClinVar risk factor / low penetrance: the allele is a risk allele."""
+    KNOWN_PLP = "Known_PLP"
+    """A previously well-described pathogenic allele of the panel's bundled, dated knowledge base (ClinVar P/LP with
+    publications, no conflict): strong external evidence, like ClinVar with 2 or more stars."""
+    PP4_STRONG = "PP4_Strong"
+    """A gene-specific functional test shows absent protein (perforin, SAP, XIAP, Munc13-4, MAGT1)."""
+    PP4_MODERATE = "PP4_Moderate"
+    """Absent degranulation (CD107a): specific to the degranulation genes as a group."""
+    PP4 = "PP4"
+    """A reduced result of a gene-specific functional test (supporting)."""
     BA1 = "BA1"
     BS1 = "BS1"
     BS1_SUPPORTING = "BS1_Supporting"
@@ -166,7 +184,9 @@ class EvidenceCode(StrEnum):
 
 
 _POINTS: dict[EvidenceCode, int] = {
-    EvidenceCode.PVS1: 8, EvidenceCode.PVS1_STRONG: 4, EvidenceCode.PM2_SUPPORTING: 1, EvidenceCode.CLINVAR_PLP: 6,
+    EvidenceCode.PVS1: 8, EvidenceCode.PVS1_STRONG: 4, EvidenceCode.PVS1_MODERATE: 2, EvidenceCode.PS1: 4,
+    EvidenceCode.PM5: 2, EvidenceCode.KNOWN_PLP: 6, EvidenceCode.PP4_STRONG: 4, EvidenceCode.PP4_MODERATE: 2,
+    EvidenceCode.PP4: 1, EvidenceCode.PM2_SUPPORTING: 1, EvidenceCode.CLINVAR_PLP: 6,
     EvidenceCode.PM3_VERY_STRONG: 8, EvidenceCode.PM3_STRONG: 4, EvidenceCode.PM3: 2, EvidenceCode.PM3_SUPPORTING: 1,
     EvidenceCode.BS1: -4, EvidenceCode.BS1_SUPPORTING: -1, EvidenceCode.CLINVAR_BLB: -6, EvidenceCode.BP2: -1,
 }
@@ -208,6 +228,22 @@ class QualityFlag(StrEnum):
     def is_ploidy(self) -> bool:
         return self in (QualityFlag.PLOIDY, QualityFlag.HAPLOID_ON_AUTOSOME, QualityFlag.HAPLOID_IN_PAR,
                         QualityFlag.HAPLOID_IN_FEMALE_X)
+
+
+class FunctionalResult(StrEnum):
+    """The result of a functional (flow-cytometry) test given in the clinical context."""
+
+    ABSENT = "absent"
+    REDUCED = "reduced"
+    NORMAL = "normal"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One evidence criterion decided for an allele: its code (None: considered, not met) and the reason."""
+
+    code: EvidenceCode | None
+    reason: str
 
 
 class Access(StrEnum):
@@ -288,6 +324,9 @@ class DiagnosticWeight(StrEnum):
 
 class GeneCall(StrEnum):
     BIALLELIC = "biallelic"
+    BIALLELIC_VUS = "biallelic_vus"
+    """Both copies (a male's only X) carry a rare variant of uncertain significance and nothing qualifying: not a
+    diagnosis, but an urgent gene-specific functional test is needed."""
     POSSIBLE_BIALLELIC = "possible_biallelic"
     MONOALLELIC = "monoallelic"
     HEMIZYGOUS = "hemizygous"
@@ -460,6 +499,9 @@ class KnownVariant:
     region: str | None
     classification: Classification
     diagnostic_weight: DiagnosticWeight
+    workup: TransplantWorkup | None
+    """``consider`` for a well-described milder-course allele (the diagnosis is confirmed, the work-up is to be
+    considered); None: the gene's transplant policy applies."""
     frequency_exempt: bool
     ancestry: str | None
     note: str | None
@@ -529,6 +571,12 @@ class Annotation:
     """Position of a null change on the MANE model, for PVS1 (None when not a null change or no model)."""
     unresolved: str | None = None
     """Why the protein effect is unknown (a coding SNV without annotation or reference sequence), or None."""
+    listed: KnownAllele | None = None
+    """The allele as the panel's bundled knowledge base lists it (a dated ClinVar record), or None."""
+    same_codon: tuple[PathogenicMissense, ...] = ()
+    """Known pathogenic missense changes at this missense allele's codon (PS1 / PM5)."""
+    removed_critical: tuple[str, ...] = ()
+    """For a truncation escaping NMD: critical regions and known pathogenic changes in the part of the protein lost."""
     last_exon: bool = False
     """The change lies in the transcript's last exon (truncations there escape NMD)."""
     notes: tuple[str, ...] = ()
@@ -591,6 +639,8 @@ class VariantResult:
     """Zygosity of this allele in the other PED members, by sample ID."""
     segregation: str | None = None
     """How the allele segregates with the genotyped parents (inherited from…, apparently de novo)."""
+    criteria: tuple[Criterion, ...] = ()
+    """Patient-level criteria decided outside the allele (PP4 from functional tests), kept through re-classification."""
 
     @property
     def id(self) -> str:

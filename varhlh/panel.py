@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from varhlh.errors import PanelError
+from varhlh.knowledge import Knowledge, load_knowledge
 from varhlh.models import (
     Build,
     Classification,
@@ -30,6 +31,7 @@ from varhlh.models import (
     Tier,
     TranscriptModel,
     TransplantPolicy,
+    TransplantWorkup,
 )
 from varhlh.tables import Row as _Row
 from varhlh.tables import read_tsv as _read_tsv
@@ -62,13 +64,15 @@ class Panel:
     genes: tuple[PanelGene, ...]
     transcripts: Mapping[tuple[str, Build], TranscriptModel]
     known_variants: tuple[KnownVariant, ...]
+    knowledge: Knowledge = field(default_factory=Knowledge)
+    """The bundled, dated knowledge base (``##knowledge=``); empty when the panel names none."""
 
     def gene(self, symbol: str) -> PanelGene:
         return next(g for g in self.genes if g.symbol == symbol)
 
     def provenance(self) -> dict[str, str | None]:
         return {"name": self.name, "version": self.version, "date": self.date, "path": self.path,
-                "sha256": self.sha256}
+                "sha256": self.sha256, "knowledge_version": self.knowledge.version}
 
 
 def bundled_panel_dir() -> Path:
@@ -101,10 +105,18 @@ def load_panel(path: Path | None = None) -> Panel:
         known_path = _sibling(genes_path, known_file, "known_variants")
         digest.update(known_path.read_bytes())
         known = _known_variants(known_path, symbols)
+    knowledge = Knowledge()
+    if directory := meta.get("knowledge"):
+        if "/" in directory or "\\" in directory:
+            msg = f"{genes_path}: ##knowledge={directory} must name a directory next to the panel"
+            raise PanelError(msg)
+        knowledge = load_knowledge(genes_path.parent / directory, meta.get("knowledge_version"), symbols)
+        for table in knowledge.files:
+            digest.update(table.read_bytes())
     return Panel(
         name=meta["panel_name"], version=meta["panel_version"], date=meta.get("panel_date"),
         path=str(genes_path) if path is not None else f"bundled:{DEFAULT_PANEL_FILE}",
-        sha256=digest.hexdigest(), genes=genes, transcripts=transcripts, known_variants=known,
+        sha256=digest.hexdigest(), genes=genes, transcripts=transcripts, known_variants=known, knowledge=knowledge,
     )
 
 
@@ -243,9 +255,20 @@ def _known(row: _Row, symbols: set[str]) -> KnownVariant:
         loci=loci, region=row.optional("region"),
         classification=row.choice("classification", Classification),
         diagnostic_weight=row.choice("diagnostic_weight", DiagnosticWeight),
-        frequency_exempt=row.flag("frequency_exempt"), ancestry=row.optional("ancestry"),
+        workup=_workup(row), frequency_exempt=row.flag("frequency_exempt"), ancestry=row.optional("ancestry"),
         note=row.optional("note"), source=row.text("source"),
     )
+
+
+def _workup(row: _Row) -> TransplantWorkup | None:
+    """The optional ``workup`` column (panel 2.x): ``consider`` for a well-described milder-course allele."""
+    if "workup" not in row.values or row.optional("workup") is None:
+        return None
+    value = row.choice("workup", TransplantWorkup)
+    if value is not TransplantWorkup.CONSIDER:
+        msg = f"{row.where('workup')}: only 'consider' (or '.') is allowed, got {value.value!r}"
+        raise PanelError(msg)
+    return value
 
 
 def _locus(row: _Row, prefix: str, chrom: str) -> KnownLocus:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from varhlh.annotate.annotator import Annotator
 from varhlh.annotate.resources import open_local
 from varhlh.classify.acmg import classify
+from varhlh.classify.functional import functional_criterion
 from varhlh.classify.pm3 import apply_pm3
 from varhlh.decide.clinical import ClinicalContext, load_clinical
 from varhlh.decide.completeness import (
@@ -41,6 +42,7 @@ from varhlh.models import (
     Build,
     Conclusion,
     Family,
+    FunctionalResult,
     GeneCall,
     GeneResult,
     Phase,
@@ -257,8 +259,9 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     ped_person = pedigree.get(proband) if pedigree else None
     sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
                       genotypes.inferred_sex, proband, notes)
+    functional = clinical.functional if clinical is not None else {}
     variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build,
-                                                  settings), family, settings)
+                                                  settings, functional), family, settings)
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     coverage = _completeness(loaded, variants, family)
@@ -301,7 +304,7 @@ def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> P
 
 
 def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
-               settings: Settings) -> VariantResult:
+               settings: Settings, functional: Mapping[str, FunctionalResult]) -> VariantResult:
     record = allele.record
     chrom, par = canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos)
     haploid = haploid_region(chrom, par, sex)
@@ -310,8 +313,10 @@ def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Se
         genotype = dataclasses.replace(genotype, flags=(*genotype.flags, flag))
     family = {m: genotype_call(record.calls.get(m), allele.alt_index, haploid=False, settings=settings)
               for m in members}
-    interpretation = classify(allele, annotation, genotype, settings)
-    return VariantResult(allele, annotation, genotype, interpretation, family)
+    pp4 = functional_criterion(allele.gene.symbol, functional) if genotype.zygosity.carried else None
+    criteria = (pp4,) if pp4 is not None else ()
+    interpretation = classify(allele, annotation, genotype, settings, extra=criteria)
+    return VariantResult(allele, annotation, genotype, interpretation, family, criteria=criteria)
 
 
 def _with_segregation(v: VariantResult, family: Family, settings: Settings) -> VariantResult:

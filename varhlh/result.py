@@ -240,7 +240,9 @@ class PanelDoc(Doc):
     path: str
     """Genes file read."""
     sha256: str
-    """sha256 of the panel files (genes, exon models, known variants) together."""
+    """sha256 of the panel files (genes, exon models, known variants, knowledge base) together."""
+    knowledge_version: str | None
+    """Date (version) of the panel's bundled knowledge base, or null when the panel has none."""
 
 
 # --------------------------------------------------------------------------- decision

@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from varhlh.annotate import clinvar, consequence, evidence
 from varhlh.annotate.change import Change, Fetch, minimal_change
 from varhlh.annotate.curated import CuratedIndex
+from varhlh.annotate.known import KnowledgeIndex, missense_change
 from varhlh.annotate.locus import Locus, LocusModel
 from varhlh.annotate.nmd import truncation
 from varhlh.annotate.protein import comparable_p, protein_consequence
@@ -38,7 +40,9 @@ from varhlh.models import (
     ClinVarEvidence,
     ConsequenceCall,
     FrequencyEvidence,
+    Nmd,
     QualityFlag,
+    Truncation,
 )
 from varhlh.panel import Panel
 from varhlh.read.reader import FieldDef
@@ -71,6 +75,7 @@ class Annotator:
         self.local = local
         self.reference = local.reference if local is not None else None
         self.curated = CuratedIndex(panel.known_variants, build, self.reference)
+        self.knowledge = KnowledgeIndex(panel.knowledge, build, self.reference)
         self.build = build
         self.external: Mapping[str, Sequence[consequence.TranscriptConsequence]] = {}
         self.external_source = ""
@@ -177,9 +182,34 @@ class Annotator:
         tmap = self.maps.get(allele.gene.symbol)
         change = minimal_change(allele.record.pos, allele.record.ref, allele.alt)
         found = truncation(tmap, change, annotation.consequence or "") if tmap is not None else None
-        unresolved = _unresolved(annotation, tmap is not None)
-        return dataclasses.replace(annotation, truncation=found, unresolved=unresolved) \
-            if found is not None or unresolved else annotation
+        return dataclasses.replace(annotation, truncation=found, unresolved=_unresolved(annotation, tmap is not None),
+                                   **self._known_facts(allele, annotation, found))
+
+    def _known_facts(self, allele: Allele, annotation: Annotation, found: Truncation | None) -> dict[str, Any]:
+        """What the bundled knowledge base says: the listed allele, pathogenic missense at its codon, what a
+        truncation escaping NMD removes, and a LoF allele's gnomAD popmax when no other frequency was found."""
+        chrom = canonical_chrom(allele.record.chrom)
+        change = self._normalised(allele, chrom)
+        gene = allele.gene.symbol
+        facts: dict[str, Any] = {"listed": self.knowledge.allele(chrom, change)}
+        missense = missense_change(annotation.hgvs_p)
+        if missense is not None and annotation.consequence == "missense_variant":
+            facts["same_codon"] = tuple(m for m in self.knowledge.same_codon(gene, missense[1])
+                                        if (site := m.sites.get(self.build)) is None
+                                        or (site.pos, site.alt) != (allele.record.pos, allele.alt))
+        if found is not None and found.first_codon is not None and found.nmd not in (Nmd.PREDICTED,):
+            regions = [r for r in self.knowledge.critical_regions(gene) if r.aa_end >= found.first_codon]
+            removed = [f"{r.region} (codons {r.aa_start}-{r.aa_end})" for r in regions]
+            downstream = self.knowledge.downstream_pathogenic(gene, found.first_codon + (0 if found.in_frame_skip
+                                                                                         else 1))
+            if downstream:
+                removed.append(f"{len(downstream)} known pathogenic change(s) at or after the lost codons "
+                               f"({', '.join(downstream[:3])}{', …' if len(downstream) > 3 else ''})")
+            facts["removed_critical"] = tuple(removed)
+        if annotation.frequency is None and (lof := self.knowledge.lof_frequency(chrom, change)) is not None:
+            facts["frequency"] = FrequencyEvidence(None, None, lof.popmax_af, "gnomAD LoF popmax",
+                                                   f"bundled knowledge base ({lof.source}, {lof.source_date})")
+        return facts
 
     def _annotate(self, allele: Allele) -> Annotation:
         if allele.symbolic:

@@ -1,47 +1,48 @@
 """Classify stage: an ACMG/AMP-style classification adapted to recessive HLH genes.
 
-Each criterion is a small named function returning an evidence code (or None) and a reason
-sentence with the numbers used. Points follow Tavtigian et al. 2020 (hlh-domain.md §5.1):
-supporting 1, moderate 2, strong 4, very strong 8; P >= 10, LP 6-9, VUS 0-5, LB -1..-6, B <= -7.
+Points follow Tavtigian et al. 2020 (supporting 1, moderate 2, strong 4, very strong 8; P >= 10, LP 6-9,
+VUS 0-5, LB -1..-6, B <= -7); the criteria themselves are in :mod:`varhlh.classify.criteria`.
 
-* CURATED: an allele in the panel's curated table takes the table's classification whatever
-  the annotation says (UNC13D c.118-308C>T is 'intronic' to VEP; PRF1 c.50del is common in
-  African ancestry; PRF1 c.272C>T p.A91V is a risk allele, never benign, never pathogenic).
-* PVS1 (8): null consequence (stop_gained, frameshift, canonical ±1/2 splice, start_lost,
-  transcript_ablation) in a loss-of-function gene; PVS1_Strong (4) for a truncation in the last
-  exon (escapes NMD, §5.2). Never in gain-of-function genes (PIK3CD, NLRC4, CDC42).
-* PM2_Supporting (1): popmax/filtering AF <= pm2_max_af (§5.3); needs a frequency source.
-* BA1 (stand-alone benign) / BS1 (-4) / BS1_Supporting (-1): AF thresholds of Settings (§5.4);
-  curated pathogenic and hypomorphic alleles are exempt.
-  A ClinVar >= 2-star P/LP record also exempts an allele from BA1/BS1 (§5.4 override 1).
-* ClinVar >= 2 stars P/LP (+6) or B/LB (-6): strong external evidence, shown as such (ClinGen
-  SVI does not count PP5/BP6 as ACMG criteria, §5.7); conflicting, risk-factor and
-  low-penetrance records are reported as their own states and add no points. A risk-factor or
-  low-penetrance record with a known review status makes an allele without other pathogenic
-  evidence a ``risk_allele``; without a review status (VEP's CLIN_SIG) it is only shown.
-* PM3 / PM3_Supporting (+2 / +1) and BP2 (-1) come after phasing (:mod:`varhlh.classify.pm3`) and are
-  passed in as ``extra`` criteria.
+* CURATED: an allele in the panel's curated table takes the table's classification whatever the annotation
+  says (UNC13D c.118-308C>T is 'intronic' to VEP; PRF1 c.272C>T p.(Ala91Val) is a risk allele, never benign,
+  never pathogenic) — except that a curated allele the table does not mark ``frequency_exempt`` is checked
+  against its population frequency: at BS1 or above the curated classification is not applied (the
+  frequency filter is the sanity check on curation that the panel README describes).
+* Otherwise: PVS1 (gene-specific decision tree), frequency (BA1/BS1/BS1_Supporting/PM2_Supporting, where the
+  source looked), ClinVar >= 2 stars, the bundled knowledge base (Known_PLP, PS1/PM5), and the criteria decided
+  outside the allele: PM3/BP2 after phasing (:mod:`varhlh.classify.pm3`) and PP4 from functional tests
+  (:mod:`varhlh.classify.functional`), passed in as ``extra``.
+* A ClinVar risk-factor / low-penetrance record (with a review status) makes an allele without other pathogenic
+  evidence a ``risk_allele``.
+* A coding change of unknown protein effect without decisive evidence is ``not_assessed``.
 
-Every reason names the numbers used and the source of each piece (VCF annotation, VEP entry
-column, local ClinVar/gnomAD file, built-in model, curated table).
+Diagnostic weight (Henter 2024 Table 4: "previously well-described" is about the allele's evidence, not its
+consequence): full for a null allele and for a well-described pathogenic allele (ClinVar P/LP with >= 2 stars
+and no conflict; the bundled knowledge base's well-described alleles; curated full weight); partial for other
+P/LP alleles (1-star ClinVar, novel missense, in-frame or non-coding); the curated table's weight otherwise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from varhlh.annotate.clinvar import stars_text
 from varhlh.annotate.consequence import NULL_TERMS, impact
+from varhlh.classify.criteria import (
+    clinvar_criterion,
+    codon_criterion,
+    exempt,
+    frequency_criterion,
+    listed_criterion,
+    pvs1,
+)
 from varhlh.models import (
     Allele,
     Annotation,
     Classification,
-    ClinVarClass,
-    ClinVarEvidence,
+    Criterion,
     DiagnosticWeight,
     EvidenceCode,
-    FrequencyEvidence,
     GenotypeCall,
     Interpretation,
     KnownVariant,
@@ -52,19 +53,13 @@ from varhlh.models import (
 from varhlh.settings import Settings
 
 E = EvidenceCode
-DECISIVE = frozenset({E.CLINVAR_PLP, E.CLINVAR_BLB, E.BA1, E.BS1, E.BS1_SUPPORTING})
+DECISIVE = frozenset({E.CLINVAR_PLP, E.CLINVAR_BLB, E.KNOWN_PLP, E.BA1, E.BS1, E.BS1_SUPPORTING})
 """Evidence that classifies an allele even when its protein effect is unknown."""
 SPLICE_REGION_TERMS = frozenset({"splice_region_variant", "splice_donor_5th_base_variant",
                                  "splice_donor_region_variant", "splice_polypyrimidine_tract_variant"})
 SYNONYMOUS_TERMS = frozenset({"synonymous_variant", "stop_retained_variant", "start_retained_variant"})
 _FREQUENCY_BENIGN = frozenset({E.BA1, E.BS1, E.BS1_SUPPORTING})
 _TRUNCATING = frozenset({"stop_gained", "frameshift_variant"})
-
-
-@dataclass(frozen=True)
-class Criterion:
-    code: EvidenceCode | None
-    reason: str
 
 
 def classify(allele: Allele, annotation: Annotation, genotype: GenotypeCall, settings: Settings,
@@ -76,12 +71,16 @@ def classify(allele: Allele, annotation: Annotation, genotype: GenotypeCall, set
     if allele.symbolic:
         return _symbolic(allele, genotype)
     null = is_null(annotation, allele)
-    if annotation.known is not None:
-        result = _curated(annotation, annotation.known)
+    known = annotation.known
+    override = _frequency_override(annotation, settings) if known is not None else None
+    if known is not None and override is None:
+        result = _curated(annotation, known)
     else:
         result = _acmg(allele, annotation, null, settings, extra)
+        if override is not None:
+            result = (result[0], result[1], (override, *result[2]))
     classification, evidence, reasons = result
-    weight = diagnostic_weight(classification, null, annotation.known)
+    weight = diagnostic_weight(classification, null, annotation if override is None else None)
     reportable = is_reportable(classification, annotation, genotype)
     aside = set_aside(classification, annotation, genotype, reportable)
     if aside is not None:
@@ -114,10 +113,13 @@ def _curated(annotation: Annotation, known: KnownVariant) -> tuple[Classificatio
 
 def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings,
           extra: Sequence[Criterion] = ()) -> tuple[Classification, tuple[EvidenceCode, ...], tuple[str, ...]]:
+    clinvar = clinvar_criterion(annotation.clinvar)
     criteria = [
         pvs1(annotation, allele),
-        _exempt(frequency_criterion(annotation.frequency, settings), annotation.clinvar),
-        clinvar_criterion(annotation.clinvar),
+        exempt(frequency_criterion(annotation, settings), annotation.clinvar),
+        clinvar,
+        listed_criterion(annotation, {clinvar.code} if clinvar.code else set()),
+        codon_criterion(annotation),
         *extra,
     ]
     codes = tuple(c.code for c in criteria if c.code)
@@ -140,71 +142,6 @@ def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings
     return classification, codes, tuple(reasons)
 
 
-def pvs1(annotation: Annotation, allele: Allele) -> Criterion:
-    """PVS1 for a null consequence in a LoF gene; _Strong for a truncation in the last exon."""
-    term = annotation.consequence
-    if term not in NULL_TERMS:
-        return Criterion(None, f"Consequence {term or 'unknown'} ({annotation.source}) is not a null variant.")
-    gene = allele.gene
-    if gene.mechanism is not Mechanism.LOF:
-        return Criterion(None, f"{term} in {gene.symbol}, a gain-of-function gene: PVS1 does not apply "
-                               "(only known activating variants count).")
-    if term in _TRUNCATING and annotation.last_exon:
-        return Criterion(E.PVS1_STRONG, f"{term} ({annotation.source}) in the last exon of {gene.symbol} (escapes "
-                                        "NMD): PVS1_Strong.")
-    return Criterion(E.PVS1, f"{term} ({annotation.source}) in {gene.symbol}, where loss of function is the "
-                             "disease mechanism: PVS1.")
-
-
-def frequency_criterion(freq: FrequencyEvidence | None, settings: Settings) -> Criterion:
-    """BA1 / BS1 / BS1_Supporting / PM2_Supporting from the filtering (popmax) allele frequency."""
-    if freq is None:
-        return Criterion(None, "No population frequency in the VCF or a local file: frequency criteria not assessed.")
-    af = freq.filtering_af
-    field = freq.popmax_field or freq.af_field
-    where = f" ({freq.source})"
-    if af is None:
-        return Criterion(E.PM2_SUPPORTING, f"No value for this allele in {freq.source}: absent, PM2_Supporting.")
-    for code, threshold in ((E.BA1, settings.ba1_af), (E.BS1, settings.bs1_af),
-                            (E.BS1_SUPPORTING, settings.bs1_supporting_af)):
-        if af >= threshold:
-            return Criterion(code, f"{field} {af:g} >= {threshold:g}{where}: {code}.")
-    if af <= settings.pm2_max_af:
-        return Criterion(E.PM2_SUPPORTING, f"{field} {af:g} <= {settings.pm2_max_af:g}{where}: PM2_Supporting.")
-    return Criterion(None, f"{field} {af:g}{where} between the PM2 ({settings.pm2_max_af:g}) and BS1_Supporting "
-                           f"({settings.bs1_supporting_af:g}) thresholds: no frequency criterion.")
-
-
-def _exempt(criterion: Criterion, clinvar: ClinVarEvidence | None) -> Criterion:
-    """A frequency-based benign criterion is not applied to a ClinVar >= 2-star P/LP allele (§5.4)."""
-    if criterion.code not in _FREQUENCY_BENIGN or clinvar is None or (clinvar.stars or 0) < 2 \
-            or not clinvar.significance.is_pathogenic:
-        return criterion
-    return Criterion(None, f"{criterion.reason[:-1]} - not applied: ClinVar {clinvar.raw} ({stars_text(clinvar)}) is "
-                           "pathogenic/likely pathogenic, exempt from frequency-based benign criteria.")
-
-
-def clinvar_criterion(clinvar: ClinVarEvidence | None) -> Criterion:
-    """ClinVar >= 2 stars P/LP or B/LB as strong external evidence; other states shown only."""
-    if clinvar is None:
-        return Criterion(None, "")
-    stars = clinvar.stars or 0
-    described = f"ClinVar {clinvar.raw} ({stars_text(clinvar)}"
-    described += f", VCV {clinvar.variation_id}" if clinvar.variation_id else ""
-    described += f"; {clinvar.source})"
-    if clinvar.significance.is_pathogenic:
-        if stars >= 2:
-            return Criterion(E.CLINVAR_PLP, f"{described}: strong external evidence for pathogenicity.")
-        return Criterion(None, f"{described}: fewer than 2 stars, shown but not counted.")
-    if clinvar.significance.is_benign:
-        if stars >= 2:
-            return Criterion(E.CLINVAR_BLB, f"{described}: strong external evidence for benignity.")
-        return Criterion(None, f"{described}: fewer than 2 stars, shown but not counted.")
-    if clinvar.significance is ClinVarClass.CONFLICTING:
-        return Criterion(None, f"{described}: conflicting classifications, treated as uncertain evidence.")
-    return Criterion(None, f"{described}: not counted as evidence.")
-
-
 def combine(codes: tuple[EvidenceCode, ...]) -> Classification:
     """Tavtigian point combination; BA1 alone is enough for benign."""
     if E.BA1 in codes:
@@ -219,13 +156,38 @@ def combine(codes: tuple[EvidenceCode, ...]) -> Classification:
     return Classification.LIKELY_BENIGN if total >= -6 else Classification.BENIGN
 
 
-def diagnostic_weight(classification: Classification, null: bool, known: KnownVariant | None) -> DiagnosticWeight:
-    """Henter 2024 weight: curated weight; else null P/LP = full, other P/LP = partial."""
-    if known is not None:
-        return known.diagnostic_weight
-    if classification.is_pathogenic:
-        return DiagnosticWeight.FULL if null else DiagnosticWeight.PARTIAL
-    return DiagnosticWeight.NONE
+def diagnostic_weight(classification: Classification, null: bool,
+                      annotation: Annotation | None) -> DiagnosticWeight:
+    """Henter 2024 weight: the curated table's; else full for a null or a well-described P/LP allele, partial for
+    any other P/LP allele (1-star ClinVar, novel missense, in-frame or non-coding), none otherwise."""
+    if annotation is not None and annotation.known is not None:
+        return annotation.known.diagnostic_weight
+    if not classification.is_pathogenic:
+        return DiagnosticWeight.NONE
+    return DiagnosticWeight.FULL if null or (annotation is not None and well_described(annotation)) \
+        else DiagnosticWeight.PARTIAL
+
+
+def well_described(annotation: Annotation) -> bool:
+    """Previously well-described: ClinVar P/LP with >= 2 stars (no conflict), or a well-described allele of the
+    bundled knowledge base."""
+    clinvar = annotation.clinvar
+    if clinvar is not None and clinvar.significance.is_pathogenic and (clinvar.stars or 0) >= 2:
+        return True
+    return annotation.listed is not None and annotation.listed.well_described
+
+
+def _frequency_override(annotation: Annotation, settings: Settings) -> str | None:
+    """Why a curated allele's classification is not applied: it is not frequency-exempt and its population
+    frequency reaches BS1; None when the curated classification stands."""
+    known, freq = annotation.known, annotation.frequency
+    if known is None or known.frequency_exempt or freq is None or freq.filtering_af is None:
+        return None
+    if freq.filtering_af < settings.bs1_af or not known.classification.is_pathogenic:
+        return None
+    return (f"Curated {known.gene} {known.hgvs_c} ({known.classification}) is not marked frequency-exempt and its "
+            f"population frequency {freq.filtering_af:g} ({freq.source}) reaches BS1 ({settings.bs1_af:g}): the "
+            "curated classification is not applied; the allele is classified on its evidence.")
 
 
 def is_reportable(classification: Classification, annotation: Annotation, genotype: GenotypeCall) -> bool:

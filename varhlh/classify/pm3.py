@@ -36,9 +36,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from varhlh.classify.acmg import Criterion, classify
+from varhlh.classify.acmg import classify
 from varhlh.inheritance.phase import phase_of_pair, proximity_phase
-from varhlh.models import Classification, EvidenceCode, Family, Inheritance, Phase, VariantResult, Zygosity
+from varhlh.models import Classification, Criterion, EvidenceCode, Family, Inheritance, Phase, VariantResult, Zygosity
 from varhlh.settings import Settings
 
 STRENGTHS: tuple[tuple[float, EvidenceCode], ...] = (
@@ -57,7 +57,7 @@ def apply_pm3(variants: Sequence[VariantResult], family: Family, settings: Setti
     for v in variants:
         criteria = criteria_for(v, by_gene.get(v.allele.gene.symbol, ()), family, settings)
         if criteria:
-            interpretation = classify(v.allele, v.annotation, v.genotype, settings, extra=criteria)
+            interpretation = classify(v.allele, v.annotation, v.genotype, settings, extra=(*v.criteria, *criteria))
             v = dataclasses.replace(v, interpretation=interpretation)
         out.append(v)
     return tuple(out)

@@ -17,12 +17,14 @@ import hashlib
 import itertools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from varhlh.classify.functional import KEYS as FUNCTIONAL_KEYS
 from varhlh.errors import InputError
+from varhlh.models import FunctionalResult
 
 
 class Course(str, Enum):
@@ -105,6 +107,9 @@ class ClinicalContext:
     hlh_occurred: bool | None
     hlh2004: Hlh2004
     hscore: HScore
+    functional: Mapping[str, FunctionalResult] = field(default_factory=dict)
+    """Functional-test results given (perforin, CD107a, SAP, XIAP, Munc13-4, MAGT1): evidence for the genes they
+    test (:mod:`varhlh.classify.functional`)."""
 
     def sentence(self) -> str:
         h = self.hlh2004
@@ -125,14 +130,31 @@ class ClinicalContext:
 
 def load_clinical(path: Path) -> ClinicalContext:
     raw = _read(path)
-    values = _values(raw, path)
+    functional = _functional(raw, path)
+    values = _values({k: v for k, v in raw.items() if k not in FUNCTIONAL_KEYS}, path)
     course = _course(raw.get("hlh_course"), path)
     occurred = raw.get("hlh_occurred")
     if occurred is not None and not isinstance(occurred, bool):
         msg = f"{path}: 'hlh_occurred' must be true or false, got {occurred!r}"
         raise InputError(msg)
     return ClinicalContext(str(path), hashlib.sha256(path.read_bytes()).hexdigest(), course, occurred,
-                           hlh2004(values), hscore(values))
+                           hlh2004(values), hscore(values), functional)
+
+
+def _functional(raw: Mapping[str, Any], path: Path) -> dict[str, FunctionalResult]:
+    """The functional-test results (absent / reduced / normal); missing keys are tests not done."""
+    out: dict[str, FunctionalResult] = {}
+    for key in FUNCTIONAL_KEYS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        try:
+            out[key] = FunctionalResult(str(value).strip().lower())
+        except ValueError:
+            allowed = ", ".join(r.value for r in FunctionalResult)
+            msg = f"{path}: {key!r} must be one of {allowed}, got {str(value)[:40]!r}"
+            raise InputError(msg) from None
+    return out
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -158,7 +180,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _values(raw: Mapping[str, Any], path: Path) -> dict[str, float | bool | None]:
-    known = {*NUMBERS, *FLAGS, *CONVERSIONS, "hlh_course", "hlh_occurred"}
+    known = {*NUMBERS, *FLAGS, *CONVERSIONS, *FUNCTIONAL_KEYS, "hlh_course", "hlh_occurred"}
     unknown = sorted(set(raw) - known)
     if unknown:
         msg = f"{path}: unknown field(s) {', '.join(unknown)}; known fields: {', '.join(sorted(known))}"

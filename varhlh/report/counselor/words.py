@@ -67,6 +67,7 @@ INHERITANCE = {"AR": "autosomal recessive", "XL": "X-linked", "AD": "autosomal d
 
 CALL = {
     "biallelic": "both copies of the gene affected (biallelic)",
+    "biallelic_vus": "both copies carry a variant of uncertain significance: a functional test is needed",
     "possible_biallelic": "two variants of unknown phase (possibly biallelic)",
     "monoallelic": "one copy affected (carrier)",
     "hemizygous": "the only copy affected (hemizygous)",
@@ -129,6 +130,13 @@ CLINVAR = {
 EVIDENCE = {
     "PVS1": "predicted loss of function in a gene where that causes disease (very strong)",
     "PVS1_Strong": "predicted loss of function, partly escaping decay (strong)",
+    "PVS1_Moderate": "predicted loss of a small part of the protein or of the start codon (moderate)",
+    "PS1": "the same protein change as a known disease-causing variant (strong)",
+    "PM5": "a different change at a protein position where disease-causing changes are known (moderate)",
+    "Known_PLP": "previously described as disease-causing in patients (bundled ClinVar and literature list)",
+    "PP4_Strong": "an abnormal specific immune-function test points to this gene (strong)",
+    "PP4_Moderate": "an abnormal immune-function test points to this gene (moderate)",
+    "PP4": "an abnormal immune-function test is consistent with this gene (supporting)",
     "PM2_Supporting": "absent or extremely rare in the population (supporting)",
     "PM3_VeryStrong": "found in trans with disease-causing variants (very strong)",
     "PM3_Strong": "found in trans with disease-causing variants (strong)",

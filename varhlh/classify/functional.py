@@ -1,0 +1,76 @@
+"""Functional tests as evidence: PP4 adapted for HLH.
+
+HLH alone is not specific to one gene, so the phenotype gives no PP4 (Richards 2015). A gene-specific
+functional result is: absent perforin points to PRF1 (perforin flow cytometry: sensitivity 96.6 %,
+specificity 99.5 % for biallelic PRF1 variants, Rubin et al., Blood 2017), absent SAP to SH2D1A, absent
+XIAP to XIAP, absent Munc13-4 to UNC13D, absent MAGT1 to MAGT1; an absent CD107a degranulation points to
+the degranulation genes as a group (Henter 2024 cellular pathway; Genomics England PanelApp panels 1343,
+1344 and 1353 are keyed to absent perforin, XIAP and SAP expression).
+
+=====================  ===================================  ===============  ==============
+test (clinical key)    genes                                absent           reduced
+=====================  ===================================  ===============  ==============
+perforin_expression    PRF1                                 PP4_Strong (4)   PP4 (1)
+munc13_4_expression    UNC13D                               PP4_Strong (4)   PP4 (1)
+sap_expression         SH2D1A                               PP4_Strong (4)   PP4 (1)
+xiap_expression        XIAP                                 PP4_Strong (4)   PP4 (1)
+magt1_expression       MAGT1                                PP4_Strong (4)   PP4 (1)
+cd107a_degranulation   UNC13D STX11 STXBP2 RAB27A LYST      PP4_Moderate (2) PP4 (1)
+                       AP3B1 AP3D1
+=====================  ===================================  ===============  ==============
+
+A ``normal`` result is evidence against the genes it tests — stated in their reasons, never a hard exclusion
+and never points (the assays miss some patients; a normal CD107a says nothing about XIAP or the
+EBV-susceptibility genes). Only one PP4 counts per allele (the strongest), and it is added to the carried
+alleles of the tested genes that the curated table does not already classify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from varhlh.models import Criterion, EvidenceCode, FunctionalResult
+
+
+@dataclass(frozen=True)
+class FunctionalTest:
+    key: str
+    label: str
+    genes: tuple[str, ...]
+    absent: EvidenceCode
+
+
+DEGRANULATION = ("UNC13D", "STX11", "STXBP2", "RAB27A", "LYST", "AP3B1", "AP3D1")
+TESTS: tuple[FunctionalTest, ...] = (
+    FunctionalTest("perforin_expression", "perforin expression (flow cytometry)", ("PRF1",), EvidenceCode.PP4_STRONG),
+    FunctionalTest("munc13_4_expression", "Munc13-4 protein expression", ("UNC13D",), EvidenceCode.PP4_STRONG),
+    FunctionalTest("sap_expression", "SAP expression (flow cytometry)", ("SH2D1A",), EvidenceCode.PP4_STRONG),
+    FunctionalTest("xiap_expression", "XIAP expression (flow cytometry)", ("XIAP",), EvidenceCode.PP4_STRONG),
+    FunctionalTest("magt1_expression", "MAGT1 expression", ("MAGT1",), EvidenceCode.PP4_STRONG),
+    FunctionalTest("cd107a_degranulation", "CD107a degranulation (NK/CTL)", DEGRANULATION, EvidenceCode.PP4_MODERATE),
+)
+KEYS = tuple(t.key for t in TESTS)
+
+
+def functional_criterion(gene: str, results: Mapping[str, FunctionalResult]) -> Criterion | None:
+    """The strongest PP4 the functional results give to ``gene``'s alleles, with the test named; None if none."""
+    best: Criterion | None = None
+    for test in TESTS:
+        result = results.get(test.key)
+        if gene not in test.genes or result not in (FunctionalResult.ABSENT, FunctionalResult.REDUCED):
+            continue
+        code = test.absent if result is FunctionalResult.ABSENT else EvidenceCode.PP4
+        scope = "specific to this gene" if len(test.genes) == 1 else \
+            f"specific to the degranulation genes ({gene} among them)"
+        criterion = Criterion(code, f"{test.label}: {result.value}, a result {scope}: {code} (functional test given in "
+                                    "the clinical context).")
+        if best is None or code.points > (best.code.points if best.code else 0):
+            best = criterion
+    return best
+
+
+def evidence_against(gene: str, results: Mapping[str, FunctionalResult]) -> tuple[str, ...]:
+    """Normal results of tests of ``gene``: evidence against a defect of it (never an exclusion)."""
+    return tuple(f"{test.label} is normal: evidence against a {gene} defect (not an exclusion)"
+                 for test in TESTS if gene in test.genes and results.get(test.key) is FunctionalResult.NORMAL)
