@@ -8,6 +8,7 @@ from varhlh.models import (
     Annotation,
     Classification,
     DiagnosticWeight,
+    FrequencyEvidence,
     GenotypeCall,
     Interpretation,
     SampleCall,
@@ -17,6 +18,8 @@ from varhlh.models import (
 from varhlh.panel import load_panel
 
 PANEL = load_panel()
+ABSENT = FrequencyEvidence(None, "gnomAD_AF", None, None, "VCF INFO (gnomAD_AF)")
+"""Absent from gnomAD genomes: rare by a source that covers every position (a VUS with it may pair)."""
 
 
 def call(gt: str, sample: str = "P", ps: str | None = None, pgt: str | None = None, pid: str | None = None,
@@ -37,7 +40,8 @@ def record(pos: int, gt: str, chrom: str = "10", alts: tuple[str, ...] = ("T",),
 def variant(rec: VcfRecord, gene: str = "PRF1", alt_index: int = 1,
             classification: Classification = Classification.PATHOGENIC,
             weight: DiagnosticWeight = DiagnosticWeight.FULL, zygosity_override: str | None = None,
-            hgvs_c: str | None = None, flags: tuple[str, ...] = (), reportable: bool = True) -> VariantResult:
+            hgvs_c: str | None = None, flags: tuple[str, ...] = (), reportable: bool = True,
+            frequency: FrequencyEvidence | None = ABSENT) -> VariantResult:
     from varhlh.models import Zygosity
 
     allele = Allele(f"{rec.chrom}-{rec.pos}-{rec.ref}-{rec.alts[alt_index - 1]}", rec, alt_index, PANEL.gene(gene))
@@ -46,6 +50,6 @@ def variant(rec: VcfRecord, gene: str = "PRF1", alt_index: int = 1,
     genotype = GenotypeCall(zygosity, proband.genotype, proband, flags)
     family = {s: GenotypeCall(allele_zygosity(c.alleles, alt_index), c.genotype, c)
               for s, c in rec.calls.items() if s != "P"}
-    annotation = Annotation("stop_gained", "HIGH", None, hgvs_c, None, "test")
+    annotation = Annotation("stop_gained", "HIGH", None, hgvs_c, None, "test", frequency=frequency)
     interpretation = Interpretation(classification, ("TEST",), ("test allele",), weight, True, reportable)
     return VariantResult(allele, annotation, genotype, interpretation, family)

@@ -26,6 +26,8 @@ BACKGROUNDS = {
 SPIKED_HEADER = ('##INFO=<ID=SPIKED,Number=1,Type=String,Description="Inserted by tests/scenario_vcf.py: '
                  'documented or constructed variant">\n'
                  '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">\n')
+FREQUENCY_HEADER = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD genomes allele frequency (spiked '
+                    'value; declared only when a spike carries one)">\n')
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Spike:
     exon) or 'coding_snv' (constructed SNV in a coding exon: its protein effect is unknown without a reference)."""
     gt: str
     ps: int | None = None
+    info: str = ""
+    """Extra INFO for the record, e.g. ``gnomAD_AF=0.00002`` (a population frequency: a VUS needs one to pair)."""
 
 
 def locate(spike: Spike, build: Build) -> tuple[str, int, str, str, str]:
@@ -72,11 +76,13 @@ def build_vcf(build: Build, spikes: list[Spike], *, chr_names: bool, drop_x: boo
         value = f"{spike.gt}:{spike.ps}" if spike.ps is not None else spike.gt
         if "N" in ref:
             ref, alt = "A" + ref[1:], "A"
-        records.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t100\tPASS\tSPIKED={label}\t{fields}\t{value}\n")
+        info = f"SPIKED={label}" + (f";{spike.info}" if spike.info else "")
+        records.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t100\tPASS\t{info}\t{fields}\t{value}\n")
     order = {c: i for i, c in enumerate(_contigs(header))}
     records.sort(key=lambda r: (order.get(_chrom(r), 99), int(r.split("\t", 2)[1])))
     column = header.pop()
-    text = "".join(header) + SPIKED_HEADER + column + "".join(records)
+    declared = FREQUENCY_HEADER if any("gnomAD_AF=" in s.info for s in spikes) else ""
+    text = "".join(header) + SPIKED_HEADER + declared + column + "".join(records)
     return _rename(text, chr_names)
 
 

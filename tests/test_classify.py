@@ -105,6 +105,24 @@ def test_thresholds_come_from_settings() -> None:
     assert "0.03 >= 0.02" in frequency_criterion(annotation(freq=popmax(0.03)), strict).reason
 
 
+@pytest.mark.parametrize(("term", "fields", "source", "code"), [
+    ("missense_variant", "ExAC_AF", "VCF INFO (ExAC_AF)", "PM2_Supporting"),         # exome source, in the exome
+    ("splice_region_variant", "gnomADe_AF", "VCF INFO (gnomADe_AF)", "PM2_Supporting"),
+    ("intron_variant", "ExAC_AF", "VCF INFO (ExAC_AF)", None),                        # ExAC never looked there
+    ("intron_variant", "gnomADe_AF, ExAC_AF", "VCF INFO (gnomADe_AF, ExAC_AF)", None),
+    ("5_prime_UTR_variant", "gnomAD_exomes_AF", "VEP CSQ entry (gnomAD_exomes_AF)", None),
+    ("intron_variant", "gnomAD_AF, ExAC_AF", "VCF INFO (gnomAD_AF, ExAC_AF)", "PM2_Supporting"),  # genomes looked
+    ("intron_variant", "AF", "local gnomAD file gnomad.exomes.r2.1.1.sites.vcf.bgz", None),
+    ("intron_variant", "AF", "local gnomAD file gnomad.genomes.v4.1.sites.vcf.bgz", "PM2_Supporting"),
+])
+def test_absence_counts_only_where_the_source_looked(term: str, fields: str, source: str, code: str | None) -> None:
+    absent = FrequencyEvidence(None, fields, None, None, source)
+    criterion = frequency_criterion(annotation(term, freq=absent), SETTINGS)
+    assert criterion.code == code
+    if code is None:
+        assert "exome-only" in criterion.reason
+
+
 def test_popmax_preferred_over_overall_af() -> None:
     freq = FrequencyEvidence(0.0005, "AF", 0.004, "AF_popmax", "VCF INFO (AF_popmax, AF)")
     criterion = frequency_criterion(annotation(freq=freq), SETTINGS)

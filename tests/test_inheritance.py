@@ -102,11 +102,17 @@ def ar(*specs):  # type: ignore[no-untyped-def]
         ([("0|1", P, FULL, "1"), ("0|1", RISK, HYPO, "1")], GeneCall.MONOALLELIC, Phase.CIS, Strength.UNDETERMINED),
         ([("1/1", RISK, HYPO, None)], GeneCall.NONE, Phase.HOMOZYGOUS, Strength.UNDETERMINED),
         ([("0/1", RISK, HYPO, None)], GeneCall.NONE, Phase.NOT_APPLICABLE, Strength.UNDETERMINED),
-        # VUS counts only as a second allele of a qualifying one
+        # a (rare) VUS counts only as a second allele of a qualifying one
         ([("0|1", P, FULL, "1"), ("1|0", VUS, NONE, "1")], GeneCall.BIALLELIC, Phase.TRANS, Strength.SUSPECTED),
-        ([("0/1", VUS, NONE, None), ("0/1", VUS, NONE, None)], GeneCall.NONE, Phase.NOT_APPLICABLE,
+        # without a qualifying allele, two VUS in a core gene: their own call, never a diagnosis
+        ([("0/1", VUS, NONE, None), ("0/1", VUS, NONE, None)], GeneCall.BIALLELIC_VUS, Phase.UNKNOWN,
          Strength.UNDETERMINED),
-        ([("1/1", VUS, NONE, None)], GeneCall.NONE, Phase.NOT_APPLICABLE, Strength.UNDETERMINED),
+        ([("0|1", VUS, NONE, "1"), ("1|0", VUS, NONE, "1")], GeneCall.BIALLELIC_VUS, Phase.TRANS,
+         Strength.UNDETERMINED),
+        ([("0|1", VUS, NONE, "1"), ("0|1", VUS, NONE, "1")], GeneCall.NONE, Phase.NOT_APPLICABLE,
+         Strength.UNDETERMINED),
+        ([("1/1", VUS, NONE, None)], GeneCall.BIALLELIC_VUS, Phase.HOMOZYGOUS, Strength.UNDETERMINED),
+        ([("0/1", VUS, NONE, None)], GeneCall.NONE, Phase.NOT_APPLICABLE, Strength.UNDETERMINED),
         ([], GeneCall.NONE, Phase.NOT_APPLICABLE, Strength.UNDETERMINED),
     ],
 )
@@ -147,7 +153,9 @@ def test_rule_xl_truth_table(gt: str, sex: Sex, zyg: str | None, call: GeneCall,
 
 
 def test_xl_vus_hemizygous_is_not_a_diagnosis() -> None:
-    assert xl("1", Sex.MALE, cls=VUS).call is GeneCall.NONE
+    result = xl("1", Sex.MALE, cls=VUS)
+    assert (result.call, result.strength) == (GeneCall.BIALLELIC_VUS, Strength.UNDETERMINED)
+    assert any("needed urgently" in r for r in result.reasons)
 
 
 def test_xiap_female_carrier_note() -> None:
@@ -164,7 +172,7 @@ def test_xiap_female_carrier_note() -> None:
 def test_rule_ad_truth_table(cls: Classification, call: GeneCall) -> None:
     v = variant(record(32449522, "0/1", chrom="2"), gene="NLRC4", classification=cls,
                 weight=FULL if cls.is_pathogenic else NONE)
-    assert rule_ad([v]).call is call
+    assert rule_ad([v], S).call is call
 
 
 def test_unaffected_sibling_with_same_genotype_is_evidence_against() -> None:

@@ -15,6 +15,7 @@ from scenario_vcf import Spike, build_vcf, write
 from varhlh.models import Build
 
 S = Spike
+RARE = "gnomAD_AF=0.00002"
 SCENARIOS = {
     # name: (spikes, extra args, gene, call, phase, primary_hlh, transplant_workup)
     "fhl2_hom_null": ([S("PRF1", "c.1122G>A", "1/1")], [], "PRF1", "biallelic", "homozygous", "confirmed",
@@ -47,8 +48,13 @@ SCENARIOS = {
                         "not_indicated_by_genetics"),
     "unknown_phase": ([S("PRF1", "c.1122G>A", "0/1"), S("PRF1", "c.449C>A", "0/1")], [], "PRF1",
                       "possible_biallelic", "unknown", "suspected", "consider"),
-    "null_plus_vus_trans": ([S("PRF1", "c.1122G>A", "0|1", 3), S("PRF1", "c.1310C>T", "1|0", 3)], [], "PRF1",
+    "null_plus_vus_trans": ([S("PRF1", "c.1122G>A", "0|1", 3), S("PRF1", "c.1310C>T", "1|0", 3, RARE)], [], "PRF1",
                             "biallelic", "trans", "suspected", "consider"),
+    "null_plus_vus_of_unknown_frequency": ([S("PRF1", "c.1122G>A", "0|1", 3), S("PRF1", "c.1310C>T", "1|0", 3)], [],
+                                           "PRF1", "monoallelic", "not_applicable", "undetermined",
+                                           "not_indicated_by_genetics"),
+    "null_plus_common_vus": ([S("PRF1", "c.1122G>A", "0|1", 3), S("PRF1", "c.1310C>T", "1|0", 3, "gnomAD_AF=0.002")],
+                             [], "PRF1", "monoallelic", "not_applicable", "undetermined", "not_indicated_by_genetics"),
     "in_cis": ([S("PRF1", "c.1122G>A", "0|1", 3), S("PRF1", "c.449C>A", "0|1", 3)], [], "PRF1", "monoallelic",
                "cis", "undetermined", "not_indicated_by_genetics"),
     "carrier_unc13d": ([S("UNC13D", "c.754-1G>C", "0/1")], [], "UNC13D", "monoallelic", "not_applicable",

@@ -73,13 +73,20 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 DEFAULT_AF_FIELDS = (
-    "gnomADg_AF", "gnomADe_AF", "gnomAD_AF", "gnomad_AF", "GNOMADAF", "gnomAD_exomes_AF",
-    "gnomAD_genomes_AF", "ExAC_AF", "EXACAF", "AF_gnomad",
+    # gnomAD v2-v4 as VEP, dbNSFP, ANNOVAR and bcftools annotate write them (genomes and joint before exomes)
+    "gnomADg_AF", "gnomAD4.1_joint_AF", "gnomAD_joint_AF", "gnomAD_AF", "gnomad_AF", "GNOMADAF", "AF_gnomad",
+    "gnomAD_genomes_AF", "gnomAD_genome_ALL", "gnomad40_genome_AF", "gnomad41_genome_AF",
+    "gnomADe_AF", "gnomAD_exomes_AF", "gnomAD_exome_ALL", "gnomad40_exome_AF", "gnomad41_exome_AF",
+    # 1000 Genomes phase 3
+    "1000Gp3_AF", "1000G_AF", "AF_1000G", "KG_AF", "1000GAF", "1000g2015aug_all",
+    # exome-only older sources
+    "ExAC_AF", "EXACAF", "ExAC_ALL", "esp6500siv2_all",
 )
 DEFAULT_POPMAX_FIELDS = (
     "gnomAD_FAF95_popmax", "faf95_popmax", "fafmax_faf95_max", "gnomADg_FAF95", "gnomADe_FAF95",
     "AF_popmax", "gnomAD_AF_popmax", "GNOMADAF_popmax", "GNOMADAF_POPMAX", "popmax_AF", "AF_grpmax",
-    "fafmax_faf95_max_joint", "AF_grpmax_joint", "MAX_AF",
+    "fafmax_faf95_max_joint", "AF_grpmax_joint", "gnomAD4.1_joint_POPMAX_AF", "gnomAD_genomes_POPMAX_AF",
+    "gnomAD_exomes_POPMAX_AF", "1000Gp3_MAX_AF", "MAX_AF",
 )
 
 

@@ -41,6 +41,7 @@ from varhlh.models import (
     ClinVarEvidence,
     Criterion,
     EvidenceCode,
+    FrequencyEvidence,
     Mechanism,
     Nmd,
     Truncation,
@@ -51,8 +52,8 @@ E = EvidenceCode
 FREQUENCY_BENIGN = frozenset({E.BA1, E.BS1, E.BS1_SUPPORTING})
 MINOR_LOSS = 0.10
 """A truncation escaping NMD that removes more than this share of the protein is PVS1_Strong (ClinGen SVI)."""
-EXOME_ONLY = ("exac", "gnomade", "gnomad_exome", "gnomad_e", "esp", "evs")
-"""Field or source names of exome-only frequency sources (lower case, matched as substrings)."""
+EXOME_ONLY = ("exac", "exome", "gnomade", "gnomad_e", "esp6500", "esp_", "evs_")
+"""Markers of exome-only frequency sources in a field or file name (lower case, matched as substrings)."""
 EXOME_TERMS = frozenset({
     "stop_gained", "frameshift_variant", "stop_lost", "start_lost", "missense_variant", "synonymous_variant",
     "inframe_deletion", "inframe_insertion", "protein_altering_variant", "coding_sequence_variant",
@@ -126,7 +127,7 @@ def frequency_criterion(annotation: Annotation, settings: Settings) -> Criterion
     field = freq.popmax_field or freq.af_field
     where = f" ({freq.source})"
     if af is None:
-        if not covers(freq.source, field, annotation.consequence):
+        if not covers(freq, annotation.consequence):
             return Criterion(None, f"No value in {freq.source}, an exome-only source, at a position outside the exome "
                                    f"({annotation.consequence}): absence says nothing; PM2 not applied.")
         return Criterion(E.PM2_SUPPORTING, f"No value for this allele in {freq.source}: absent, PM2_Supporting.")
@@ -140,10 +141,20 @@ def frequency_criterion(annotation: Annotation, settings: Settings) -> Criterion
                            f"({settings.bs1_supporting_af:g}) thresholds: no frequency criterion.")
 
 
-def covers(source: str, field: str | None, consequence: str | None) -> bool:
-    """Whether a frequency source looked at this position: an exome-only source only inside the exome."""
-    name = f"{source} {field or ''}".lower()
-    return not any(marker in name for marker in EXOME_ONLY) or consequence in EXOME_TERMS
+def covers(freq: FrequencyEvidence, consequence: str | None) -> bool:
+    """Whether a frequency source looked at this position: inside the exome any source did; outside it, a source
+    that is not exome-only (the source's own name — a local file's name — or any of the fields declared)."""
+    if consequence in EXOME_TERMS:
+        return True
+    if _exome_only(freq.source.split(" (")[0]):
+        return False
+    names = [n.strip() for n in (freq.popmax_field or freq.af_field or "").split(",") if n.strip()]
+    return not names or not all(_exome_only(n) for n in names)
+
+
+def _exome_only(name: str) -> bool:
+    lower = name.lower()
+    return any(marker in lower for marker in EXOME_ONLY)
 
 
 def exempt(criterion: Criterion, clinvar: ClinVarEvidence | None) -> Criterion:

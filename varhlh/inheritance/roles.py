@@ -3,17 +3,41 @@
 * ``qualifying`` — pathogenic or likely pathogenic: can be one of two hits;
 * ``hypomorph`` — a curated hypomorphic risk allele (PRF1 c.272C>T p.(Ala91Val)): counts only in trans
   with a qualifying allele, never on its own;
-* ``vus`` — a reportable variant of uncertain significance: counts only as the second allele of a
-  qualifying one (a genotype with it is at most 'suspected').
+* ``vus`` — a variant of uncertain significance that may be a second hit (:func:`pairing_barrier` is None):
+  counts only as the second allele of a qualifying one (at most 'suspected'), or, two of them, as a
+  ``biallelic_vus`` call that asks for a functional test.
+
+Henter 2024 (Table 4) keeps the 'suspicion' row for a *rare missense or non-coding* second allele. An allele
+is not that when its effect is unknown (``not_assessed``: never a role), when it changes no amino acid
+outside the splice region (not reportable), when it is common, or when no frequency source that looked at
+its position says it is rare: such an allele never forms a pair, and :func:`pairing_barrier` says why.
+
+==========================================  ==================  ============================================
+allele (carried)                            role                why not a second hit
+==========================================  ==================  ============================================
+P or LP                                     qualifying
+curated hypomorph                           hypomorph
+VUS: missense / in-frame / splice region,   vus
+rare by a source covering the position
+VUS as above, curated (frequency-exempt)    vus
+VUS, no frequency source                    none                frequency unknown
+VUS, exome-only source, outside the exome   none                the source did not look there
+VUS, AF >= ``bs1_supporting_af``            none                too common for a recessive HLH allele
+synonymous / deep intronic / UTR            none                (not reportable: listed with its set-aside)
+effect unknown (not assessed)               none                (listed as not assessed)
+benign, likely benign, not carried          none
+==========================================  ==================  ============================================
 """
 
 from __future__ import annotations
 
+from varhlh.classify.criteria import covers
 from varhlh.models import Classification, DiagnosticWeight, Role, VariantResult
+from varhlh.settings import Settings
 
 
-def role(v: VariantResult) -> Role | None:
-    """The role of one allele carried by the proband (None: not carried, or benign / not reportable)."""
+def role(v: VariantResult, settings: Settings) -> Role | None:
+    """The role of one allele carried by the proband (None: not carried, or it cannot count; table above)."""
     if not v.genotype.zygosity.carried:
         return None
     interpretation = v.interpretation
@@ -21,6 +45,29 @@ def role(v: VariantResult) -> Role | None:
         return Role.QUALIFYING
     if interpretation.weight is DiagnosticWeight.HYPOMORPH:
         return Role.HYPOMORPH
-    if interpretation.classification is Classification.UNCERTAIN and interpretation.reportable:
+    if interpretation.classification is Classification.UNCERTAIN and interpretation.reportable \
+            and pairing_barrier(v, settings) is None:
         return Role.VUS
+    return None
+
+
+def pairing_barrier(v: VariantResult, settings: Settings) -> str | None:
+    """Why a carried, reportable VUS cannot be counted as a second hit; None when it can (table above)."""
+    annotation = v.annotation
+    if annotation.known is not None and annotation.known.frequency_exempt:
+        return None
+    freq = annotation.frequency
+    name = annotation.hgvs_c or v.id
+    if freq is None:
+        return (f"{name} is a variant of uncertain significance whose population frequency is unknown (no frequency "
+                "annotation, --gnomad file or installed resource): it cannot be counted as a second hit; add "
+                "population frequencies to assess it")
+    field = freq.popmax_field or freq.af_field
+    af = freq.filtering_af
+    if af is None and not covers(freq, annotation.consequence):
+        return (f"{name}: absent from {freq.source}, an exome-only source, at a position outside the exome: its "
+                "rarity is unknown, so it cannot be counted as a second hit")
+    if af is not None and af >= settings.bs1_supporting_af:
+        return (f"{name}: population frequency {af:g} ({field}; {freq.source}) >= {settings.bs1_supporting_af:g}: too "
+                "common to be a second disease-causing allele")
     return None

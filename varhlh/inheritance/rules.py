@@ -3,10 +3,15 @@ inheritance mode, each with its truth table in tests/test_inheritance.py).
 
 * AR (:func:`rule_ar`): two qualifying alleles homozygous or in trans -> biallelic; phase unknown
   -> possible_biallelic; in cis -> monoallelic; a qualifying allele with a hypomorph or VUS likewise,
-  but never 'confirmed';
-* XL (:func:`rule_xl`): a hemizygous qualifying allele in a male -> hemizygous; a female is a carrier
-  unless biallelic; a heterozygous call in a male is flagged, never made hemizygous;
+  but never 'confirmed'; with no qualifying allele, a VUS homozygous or two VUS not in cis in a
+  core, degranulation or X-linked gene -> biallelic_vus (:func:`vus_only`);
+* XL (:func:`rule_xl`): a hemizygous qualifying allele in a male -> hemizygous; a hemizygous VUS
+  -> biallelic_vus; a female is a carrier unless biallelic; a heterozygous call in a male is
+  flagged, never made hemizygous;
 * AD (:func:`rule_ad`): one qualifying allele -> dominant.
+
+What may be a second hit is decided by :func:`varhlh.inheritance.roles.role`; a reportable VUS that may
+not (frequency unknown, common, not looked at by its source) is named in the reasons with why.
 
 A genotype is 'confirmed' only when every driving allele is of full diagnostic weight and free of
 quality flags (:func:`_graded`); allele roles come from :mod:`varhlh.inheritance.roles` and phase from
@@ -16,15 +21,18 @@ quality flags (:func:`_graded`); allele roles come from :mod:`varhlh.inheritance
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from varhlh.classify.functional import evidence_against
 from varhlh.inheritance.phase import PhaseCall, phase_of_pair
-from varhlh.inheritance.roles import role
+from varhlh.inheritance.roles import pairing_barrier, role
 from varhlh.models import (
+    Classification,
     DiagnosticWeight,
     Family,
+    FunctionalResult,
     GeneCall,
     GeneResult,
     Inheritance,
@@ -32,10 +40,14 @@ from varhlh.models import (
     Role,
     Sex,
     Strength,
+    Tier,
     VariantResult,
     Zygosity,
 )
 from varhlh.settings import Settings
+
+VUS_TIERS = frozenset({Tier.CORE_FHL, Tier.DEGRANULATION, Tier.X_LINKED})
+"""Tiers where two variants of uncertain significance get their own call (biallelic_vus) and an urgent test."""
 
 
 def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Settings) -> GeneResult:
@@ -46,12 +58,12 @@ def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Setting
       only in cis -> monoallelic;
     * one qualifying allele + a hypomorph or VUS: trans -> biallelic, unknown -> possible_biallelic
       (both only 'suspected'), cis -> monoallelic;
-    * a hypomorph homozygous or alone, VUS only, nothing -> none.
+    * no qualifying allele: see :func:`vus_only`; a hypomorph homozygous or alone, nothing -> none.
     Strength: biallelic with both alleles of full weight and no quality flag -> confirmed;
     any other biallelic or possible_biallelic -> suspected; else undetermined.
     """
     gene, carried = _gene_and_carried(variants)
-    qualifying = [v for v in carried if role(v) is Role.QUALIFYING]
+    qualifying = [v for v in carried if role(v, settings) is Role.QUALIFYING]
     for v in qualifying:
         if v.genotype.zygosity is Zygosity.HOM:
             return _biallelic(gene, (v, v), Phase.HOMOZYGOUS, (f"{v.id} is homozygous ({v.genotype.genotype})",))
@@ -61,7 +73,8 @@ def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Setting
         return _result(gene, GeneCall.POSSIBLE_BIALLELIC, Phase.UNKNOWN, ("haploid call on an autosome",), (v,),
                        Strength.SUSPECTED, (f"{v.id} has a haploid genotype ({v.genotype.genotype}) on an "
                                             "autosome: possibly hemizygous over a deletion; verify the other allele",))
-    best = _best_pair(qualifying, [v for v in carried if role(v) in (Role.HYPOMORPH, Role.VUS)], family, settings)
+    seconds = [v for v in carried if role(v, settings) in (Role.HYPOMORPH, Role.VUS)]
+    best = _best_pair(qualifying, seconds, family, settings)
     if best is not None:
         (a, b), call = best
         if call.phase is Phase.TRANS:
@@ -72,7 +85,44 @@ def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Setting
                             "parents (or use read-backed/long-read phasing) before calling the genotype biallelic",))
         return _result(gene, GeneCall.MONOALLELIC, Phase.CIS, call.evidence, (a, b), Strength.UNDETERMINED,
                        (f"{a.id} and {b.id} are in cis (one haplotype): together they count as one allele",))
-    return _single_or_none(gene, carried, qualifying)
+    if not qualifying:
+        vus = [v for v in carried if role(v, settings) is Role.VUS]
+        found = vus_only(gene, vus, family, settings)
+        if found is not None:
+            return found
+    return _single_or_none(gene, carried, qualifying, settings)
+
+
+def vus_only(gene: _Gene, vus: Sequence[VariantResult], family: Family, settings: Settings) -> GeneResult | None:
+    """No qualifying allele, in a core FHL, degranulation or X-linked gene (:data:`VUS_TIERS`).
+
+    * a VUS homozygous, or hemizygous (a male's only X) -> biallelic_vus (homozygous / not applicable);
+    * two VUS in trans or of unknown phase -> biallelic_vus (trans / unknown);
+    * two VUS only in cis, one VUS, another tier -> None (the caller's 'none').
+    Strength is always undetermined: not a diagnosis, but a gene-specific functional test is urgent.
+    """
+    if gene.tier not in VUS_TIERS or not vus:
+        return None
+    test = gene.functional_test or "a gene-specific functional test"
+    ask = (f"not a diagnosis: a rare variant of uncertain significance on each copy of {gene.symbol}; "
+           f"{test} is needed urgently to decide")
+    for v in vus:
+        if v.genotype.zygosity is Zygosity.HOM:
+            return _result(gene, GeneCall.BIALLELIC_VUS, Phase.HOMOZYGOUS, (), (v,), Strength.UNDETERMINED,
+                           (f"{v.id} is homozygous ({v.genotype.genotype})", ask))
+        if v.genotype.zygosity is Zygosity.HEMI:
+            return _result(gene, GeneCall.BIALLELIC_VUS, Phase.NOT_APPLICABLE, (), (v,), Strength.UNDETERMINED,
+                           (f"{v.id} is hemizygous ({v.genotype.genotype})", ask.replace("on each copy of",
+                                                                                          "on the only copy of")))
+    order = {Phase.TRANS: 0, Phase.UNKNOWN: 1}
+    pairs = [(order[call.phase], a, b, call) for a, b in combinations(vus, 2)
+             if (call := phase_of_pair(a, b, family, settings)) and call.phase in order]
+    if not pairs:
+        return None
+    _, a, b, call = min(pairs, key=lambda item: item[0])
+    phase_note = "in trans" if call.phase is Phase.TRANS else "of unknown phase (they may be on one copy)"
+    return _result(gene, GeneCall.BIALLELIC_VUS, call.phase, call.evidence, (a, b), Strength.UNDETERMINED,
+                   (f"{a.id} and {b.id} are {phase_note}", ask))
 
 
 def rule_xl(variants: Sequence[VariantResult], sex: Sex, family: Family, settings: Settings) -> GeneResult:
@@ -80,14 +130,14 @@ def rule_xl(variants: Sequence[VariantResult], sex: Sex, family: Family, setting
 
     * male: a qualifying allele hemizygous (haploid ``1`` or diploid ``1/1``) -> hemizygous; a
       heterozygous call is flagged (mosaicism, mix-up, mis-mapping), never made hemizygous ->
-      heterozygous_xl, undetermined;
+      heterozygous_xl, undetermined; a hemizygous VUS -> biallelic_vus (:func:`vus_only`);
     * female: heterozygous -> heterozygous_xl (carrier; XIAP carriers can be mildly affected);
       homozygous or two qualifying alleles in trans -> biallelic (treated as affected);
     * sex unknown: haploid call -> hemizygous; homozygous -> biallelic; heterozygous -> heterozygous_xl,
       each saying that sex is unknown.
     """
     gene, carried = _gene_and_carried(variants)
-    qualifying = [v for v in carried if role(v) is Role.QUALIFYING]
+    qualifying = [v for v in carried if role(v, settings) is Role.QUALIFYING]
     hemi = [v for v in qualifying if v.genotype.zygosity is Zygosity.HEMI and sex is not Sex.FEMALE]
     if hemi:
         v = hemi[0]
@@ -96,7 +146,7 @@ def rule_xl(variants: Sequence[VariantResult], sex: Sex, family: Family, setting
                        (f"{v.id} is hemizygous ({v.genotype.genotype}){note}",))
     if sex is not Sex.MALE:
         female = rule_ar(variants, family, settings)
-        if female.call is GeneCall.BIALLELIC:
+        if female.call in (GeneCall.BIALLELIC, GeneCall.BIALLELIC_VUS):
             note = " (sex unknown: homozygous/biallelic X genotype is disease-consistent in either sex)" \
                 if sex is Sex.UNKNOWN else " (female with biallelic X-linked genotype: treated as affected)"
             return _replace_reasons(female, (*female.reasons, f"{gene.symbol}: {female.call}{note}"))
@@ -110,32 +160,42 @@ def rule_xl(variants: Sequence[VariantResult], sex: Sex, family: Family, setting
             if gene.symbol == "XIAP":
                 why += "; XIAP carriers can be mildly affected (skewed X-inactivation)"
         return _result(gene, GeneCall.HETEROZYGOUS_XL, Phase.NOT_APPLICABLE, (), (v,), Strength.UNDETERMINED, (why,))
-    return _single_or_none(gene, carried, qualifying)
+    if sex is Sex.MALE:
+        vus = [v for v in carried if role(v, settings) is Role.VUS and v.genotype.zygosity in (Zygosity.HEMI,
+                                                                                              Zygosity.HOM)]
+        found = vus_only(gene, vus, family, settings)
+        if found is not None:
+            return found
+    return _single_or_none(gene, carried, qualifying, settings)
 
 
-def rule_ad(variants: Sequence[VariantResult]) -> GeneResult:
+def rule_ad(variants: Sequence[VariantResult], settings: Settings) -> GeneResult:
     """Autosomal dominant: one qualifying allele -> dominant. In gain-of-function genes only known
     activating alleles can qualify (PVS1 never applies there, so a qualifying allele must come
     from the curated table or strong ClinVar evidence)."""
     gene, carried = _gene_and_carried(variants)
-    qualifying = [v for v in carried if role(v) is Role.QUALIFYING]
+    qualifying = [v for v in carried if role(v, settings) is Role.QUALIFYING]
     if qualifying:
         v = qualifying[0]
         return _graded(gene, GeneCall.DOMINANT, Phase.NOT_APPLICABLE, (v,),
                        (f"{v.id} ({v.genotype.genotype}) is a qualifying allele in a dominant gene",))
-    return _single_or_none(gene, carried, qualifying)
+    return _single_or_none(gene, carried, qualifying, settings)
 
 
-def gene_result(variants: Sequence[VariantResult], sex: Sex, family: Family, settings: Settings) -> GeneResult:
-    """Dispatch to the rule for the gene's inheritance."""
-    inheritance = variants[0].allele.gene.inheritance
-    if inheritance is Inheritance.XL:
+def gene_result(variants: Sequence[VariantResult], sex: Sex, family: Family, settings: Settings,
+                functional: Mapping[str, FunctionalResult] | None = None) -> GeneResult:
+    """Dispatch to the rule for the gene's inheritance; then the evidence against it (an unaffected sibling with
+    the same genotype, a normal functional test of the gene) and the alleles not assessed."""
+    gene = variants[0].allele.gene
+    if gene.inheritance is Inheritance.XL:
         result = rule_xl(variants, sex, family, settings)
-    elif inheritance is Inheritance.AD:
-        result = rule_ad(variants)
+    elif gene.inheritance is Inheritance.AD:
+        result = rule_ad(variants, settings)
     else:
         result = rule_ar(variants, family, settings)
     against = _unaffected_carriers(result, variants, family)
+    if result.call is not GeneCall.NONE:
+        against += evidence_against(gene.symbol, functional or {})
     if against:
         result = _replace_reasons(result, (*result.reasons, *against))
     return with_not_assessed(result, variants)
@@ -149,8 +209,8 @@ def with_not_assessed(result: GeneResult, variants: Sequence[VariantResult]) -> 
         return result
     names = "; ".join(f"{v.annotation.hgvs_c or v.id} ({v.genotype.zygosity})" for v in unknown)
     if result.call in (GeneCall.MONOALLELIC, GeneCall.HETEROZYGOUS_XL):
-        note = (f"{len(unknown)} allele(s) not assessed ({names}): a second hit can be neither claimed nor excluded "
-                "until their effect is known")
+        note = (f"{len(unknown)} allele(s) not assessed ({names}): their effect is unknown without annotation or a "
+                "reference sequence, so a second hit can be neither claimed nor excluded")
     elif result.call is GeneCall.NONE:
         note = f"{len(unknown)} allele(s) not assessed ({names}): their effect is unknown, so the gene is not assessed"
     else:
@@ -165,12 +225,14 @@ def with_not_assessed(result: GeneResult, variants: Sequence[VariantResult]) -> 
 class _Gene:
     symbol: str
     inheritance: Inheritance
+    tier: Tier
+    functional_test: str | None
 
 
 def _gene_and_carried(variants: Sequence[VariantResult]) -> tuple[_Gene, list[VariantResult]]:
     gene = variants[0].allele.gene
-    carried = [v for v in variants if role(v) is not None]
-    return _Gene(gene.symbol, gene.inheritance), carried
+    carried = [v for v in variants if v.genotype.zygosity.carried]
+    return _Gene(gene.symbol, gene.inheritance, gene.tier, gene.functional_test), carried
 
 
 def _best_pair(qualifying: list[VariantResult], seconds: list[VariantResult], family: Family,
@@ -206,27 +268,38 @@ def _graded(gene: _Gene, call: GeneCall, phase: Phase, alleles: Sequence[Variant
     strength = Strength.SUSPECTED if weak or flagged else Strength.CONFIRMED
     more = tuple(weak) + tuple(flagged)
     if strength is Strength.SUSPECTED and weak:
-        more = (*more, "at least one allele is missense, non-coding, hypomorphic or uncertain: suspicion of "
-                       "primary HLH, functional validation recommended (Henter 2024)")
+        more = (*more, "at least one allele is a rare missense, non-coding, hypomorphic or uncertain allele not "
+                       "previously well described: suspicion of primary HLH, functional validation recommended "
+                       "(Henter 2024, Table 4)")
     return _result(gene, call, phase, evidence, unique, strength, (*reasons, *more, *unchecked))
 
 
-def _single_or_none(gene: _Gene, carried: list[VariantResult], qualifying: list[VariantResult]) -> GeneResult:
+def _single_or_none(gene: _Gene, carried: list[VariantResult], qualifying: list[VariantResult],
+                    settings: Settings) -> GeneResult:
+    unpaired = _unpaired(carried, settings)
     if qualifying:
         v = qualifying[0]
         return _result(gene, GeneCall.MONOALLELIC, Phase.NOT_APPLICABLE, (), (v,), Strength.UNDETERMINED,
-                       (f"one qualifying allele ({v.id}, {v.genotype.genotype}): carrier; not diagnostic on its own",))
-    hypomorphs = [v for v in carried if role(v) is Role.HYPOMORPH]
+                       (f"one qualifying allele ({v.id}, {v.genotype.genotype}): carrier; not diagnostic on its own",
+                        *unpaired))
+    hypomorphs = [v for v in carried if role(v, settings) is Role.HYPOMORPH]
     if any(v.genotype.zygosity is Zygosity.HOM for v in hypomorphs):
         v = next(v for v in hypomorphs if v.genotype.zygosity is Zygosity.HOM)
         return _result(gene, GeneCall.NONE, Phase.HOMOZYGOUS, (), (v,), Strength.UNDETERMINED,
-                       (f"{v.id} is a hypomorphic risk allele, homozygous: not diagnostic by genotype alone; "
-                        "functional testing recommended (hlh-domain.md §2.2, §4.2)",))
-    if carried:
-        kinds = ", ".join(f"{v.id} ({role(v)})" for v in carried)
-        return _result(gene, GeneCall.NONE, Phase.NOT_APPLICABLE, (), carried, Strength.UNDETERMINED,
-                       (f"no qualifying allele; found {kinds}: not diagnostic",))
-    return _result(gene, GeneCall.NONE, Phase.NOT_APPLICABLE, (), (), Strength.UNDETERMINED, ())
+                       (f"{v.id} is a hypomorphic risk allele, homozygous: not diagnostic by genotype alone (healthy "
+                        "elderly homozygotes are common); functional testing recommended",))
+    found = [v for v in carried if role(v, settings) is not None or v.interpretation.reportable]
+    if found:
+        kinds = ", ".join(f"{v.id} ({role(v, settings) or v.interpretation.classification})" for v in found)
+        return _result(gene, GeneCall.NONE, Phase.NOT_APPLICABLE, (), found, Strength.UNDETERMINED,
+                       (f"no qualifying allele; found {kinds}: not diagnostic", *unpaired))
+    return _result(gene, GeneCall.NONE, Phase.NOT_APPLICABLE, (), (), Strength.UNDETERMINED, unpaired)
+
+
+def _unpaired(carried: Sequence[VariantResult], settings: Settings) -> tuple[str, ...]:
+    """The reasons carried, reportable VUS could not be counted as second hits."""
+    return tuple(barrier for v in carried if v.interpretation.classification is Classification.UNCERTAIN
+                 and v.interpretation.reportable and (barrier := pairing_barrier(v, settings)) is not None)
 
 
 def _result(gene: _Gene, call: GeneCall, phase: Phase, evidence: tuple[str, ...], alleles: Sequence[VariantResult],
