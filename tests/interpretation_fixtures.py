@@ -63,14 +63,16 @@ def annotate_copy(source: Path, target: Path, annotations: Iterable[str]) -> Pat
 
 
 def panel_without_curated(directory: Path) -> Path:
-    """The bundled panel copied to ``directory`` with its curated known-variant table removed."""
+    """The bundled panel copied to ``directory`` with its curated known-variant table and its knowledge base
+    removed: what the VCF's own annotation alone gives."""
     source = bundled_panel_dir()
     directory.mkdir(parents=True, exist_ok=True)
     for path in source.iterdir():
         if path.suffix == ".tsv":
             shutil.copy(path, directory / path.name)
     genes = directory / "hlh_genes.tsv"
-    lines = [line for line in genes.read_text().splitlines() if not line.startswith("##known_variants=")]
+    lines = [line for line in genes.read_text().splitlines()
+             if not line.startswith(("##known_variants=", "##knowledge=", "##knowledge_version="))]
     genes.write_text("\n".join(lines) + "\n")
     return genes
 

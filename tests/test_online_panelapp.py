@@ -97,10 +97,12 @@ def update(run_cli: Any, tmp_path: Path, server: HTTPServer, *extra: str, out: s
 
 
 def edited_base(tmp_path: Path, edit: dict[str, dict[str, str]], drop: str | None = None) -> Path:
-    """A copy of the bundled panel with some cells changed and one gene dropped (all three files)."""
+    """A copy of the bundled panel with some cells changed and one gene dropped (every table)."""
     base = tmp_path / "base"
     shutil.copytree(ROOT / "gene_panels", base)
-    for name, column in (("hlh_genes.tsv", "symbol"), ("hlh_exons.tsv", "symbol"), ("hlh_known_variants.tsv", "gene")):
+    knowledge = [(f"knowledge/{p.name}", "gene") for p in sorted((base / "knowledge").glob("*.tsv"))]
+    for name, column in (("hlh_genes.tsv", "symbol"), ("hlh_exons.tsv", "symbol"), ("hlh_known_variants.tsv", "gene"),
+                         *knowledge):
         table = Table.read(base / name)
         table.rows = [r for r in table.rows if r[column] != drop]
         for row in table.rows:
@@ -113,8 +115,8 @@ def test_update_writes_a_valid_pinned_panel_and_a_diff(run_cli, tmp_path, panela
     result = update(run_cli, tmp_path, panelapp, "--source", "panelapp", "--version", "8.78")
     assert result.code == 0, result.err
     out = tmp_path / "new"
-    assert sorted(p.name for p in out.iterdir()) == ["hlh_pa.diff.txt", "hlh_pa.exons.tsv", "hlh_pa.known_variants.tsv",
-                                                     "hlh_pa.tsv"]
+    assert sorted(p.name for p in out.iterdir()) == ["hlh_pa.diff.txt", "hlh_pa.exons.tsv", "hlh_pa.knowledge",
+                                                     "hlh_pa.known_variants.tsv", "hlh_pa.tsv"]
     # only the panel id and version left the machine
     assert [(r.method, r.path, r.query_string, r.data) for r, _ in panelapp.log] == [
         ("GET", PANEL_PATH, b"version=8.78", b"")]
@@ -125,6 +127,10 @@ def test_update_writes_a_valid_pinned_panel_and_a_diff(run_cli, tmp_path, panela
     meta = dict(Table.read(out / "hlh_pa.tsv").meta)
     assert (meta["panelapp_panel_id"], meta["panelapp_panel_version"]) == ("398", "8.78")
     assert meta["exon_models"] == "hlh_pa.exons.tsv" and meta["known_variants"] == "hlh_pa.known_variants.tsv"
+    assert meta["knowledge"] == "hlh_pa.knowledge"  # the knowledge base travels with the panel, for the genes kept
+    known = Table.read(out / "hlh_pa.knowledge" / "known_alleles.tsv").rows
+    assert known and all(r["gene"] != "UNC13D" for r in known) and any(r["gene"] == "PRF1" for r in known)
+    assert len(panel.knowledge.known) == len(known)
     genes = {g.symbol: g for g in panel.genes}
     assert genes["SH2D1A"].inheritance is Inheritance.XL and genes["XIAP"].inheritance is Inheritance.XL
     assert genes["PIK3CD"].inheritance is Inheritance.AD and genes["PIK3CD"].mechanism is Mechanism.GOF
@@ -227,7 +233,9 @@ def test_panel_show_and_validate(run_cli, tmp_path) -> None:  # type: ignore[no-
     assert ok.code == 0 and f"valid panel varhlh-hlh {load_panel(None).version} ({len(load_panel(None).genes)} genes" in ok.out
     broken = tmp_path / "broken.tsv"
     lines = (ROOT / "gene_panels" / "hlh_genes.tsv").read_text().splitlines()
-    broken.write_text("\n".join([*lines[:9], lines[9].replace("\tAR\t", "\tRecessive\t", 1), *lines[10:]]) + "\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("PRF1\t"))
+    broken.write_text("\n".join([*lines[:first], lines[first].replace("\tAR\t", "\tRecessive\t", 1),
+                                 *lines[first + 1:]]) + "\n")
     bad = run_cli("panel", "validate", str(broken))
     assert bad.code == 4
-    assert "line 10, column 'inheritance': 'Recessive' is not one of: AR, XL, AD" in bad.err
+    assert f"line {first + 1}, column 'inheritance': 'Recessive' is not one of: AR, XL, AD" in bad.err

@@ -41,9 +41,15 @@ def test_curated_table_has_the_hlh_specific_alleles() -> None:
     assert known[("UNC13D", "c.175G>A")].classification.value == "benign"
 
 
+PRF1_LINE = next(i for i, line in enumerate((bundled_panel_dir() / "hlh_genes.tsv").read_text().splitlines(), 1)
+                 if line.startswith("PRF1\t"))
+"""1-based line of the first gene row of the bundled genes file (the header is the line before)."""
+
+
 def _copy_panel(tmp_path: Path) -> Path:
     for name in ("hlh_genes.tsv", "hlh_exons.tsv", "hlh_known_variants.tsv"):
         shutil.copy(bundled_panel_dir() / name, tmp_path / name)
+    shutil.copytree(bundled_panel_dir() / "knowledge", tmp_path / "knowledge")
     return tmp_path / "hlh_genes.tsv"
 
 
@@ -54,10 +60,10 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize(("file", "old", "new", "message"), [
-    ("hlh_genes.tsv", "\tAR\tLoF\tFamilial HLH type 2", "\tAR-ish\tLoF\tFamilial HLH type 2", r"line 9, column 'inheritance'"),
+    ("hlh_genes.tsv", "\tAR\tLoF\tFamilial HLH type 2", "\tAR-ish\tLoF\tFamilial HLH type 2", f"line {PRF1_LINE}, column 'inheritance'"),
     ("hlh_genes.tsv", "HGNC:9360", "9360", "column 'hgnc_id'"),
     ("hlh_genes.tsv", "\t72357104\t", "\tabc\t", "column 'grch37_start': expected a positive integer"),
-    ("hlh_genes.tsv", "##panel_version=1.1.0\n", "", "panel_version"),
+    ("hlh_genes.tsv", "##panel_version=2.0.0\n", "", "panel_version"),
     ("hlh_genes.tsv", "\tcore_fhl\t", "\tcore fhl\t", "column 'tier'"),
     ("hlh_known_variants.tsv", "\trisk_allele\t", "\tmaybe\t", "column 'classification'"),
     ("hlh_exons.tsv", "PRF1\tNM_001083116.3\tGRCh37", "PRFX\tNM_001083116.3\tGRCh37", "not in the panel"),
@@ -74,9 +80,10 @@ def test_malformed_panel_names_file_line_and_column(tmp_path: Path, file: str, o
 def test_panel_with_spaces_instead_of_tabs(tmp_path: Path) -> None:
     genes = _copy_panel(tmp_path)
     lines = genes.read_text().splitlines(keepends=True)
-    lines[8] = lines[8].replace("\t", "  ", 3)
+    row = PRF1_LINE - 1
+    lines[row] = lines[row].replace("\t", "  ", 3)
     genes.write_text("".join(lines))
-    with pytest.raises(PanelError, match=r"line 9: .* spaces used instead of tabs"):
+    with pytest.raises(PanelError, match=rf"line {PRF1_LINE}: .* spaces used instead of tabs"):
         load_panel(genes)
 
 
@@ -86,6 +93,10 @@ def test_sha256_changes_with_any_panel_file(tmp_path: Path) -> None:
     exons = tmp_path / "hlh_exons.tsv"
     exons.write_text(exons.read_text() + "\n")  # a blank line: same content, different bytes
     assert load_panel(genes).sha256 != before
+    middle = load_panel(genes).sha256
+    regions = tmp_path / "knowledge" / "critical_regions.tsv"
+    regions.write_text(regions.read_text() + "\n")  # the knowledge base is part of the panel's fingerprint
+    assert load_panel(genes).sha256 != middle
 
 
 def test_panel_loads_from_a_built_wheel(tmp_path: Path) -> None:

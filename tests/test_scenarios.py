@@ -25,8 +25,9 @@ SCENARIOS = {
     "fhl3_deep_intronic_hom": ([S("UNC13D", "c.118-308C>T", "1/1")], [], "UNC13D", "biallelic", "homozygous",
                                "confirmed", "indicated"),
     "fhl4_hom": ([S("STX11", "c.802C>T", "1/1")], [], "STX11", "biallelic", "homozygous", "confirmed", "indicated"),
+    # well-described, milder course (Pagel 2012): the diagnosis is confirmed, the work-up is 'consider'
     "fhl5_exon15_splice_hom": ([S("STXBP2", "c.1247-1G>C", "1/1")], [], "STXBP2", "biallelic", "homozygous",
-                               "suspected", "consider"),
+                               "confirmed", "consider"),
     "gs2_hom": ([S("RAB27A", "c.550C>T", "1/1")], [], "RAB27A", "biallelic", "homozygous", "confirmed", "indicated"),
     "chs_frameshift_hom": ([S("LYST", "frameshift", "1/1")], [], "LYST", "biallelic", "homozygous", "confirmed",
                            "indicated"),

@@ -663,6 +663,8 @@ class GeneResult:
     reasons: tuple[str, ...]
     not_assessed: tuple[str, ...] = ()
     """Alleles carried (or partly called) by the patient whose effect could not be determined."""
+    milder_course: tuple[str, ...] = ()
+    """Driving alleles the curated table marks as well-described with a milder course (work-up 'consider')."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ from varhlh.panel import Panel
 from varhlh.read.reader import FieldDef
 from varhlh.settings import Settings
 
+BUNDLED = "bundled knowledge base"
+"""How a frequency taken from the knowledge base's LoF list is sourced: a list of observed alleles, so it is not a
+population-frequency source for the run (absence from it says nothing)."""
 _SPLICE = frozenset({"splice_acceptor_variant", "splice_donor_variant"})
 _SPLICE_REGION = frozenset({"splice_region_variant", "splice_donor_5th_base_variant", "splice_donor_region_variant",
                             "splice_polypyrimidine_tract_variant"})
@@ -121,7 +124,8 @@ class Annotator:
         frequency = (f"local gnomAD file {self.local.gnomad.path}" if self.local is not None and self.local.gnomad
                      else f"VCF INFO {', '.join(self.popmax_fields + self.af_fields)}"
                      if self.popmax_fields or self.af_fields
-                     else next((a.frequency.source for a in found if a.frequency is not None), None))
+                     else next((a.frequency.source for a in found if a.frequency is not None
+                                and not a.frequency.source.startswith(BUNDLED)), None))
         return consequence_source, reference, clinvar, frequency
 
     def resources(self) -> list[dict[str, object]]:
@@ -208,7 +212,7 @@ class Annotator:
             facts["removed_critical"] = tuple(removed)
         if annotation.frequency is None and (lof := self.knowledge.lof_frequency(chrom, change)) is not None:
             facts["frequency"] = FrequencyEvidence(None, None, lof.popmax_af, "gnomAD LoF popmax",
-                                                   f"bundled knowledge base ({lof.source}, {lof.source_date})")
+                                                   f"{BUNDLED} ({lof.source}, {lof.source_date})")
         return facts
 
     def _annotate(self, allele: Allele) -> Annotation:

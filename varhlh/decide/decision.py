@@ -1,7 +1,7 @@
 """Decide stage: gene calls -> primary-HLH conclusion, transplant work-up and recommendations.
 
-The mapping (README, JSON contract; hlh-domain.md §3.3 Henter 2024 genetic pathway, §4.2
-indication matrix):
+The mapping (README, JSON contract; docs/clinical-basis.md: the Henter 2024 genetic pathway and the
+transplant indication matrix):
 
 * per gene, the genotype strength from the inheritance rules is capped by the gene's tier:
   core FHL, degranulation and X-linked genes can confirm primary HLH; EBV-susceptibility,
@@ -35,7 +35,7 @@ from varhlh.models import (
 )
 
 HLH_OCCURRENCE_GENES = frozenset({"SH2D1A"})
-"""Genes whose transplant indication depends on whether HLH has occurred (§4.2)."""
+"""Genes whose transplant indication depends on whether HLH has occurred (Booth et al., Blood 2011)."""
 _CONFIRMING_TIERS = frozenset({Tier.CORE_FHL, Tier.DEGRANULATION, Tier.X_LINKED})
 _RANK = {Strength.CONFIRMED: 2, Strength.SUSPECTED: 1, Strength.UNDETERMINED: 0}
 _WORKUP_RANK = {TransplantWorkup.INDICATED: 2, TransplantWorkup.CONSIDER: 1,
@@ -63,11 +63,14 @@ def workup_for(result: GeneResult, gene: PanelGene, hlh_occurred: bool | None = 
     XLP1 (SH2D1A): 'indicated if HLH has occurred' (Booth 2011). varhlh is run for suspected or
     proven HLH, so HLH is taken as having occurred unless the clinical context says it has not,
     in which case the work-up is 'consider' (strongly consider, monitor closely).
+    A confirmed genotype driven by a well-described milder-course allele (curated ``workup`` consider, e.g. STXBP2
+    exon-15 splice-site alleles, Pagel 2012) is 'consider': the diagnosis stands, the timing of a transplant is a
+    clinical decision.
     """
     if result.strength is Strength.UNDETERMINED or gene.transplant_policy is TransplantPolicy.NOT_INDICATED:
         return TransplantWorkup.NOT_INDICATED_BY_GENETICS
     if gene.transplant_policy is TransplantPolicy.INDICATED and result.strength is Strength.CONFIRMED:
-        if gene.symbol in HLH_OCCURRENCE_GENES and hlh_occurred is False:
+        if (gene.symbol in HLH_OCCURRENCE_GENES and hlh_occurred is False) or result.milder_course:
             return TransplantWorkup.CONSIDER
         return TransplantWorkup.INDICATED
     return TransplantWorkup.CONSIDER

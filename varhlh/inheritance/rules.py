@@ -41,6 +41,7 @@ from varhlh.models import (
     Sex,
     Strength,
     Tier,
+    TransplantWorkup,
     VariantResult,
     Zygosity,
 )
@@ -271,7 +272,14 @@ def _graded(gene: _Gene, call: GeneCall, phase: Phase, alleles: Sequence[Variant
         more = (*more, "at least one allele is a rare missense, non-coding, hypomorphic or uncertain allele not "
                        "previously well described: suspicion of primary HLH, functional validation recommended "
                        "(Henter 2024, Table 4)")
-    return _result(gene, call, phase, evidence, unique, strength, (*reasons, *more, *unchecked))
+    milder = tuple(dict.fromkeys(f"{k.gene} {k.hgvs_c}" for v in unique if (k := v.annotation.known) is not None
+                                 and k.workup is TransplantWorkup.CONSIDER))
+    if milder:
+        more = (*more, f"{', '.join(milder)}: a well-described disease-causing allele associated with a later onset "
+                       "and milder course (panel curated table): the genetic diagnosis stands; the transplant work-up "
+                       "is to be considered after functional and clinical review")
+    result = _result(gene, call, phase, evidence, unique, strength, (*reasons, *more, *unchecked))
+    return dataclasses.replace(result, milder_course=milder) if milder else result
 
 
 def _single_or_none(gene: _Gene, carried: list[VariantResult], qualifying: list[VariantResult],

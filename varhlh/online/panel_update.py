@@ -71,6 +71,8 @@ class Update:
     genes: Table
     exons: Table | None
     known: Table | None
+    knowledge: dict[str, str] = field(default_factory=dict)
+    """The knowledge base's files for the genes kept (file name -> text); empty when the base panel has none."""
     changes: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -125,6 +127,7 @@ def build_update(base: Panel, base_genes: Path, fetched: FetchedPanel, stem: str
             update.not_added.append(_candidate(entry))
     kept = {row["symbol"] for row in kept_rows}
     update.exons, update.known = _subtables(genes, base_genes, kept)
+    update.knowledge = _knowledge(genes, base_genes, kept)
     genes.meta = _metadata(genes.meta, base, fetched, stem)
     update.header = _header(base, fetched, stem, len(kept_rows), hlh_filter)
     update.removed.sort()
@@ -195,9 +198,28 @@ def _subtables(genes: Table, base_genes: Path, kept: set[str]) -> tuple[Table | 
     return tables[0], tables[1]
 
 
+def _knowledge(genes: Table, base_genes: Path, kept: set[str]) -> dict[str, str]:
+    """The base panel's knowledge base restricted to the genes kept: every table's rows filtered on ``gene``,
+    other files (README) copied as they are."""
+    name = dict(genes.meta).get("knowledge")
+    if not name:
+        return {}
+    out: dict[str, str] = {}
+    for path in sorted((base_genes.parent / name).iterdir()):
+        if path.suffix == ".tsv":
+            table = Table.read(path)
+            table.rows = [r for r in table.rows if r["gene"] in kept]
+            out[path.name] = table.render()
+        elif path.suffix == ".md":
+            out[path.name] = path.read_text(encoding="utf-8")
+    return out
+
+
 def output_names(stem: str) -> dict[str, str]:
+    """The files (and the knowledge directory) ``panel update`` writes for an output stem."""
     return {"genes": f"{stem}.tsv", "exon_models": f"{stem}.exons.tsv",
-            "known_variants": f"{stem}.known_variants.tsv", "diff": f"{stem}.diff.txt"}
+            "known_variants": f"{stem}.known_variants.tsv", "knowledge": f"{stem}.knowledge",
+            "diff": f"{stem}.diff.txt"}
 
 
 def _metadata(meta: list[tuple[str, str]], base: Panel, fetched: FetchedPanel, stem: str) -> list[tuple[str, str]]:
@@ -214,6 +236,7 @@ def _metadata(meta: list[tuple[str, str]], base: Panel, fetched: FetchedPanel, s
                               f"{names['diff']} before use."),
         "exon_models": names["exon_models"] if "exon_models" in values else "",
         "known_variants": names["known_variants"] if "known_variants" in values else "",
+        "knowledge": names["knowledge"] if "knowledge" in values else "",
     }
     out = [(k, replaced.get(k, v)) for k, v in meta if not (k in replaced and not replaced[k])]
     out += [("panelapp_source", source.label), ("panelapp_url", fetched.url),

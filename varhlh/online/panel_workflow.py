@@ -45,8 +45,11 @@ def update_panel(source: str, panel_id: int | None, version: str | None, output:
         texts["exon_models"] = update.exons.render()
     if update.known is not None:
         texts["known_variants"] = update.known.render()
-    _write(targets, texts)
-    return diff, [targets[k] for k in texts]
+    if not update.knowledge:
+        del targets["knowledge"]
+    _write(targets, texts, update.knowledge)
+    written = [targets[k] for k in texts]
+    return diff, written + ([targets["knowledge"]] if update.knowledge else [])
 
 
 def _refuse_overwrite(targets: Iterable[Path], base_genes: Path) -> None:
@@ -59,8 +62,9 @@ def _refuse_overwrite(targets: Iterable[Path], base_genes: Path) -> None:
             raise UsageError(msg)
 
 
-def _write(targets: dict[str, Path], texts: dict[str, str]) -> None:
-    """Stage every file in a temporary directory, validate the new panel there, then move into place."""
+def _write(targets: dict[str, Path], texts: dict[str, str], knowledge: dict[str, str]) -> None:
+    """Stage every file (and the knowledge directory) in a temporary directory, validate the new panel there,
+    then move into place."""
     directory = next(iter(targets.values())).parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -71,8 +75,12 @@ def _write(targets: dict[str, Path], texts: dict[str, str]) -> None:
     try:
         for key, text in texts.items():
             (stage / targets[key].name).write_text(text, encoding="utf-8")
+        if knowledge:
+            (stage / targets["knowledge"].name).mkdir()
+            for name, text in knowledge.items():
+                (stage / targets["knowledge"].name / name).write_text(text, encoding="utf-8")
         load_panel(stage / targets["genes"].name)  # the new file must load exactly as --panel will load it
-        for key in texts:
+        for key in [*texts, *(["knowledge"] if knowledge else [])]:
             (stage / targets[key].name).replace(targets[key])
     except OSError as exc:
         msg = f"{directory}: cannot write the new panel ({exc.strerror}); check space and permissions"
