@@ -265,7 +265,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     coverage = _completeness(loaded, variants, family)
-    gene_results = _gene_results(panel, variants, sex.sex, family, settings, functional)
+    gene_results = _gene_results(panel, variants, sex.sex, family, settings)
     genes, conclusion = decide(gene_results, panel.genes, clinical, coverage)
     ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if is_ploidy_flag(f))
     notes.extend(ploidy)
@@ -325,7 +325,7 @@ def _with_segregation(v: VariantResult, family: Family, settings: Settings) -> V
 
 
 def _gene_results(panel: Panel, variants: Sequence[VariantResult], sex: Sex, family: Family,
-                  settings: Settings, functional: Mapping[str, FunctionalResult]) -> list[GeneResult]:
+                  settings: Settings) -> list[GeneResult]:
     by_gene: dict[str, list[VariantResult]] = {}
     for v in variants:
         by_gene.setdefault(v.allele.gene.symbol, []).append(v)
@@ -333,7 +333,7 @@ def _gene_results(panel: Panel, variants: Sequence[VariantResult], sex: Sex, fam
     for gene in panel.genes:
         found = by_gene.get(gene.symbol)
         if found:
-            results.append(gene_result(found, sex, family, settings, functional))
+            results.append(gene_result(found, sex, family, settings))
         else:
             results.append(GeneResult(gene.symbol, gene.inheritance, GeneCall.NONE, Phase.NOT_APPLICABLE, (), (),
                                        Strength.UNDETERMINED, ()))

@@ -169,3 +169,33 @@ def entry_clinvar(choice: TranscriptConsequence | None) -> ClinVarEvidence | Non
         fields = clinvar.ClinVarFields(vep, None, None, None)
         source = f"{choice.source_label} column {vep} (VEP --check_existing; no review status)"
     return clinvar.read(values, fields, 1, number_a=False, source=source)
+
+
+# ----------------------------------------------------------------------------- where a source looked
+
+
+EXOME_ONLY = ("exac", "exome", "gnomade", "gnomad_e", "esp6500", "esp_", "evs_")
+"""Markers of exome-only frequency sources in a field or file name (lower case, matched as substrings)."""
+EXOME_TERMS = frozenset({
+    "stop_gained", "frameshift_variant", "stop_lost", "start_lost", "missense_variant", "synonymous_variant",
+    "inframe_deletion", "inframe_insertion", "protein_altering_variant", "coding_sequence_variant",
+    "splice_acceptor_variant", "splice_donor_variant", "splice_region_variant", "splice_donor_5th_base_variant",
+    "splice_donor_region_variant", "splice_polypyrimidine_tract_variant", "stop_retained_variant",
+    "start_retained_variant", "incomplete_terminal_codon_variant"})
+"""Consequences at positions an exome captures (coding sequence and the splice region)."""
+
+
+def covers(freq: FrequencyEvidence, consequence: str | None) -> bool:
+    """Whether a frequency source looked at this position: inside the exome any source did; outside it, a source
+    that is not exome-only (the source's own name — a local file's name — or any of the fields declared)."""
+    if consequence in EXOME_TERMS:
+        return True
+    if _exome_only(freq.source.split(" (")[0]):
+        return False
+    names = [n.strip() for n in (freq.popmax_field or freq.af_field or "").split(",") if n.strip()]
+    return not names or not all(_exome_only(n) for n in names)
+
+
+def _exome_only(name: str) -> bool:
+    lower = name.lower()
+    return any(marker in lower for marker in EXOME_ONLY)

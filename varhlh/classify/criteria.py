@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from varhlh.annotate.clinvar import stars_text
 from varhlh.annotate.consequence import NULL_TERMS
+from varhlh.annotate.evidence import covers
 from varhlh.models import (
     Allele,
     Annotation,
@@ -41,7 +42,6 @@ from varhlh.models import (
     ClinVarEvidence,
     Criterion,
     EvidenceCode,
-    FrequencyEvidence,
     Mechanism,
     Nmd,
     Truncation,
@@ -52,17 +52,6 @@ E = EvidenceCode
 FREQUENCY_BENIGN = frozenset({E.BA1, E.BS1, E.BS1_SUPPORTING})
 MINOR_LOSS = 0.10
 """A truncation escaping NMD that removes more than this share of the protein is PVS1_Strong (ClinGen SVI)."""
-EXOME_ONLY = ("exac", "exome", "gnomade", "gnomad_e", "esp6500", "esp_", "evs_")
-"""Markers of exome-only frequency sources in a field or file name (lower case, matched as substrings)."""
-EXOME_TERMS = frozenset({
-    "stop_gained", "frameshift_variant", "stop_lost", "start_lost", "missense_variant", "synonymous_variant",
-    "inframe_deletion", "inframe_insertion", "protein_altering_variant", "coding_sequence_variant",
-    "splice_acceptor_variant", "splice_donor_variant", "splice_region_variant", "splice_donor_5th_base_variant",
-    "splice_donor_region_variant", "splice_polypyrimidine_tract_variant", "stop_retained_variant",
-    "start_retained_variant", "incomplete_terminal_codon_variant"})
-"""Consequences at positions an exome captures (coding sequence and the splice region)."""
-
-
 def pvs1(annotation: Annotation, allele: Allele) -> Criterion:
     """PVS1 at the strength the decision tree gives (table above), with the facts used."""
     term = annotation.consequence
@@ -139,22 +128,6 @@ def frequency_criterion(annotation: Annotation, settings: Settings) -> Criterion
         return Criterion(E.PM2_SUPPORTING, f"{field} {af:g} <= {settings.pm2_max_af:g}{where}: PM2_Supporting.")
     return Criterion(None, f"{field} {af:g}{where} between the PM2 ({settings.pm2_max_af:g}) and BS1_Supporting "
                            f"({settings.bs1_supporting_af:g}) thresholds: no frequency criterion.")
-
-
-def covers(freq: FrequencyEvidence, consequence: str | None) -> bool:
-    """Whether a frequency source looked at this position: inside the exome any source did; outside it, a source
-    that is not exome-only (the source's own name — a local file's name — or any of the fields declared)."""
-    if consequence in EXOME_TERMS:
-        return True
-    if _exome_only(freq.source.split(" (")[0]):
-        return False
-    names = [n.strip() for n in (freq.popmax_field or freq.af_field or "").split(",") if n.strip()]
-    return not names or not all(_exome_only(n) for n in names)
-
-
-def _exome_only(name: str) -> bool:
-    lower = name.lower()
-    return any(marker in lower for marker in EXOME_ONLY)
 
 
 def exempt(criterion: Criterion, clinvar: ClinVarEvidence | None) -> Criterion:

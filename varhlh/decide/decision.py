@@ -17,13 +17,15 @@ transplant indication matrix):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from varhlh.classify.functional import evidence_against
 from varhlh.decide.clinical import ClinicalContext
 from varhlh.decide.completeness import Completeness
 from varhlh.decide.recommend import recommendations, summary
 from varhlh.models import (
     Conclusion,
+    FunctionalResult,
     GeneCall,
     GeneResult,
     PanelGene,
@@ -80,7 +82,8 @@ def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene], clinical: 
            completeness: Completeness | None = None) -> tuple[tuple[GeneResult, ...], Conclusion]:
     """Capped gene results and the conclusion with its reasons, summary and recommendations."""
     by_symbol = {g.symbol: g for g in genes}
-    capped = tuple(cap_by_tier(r, by_symbol[r.symbol]) for r in results)
+    functional = clinical.functional if clinical is not None else {}
+    capped = tuple(cap_by_tier(_with_tests(r, functional), by_symbol[r.symbol]) for r in results)
     occurred = clinical.hlh_occurred if clinical else None
     best = max((r.strength for r in capped), key=lambda s: _RANK[s], default=Strength.UNDETERMINED)
     primary = PrimaryHlh(best.value)
@@ -136,6 +139,12 @@ def _reasons(results: Sequence[GeneResult], genes: dict[str, PanelGene], workups
     if not reasons:
         reasons.append("No qualifying, hypomorphic or uncertain allele carried in any panel gene.")
     return tuple(reasons)
+
+
+def _with_tests(result: GeneResult, functional: Mapping[str, FunctionalResult]) -> GeneResult:
+    """A normal functional test of a gene with a finding is stated as evidence against it (never an exclusion)."""
+    against = evidence_against(result.symbol, functional) if result.call is not GeneCall.NONE else ()
+    return dataclasses.replace(result, reasons=(*result.reasons, *against)) if against else result
 
 
 def _with(result: GeneResult, strength: Strength, reason: str) -> GeneResult:

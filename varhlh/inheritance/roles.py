@@ -31,7 +31,7 @@ benign, likely benign, not carried          none
 
 from __future__ import annotations
 
-from varhlh.classify.criteria import covers
+from varhlh.annotate.evidence import covers
 from varhlh.models import Classification, DiagnosticWeight, Role, VariantResult
 from varhlh.settings import Settings
 

@@ -21,18 +21,16 @@ quality flags (:func:`_graded`); allele roles come from :mod:`varhlh.inheritance
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from varhlh.classify.functional import evidence_against
 from varhlh.inheritance.phase import PhaseCall, phase_of_pair
 from varhlh.inheritance.roles import pairing_barrier, role
 from varhlh.models import (
     Classification,
     DiagnosticWeight,
     Family,
-    FunctionalResult,
     GeneCall,
     GeneResult,
     Inheritance,
@@ -183,10 +181,9 @@ def rule_ad(variants: Sequence[VariantResult], settings: Settings) -> GeneResult
     return _single_or_none(gene, carried, qualifying, settings)
 
 
-def gene_result(variants: Sequence[VariantResult], sex: Sex, family: Family, settings: Settings,
-                functional: Mapping[str, FunctionalResult] | None = None) -> GeneResult:
+def gene_result(variants: Sequence[VariantResult], sex: Sex, family: Family, settings: Settings) -> GeneResult:
     """Dispatch to the rule for the gene's inheritance; then the evidence against it (an unaffected sibling with
-    the same genotype, a normal functional test of the gene) and the alleles not assessed."""
+    the same genotype) and the alleles not assessed."""
     gene = variants[0].allele.gene
     if gene.inheritance is Inheritance.XL:
         result = rule_xl(variants, sex, family, settings)
@@ -195,8 +192,6 @@ def gene_result(variants: Sequence[VariantResult], sex: Sex, family: Family, set
     else:
         result = rule_ar(variants, family, settings)
     against = _unaffected_carriers(result, variants, family)
-    if result.call is not GeneCall.NONE:
-        against += evidence_against(gene.symbol, functional or {})
     if against:
         result = _replace_reasons(result, (*result.reasons, *against))
     return with_not_assessed(result, variants)
