@@ -33,8 +33,9 @@ def test_console_script_runs_the_bundled_example(tmp_path: Path) -> None:
     assert data["conclusion"]["transplant_workup"] == "indicated"
     assert data["input"]["access"].startswith("index")
     assert (tmp_path / "NA12878.varhlh.tsv").read_text().count("\n") == len(data["variants"]) + 1
-    assert result.stdout == ""  # logs go to stderr only
-    assert result.stderr.startswith(f"varhlh: varhlh {__version__}\nvarhlh: command: varhlh triage")
+    assert result.stdout == data["conclusion"]["summary"] + "\n"  # the answer on stdout, logs on stderr
+    assert result.stderr == (f"varhlh: varhlh {__version__}\n"
+                             "varhlh: primary HLH: confirmed; transplant work-up: indicated\n")
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [

@@ -13,12 +13,16 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 
 pytest.importorskip("hatchling", reason="hatchling is in the test extra (pip install 'varhlh[test]')")
 
@@ -67,7 +71,8 @@ def test_sdist_after_a_workflow_run_packs_no_results(tmp_path: Path, gitignore: 
     if not gitignore:
         (project / ".gitignore").unlink()
     sdist = _build(project, "sdist", tmp_path / "dist")
-    names = tarfile.open(sdist).getnames()
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
     leaked = [n for n in names if "/results/" in n or "/.snakemake/" in n or n.endswith(RESULT_FILES)
               or n.endswith("S02.varhlh.json")]
     assert leaked == []
