@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,8 @@ class ClinicalContext:
     hlh_occurred: bool | None
     hlh2004: Hlh2004
     hscore: HScore
+    values: Mapping[str, float | bool | None] = field(default_factory=dict)
+    """The values given, in the units their names state (alternative units converted); None = not given."""
 
     def sentence(self) -> str:
         h = self.hlh2004
@@ -132,7 +134,7 @@ def load_clinical(path: Path) -> ClinicalContext:
         msg = f"{path}: 'hlh_occurred' must be true or false, got {occurred!r}"
         raise InputError(msg)
     return ClinicalContext(str(path), hashlib.sha256(path.read_bytes()).hexdigest(), course, occurred,
-                           hlh2004(values), hscore(values))
+                           hlh2004(values), hscore(values), values)
 
 
 def _read(path: Path) -> dict[str, Any]:
