@@ -23,7 +23,7 @@ from conftest import DATA, ROOT
 
 pytestmark = pytest.mark.slow
 
-SNAKEFILE = ROOT / "workflows" / "snakemake" / "Snakefile"
+SNAKEFILE = ROOT / "workflows" / "snakemake" / "workflow" / "Snakefile"
 MODULE = ROOT / "workflows" / "nf-core" / "varhlh" / "triage"
 SHEET = (  # label, VCF, PED, VCF sample; expected decision
     ("fhl2_hom", DATA / "vcf" / "prf1_hom_w374x.vcf", None, None, "NA12878", "confirmed"),
@@ -63,30 +63,71 @@ def test_snakemake_workflow_runs_varhlh_per_sample_and_multiqc(tmp_path: Path) -
         assert data["sample"]["id"] == sample
         assert data["conclusion"]["primary_hlh"] == decision
         assert (folder / f"{label}.varhlh.tsv").read_text().startswith("sample\t")
-        assert json.loads((folder / f"{label}.varhlh_mqc.json").read_text())["data"][sample]
+        assert json.loads((folder / f"{label}.varhlh_mqc.json").read_text())["data"][label]["vcf_sample"] == sample
+        assert (results / "benchmarks" / "varhlh" / f"{label}.tsv").read_text().startswith("s\t")
+        assert "primary HLH: " in (results / "logs" / "varhlh" / f"{label}.log").read_text()
     report = results / "multiqc"
     assert (report / "multiqc_report.html").is_file()
     with (report / "multiqc_data" / "multiqc_general_stats.txt").open() as fh:
         stats = {row["Sample"]: row for row in csv.DictReader(fh, delimiter="\t")}
-    for *_, sample, decision in SHEET:
-        row = {key.split("-", 1)[1]: value for key, value in stats[sample].items() if "varhlh" in key}
-        assert row["primary_hlh"] == decision, sample
+    assert set(stats) == {label for label, *_ in SHEET}  # rows keyed by the sheet's labels
+    for label, *_, sample, decision in SHEET:
+        row = {key.split("-", 1)[1]: value for key, value in stats[label].items() if "varhlh" in key}
+        assert row["primary_hlh"] == decision, label
+        assert row["vcf_sample"] == sample, label
+    rerun = subprocess.run([str(tools["snakemake"]), "--snakefile", str(SNAKEFILE), "--cores", "2",
+                            "--directory", str(tmp_path), "--config", f"samples={sheet}", "outdir=results"],
+                           capture_output=True, text=True, timeout=300, env=env)
+    assert rerun.returncode == 0 and "Nothing to be done" in rerun.stdout + rerun.stderr
 
 
 @pytest.mark.skipif(importlib.util.find_spec("snakemake") is None or _tools()["snakemake"] is None,
                     reason="snakemake is not installed (pip install 'varhlh[test]')")
-@pytest.mark.parametrize(("sheet", "message"), [
-    ("sample\tvcf\na\tx.vcf\na\ty.vcf\n", "listed twice"),
-    ("name\tvcf\na\tx.vcf\n", "columns sample and vcf"),
-])
-def test_snakemake_refuses_a_bad_sample_sheet(tmp_path: Path, sheet: str, message: str) -> None:
+@pytest.mark.parametrize(("sheet", "config", "message"), [
+    ("sample\tvcf\na\tx.vcf\na\ty.vcf\n", [], "listed twice"),
+    ("name\tvcf\na\tx.vcf\n", [], "columns sample and vcf"),
+    ("sample\tvcf\nbad name\tx.vcf\n", [], "Failed validating 'pattern'"),
+    (None, [], "sample sheet"),
+    ("sample\tvcf\na\tx.vcf\n", ["threads=0"], "Failed validating 'minimum'"),
+    ("sample\tvcf\na\tx.vcf\n", ["formats=json,tsv"], "must include json and multiqc"),
+], ids=["duplicate", "columns", "label", "missing-sheet", "config-threads", "config-formats"])
+def test_snakemake_refuses_a_bad_sample_sheet_or_config(tmp_path: Path, sheet: str | None, config: list[str],
+                                                        message: str) -> None:
     path = tmp_path / "samples.tsv"
-    path.write_text(sheet)
+    if sheet is not None:
+        path.write_text(sheet)
     done = subprocess.run([str(_tools()["snakemake"]), "--snakefile", str(SNAKEFILE), "--cores", "1", "--dry-run",
-                           "--directory", str(tmp_path), "--config", f"samples={path}"],
+                           "--directory", str(tmp_path), "--config", f"samples={path}", *config],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode != 0
-    assert message in done.stdout + done.stderr
+    output = done.stdout + done.stderr
+    assert message in output
+    if sheet is None:
+        assert "not found" in output and "--config samples=PATH" in output
+
+
+@pytest.mark.skipif(importlib.util.find_spec("snakemake") is None or _tools()["snakemake"] is None,
+                    reason="snakemake is not installed (pip install 'varhlh[test]')")
+def test_snakemake_lint_is_clean(tmp_path: Path) -> None:
+    """Catalog style: conda env, benchmark, log and resources per rule; no hard-coded paths."""
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample\tvcf\nfhl2\t{DATA / 'vcf' / 'prf1_hom_w374x.vcf'}\n")
+    done = subprocess.run([str(_tools()["snakemake"]), "--snakefile", str(SNAKEFILE), "--lint", "--directory",
+                           str(tmp_path), "--config", f"samples={sheet}"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Congratulations, your workflow is in a good condition" in done.stdout + done.stderr
+    rules = (SNAKEFILE.parent / "rules" / "varhlh.smk").read_text()
+    for rule in rules.split("\nrule ")[1:]:
+        for directive in ("conda:", "benchmark:", "log:", "resources:", "mem_mb="):
+            assert directive in rule, (rule.split(":")[0], directive)
+
+
+def test_snakefmt_is_clean() -> None:
+    if shutil.which("snakefmt") is None and importlib.util.find_spec("snakefmt") is None:
+        pytest.skip("snakefmt is not installed (.ci/run installs it for its gate)")
+    command = [shutil.which("snakefmt") or sys.executable, *([] if shutil.which("snakefmt") else ["-m", "snakefmt"])]
+    done = subprocess.run([*command, "--check", str(SNAKEFILE.parent)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 # ----------------------------------------------------------------------------------------------- nf-core
