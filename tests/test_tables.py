@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from varhlh.report.tables import ALLELE_COLUMNS, SAMPLE_COLUMNS
+from varhlh.report.cohort_tables import ALLELE_COLUMNS, SAMPLE_COLUMNS
 
 TRIO = DATA / "vcf" / "trio_prf1_comphet.vcf"
 TRIO_PED = DATA / "ped" / "trio_prf1_comphet.ped"
@@ -71,7 +71,7 @@ def test_parquet_tables_equal_the_tsv(trio_cohort: Path) -> None:
 
 def test_without_pyarrow_the_tables_are_tsv_only(run_cli, indexed, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("varhlh.report.tables.parquet_available", lambda: False)
+    monkeypatch.setattr("varhlh.report.cohort_tables.parquet_available", lambda: False)
     run = run_cli("triage", str(indexed(TRIO)), "--all-samples", "-o", str(tmp_path / "c"))
     assert run.code == 0, run.err
     assert sorted(p.name for p in (tmp_path / "c").glob("cohort.*")) == ["cohort.varhlh_cohort.tsv",
@@ -124,7 +124,7 @@ def test_single_sample_triage_never_imports_pandas(tmp_path: Path) -> None:
         "import sys; from varhlh.cli import main; "
         f"rc = main(['triage', {str(DATA / 'vcf' / 'prf1_carrier.vcf')!r}, '-o', {str(tmp_path)!r}, '-q', "
         "'--format', 'json,tsv,vcf,multiqc']); "
-        "print(rc, sorted(m for m in ('pandas', 'pyarrow', 'varhlh.report.tables', 'varhlh.api') if m in sys.modules))"
+        "print(rc, sorted(m for m in ('pandas', 'pyarrow', 'varhlh.report.cohort_tables', 'varhlh.api') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "[]"]

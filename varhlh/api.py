@@ -10,8 +10,8 @@
 Every stored result is decoded strictly into the typed contract (:class:`varhlh.result.ResultDoc`, as
 ``varhlh report`` does): a file that is not a varhlh result is refused with
 :class:`varhlh.errors.InputError` naming it. The columns are those of the cohort tables
-(:data:`varhlh.report.tables.SAMPLE_COLUMNS`, :data:`~varhlh.report.tables.ALLELE_COLUMNS`); missing values
-are NA. Nothing is recomputed. pandas is imported when this module is imported, so the command line never
+(:data:`varhlh.report.cohort_tables.SAMPLE_COLUMNS`, :data:`~varhlh.report.cohort_tables.ALLELE_COLUMNS`);
+missing values are NA. Nothing is recomputed. pandas is imported when this module is imported, so the command line never
 imports it here.
 """
 
@@ -24,8 +24,8 @@ import pandas as pd
 
 from varhlh.errors import InputError
 from varhlh.models import GeneCall
+from varhlh.report.cohort_tables import allele_rows, frame, sample_row
 from varhlh.report.stored import load_result
-from varhlh.report.tables import allele_rows, frame, sample_row
 from varhlh.result import ResultDoc
 
 Results = Iterable[ResultDoc | str | Path]
@@ -56,12 +56,12 @@ def _load_named(results: Results) -> list[tuple[ResultDoc, str | None]]:
 
 
 def samples(results: Results) -> pd.DataFrame:
-    """One row per result (:data:`varhlh.report.tables.SAMPLE_COLUMNS`); ``result`` is the file it came from."""
+    """One row per result (:data:`varhlh.report.cohort_tables.SAMPLE_COLUMNS`); ``result`` is the file it came from."""
     return frame((sample_row(doc, name) for doc, name in _load_named(results)), "sample")
 
 
 def alleles(results: Results, reportable_only: bool = True) -> pd.DataFrame:
-    """One row per sample x allele (:data:`varhlh.report.tables.ALLELE_COLUMNS`): the reportable alleles, or
+    """One row per sample x allele (:data:`varhlh.report.cohort_tables.ALLELE_COLUMNS`): the reportable alleles, or
     every allele listed in the results with ``reportable_only=False``."""
     return frame((row for doc in load(results) for row in allele_rows(doc, reportable_only)), "allele")
 

@@ -14,7 +14,7 @@ Rules:
   (fork; one process where fork is unavailable), each writing its outputs atomically;
 * the input must be a bgzipped VCF or a BCF with a valid index (genotypes are read by region);
 * outputs: ``OUTDIR/<sample made filename-safe>.varhlh.json`` / ``.tsv`` (and any other ``--format``)
-  per sample, then, last, the cohort tables (built with pandas, :mod:`varhlh.report.tables`):
+  per sample, then, last, the cohort tables (built with pandas, :mod:`varhlh.report.cohort_tables`):
   ``PREFIX.varhlh_cohort.tsv`` (one row per sample, :data:`SUMMARY_COLUMNS`) and
   ``PREFIX.varhlh_cohort_alleles.tsv`` (one row per sample x reportable allele, ``ALLELE_COLUMNS``), plus the
   same two tables as ``.parquet`` when pyarrow is installed (PREFIX: ``--prefix``, default ``cohort``).
@@ -50,7 +50,7 @@ from varhlh.pipeline import (
 )
 from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
 from varhlh.read.reader import _FORMAT_KEYS, query_plan
-from varhlh.report.tables import SAMPLE_COLUMNS, allele_rows, sample_row
+from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
 from varhlh.restrict import set_aside
 from varhlh.result import ResultDoc
 
@@ -59,7 +59,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 SUMMARY_COLUMNS = SAMPLE_COLUMNS
-"""Columns of ``PREFIX.varhlh_cohort.tsv`` (:data:`varhlh.report.tables.SAMPLE_COLUMNS`)."""
+"""Columns of ``PREFIX.varhlh_cohort.tsv`` (:data:`varhlh.report.cohort_tables.SAMPLE_COLUMNS`)."""
 
 
 @dataclass(frozen=True)
@@ -321,7 +321,7 @@ def _row(doc: ResultDoc, pedigree: Pedigree | None, paths: Sequence[Path]) -> di
 def _write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, Any]], outdir: Path, prefix: str,
                   inputs: Sequence[str]) -> list[Path]:
     """The cohort tables as TSV and, with pyarrow, Parquet (pandas is imported here, never on single triage)."""
-    from varhlh.report.tables import frame, parquet_available, parquet_bytes, tsv_bytes
+    from varhlh.report.cohort_tables import frame, parquet_available, parquet_bytes, tsv_bytes
 
     tables = {"varhlh_cohort": frame(rows, "sample"), "varhlh_cohort_alleles": frame(alleles, "allele")}
     payloads = [(f"{prefix}.{name}.tsv", tsv_bytes(df)) for name, df in tables.items()]
