@@ -64,6 +64,7 @@ def _build(project: Path, target: str, out: Path) -> Path:
     return Path(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("gitignore", [True, False], ids=["with-gitignore", "without-gitignore"])
 def test_sdist_after_a_workflow_run_packs_no_results(tmp_path: Path, gitignore: bool) -> None:
     project = _project_copy(tmp_path)
@@ -78,11 +79,15 @@ def test_sdist_after_a_workflow_run_packs_no_results(tmp_path: Path, gitignore: 
     assert leaked == []
     root = sdist.name.removesuffix(".tar.gz")
     for needed in ("LICENSE", "README.md", "pyproject.toml", "varhlh/cli.py", "gene_panels/hlh_genes.tsv",
-                   "workflows/snakemake/Snakefile", "workflows/nf-core/varhlh/triage/main.nf",
+                   "workflows/snakemake/workflow/Snakefile", "workflows/snakemake/workflow/schemas/samples.schema.yaml",
+                   "workflows/snakemake/config/config.yaml", "workflows/nf-core/varhlh/triage/main.nf",
+                   "workflows/nf-core/varhlh/triage/tests/main.nf.test.snap", "workflows/nf-core/schemas/LICENSE",
+                   "recipes/varhlh/meta.yaml", "Dockerfile", "docs/install.md",
                    "tests/conftest.py", "examples/patient_fhl2.vcf.gz"):
         assert f"{root}/{needed}" in names, needed
 
 
+@pytest.mark.slow
 def test_wheel_carries_licence_urls_and_the_package_only(tmp_path: Path) -> None:
     project = _project_copy(tmp_path)
     _simulate_workflow_run(project)

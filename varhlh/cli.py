@@ -3,7 +3,9 @@
 Exit codes (README, "What varhlh refuses and why"): 0 analysis complete whatever was found,
 2 usage, 3 input rejected, 4 panel/configuration/build problem, 5 required online service
 failed, 6 output not writable, 130 interrupted. Errors are one line on stderr; ``--debug``
-shows the traceback. Logs go to stderr only.
+shows the traceback. stdout carries the answer (the summary sentence, or the JSON with ``--json-stdout``);
+the log goes to stderr: the version line, the decision line and warnings by default, every step with
+``-v``, errors only with ``-q`` (docs/cli.md).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from varhlh import __version__
 from varhlh.commands import NOTICE, refuse_stdout_dir
 from varhlh.errors import UsageError
 
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.report.stored import load_result
 
     refuse_stdout_dir(args.output_dir)
+    log.log(NOTICE, "varhlh %s", __version__)
     formats = parse_formats(args.format)
     if args.prefix and safe_prefix(args.prefix) != args.prefix:
         msg = f"--prefix {args.prefix!r} must be a plain file name (letters, digits, '.', '_', '-')"
