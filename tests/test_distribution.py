@@ -99,13 +99,14 @@ def test_dockerfile_install_steps_build_and_install_the_wheel(tmp_path: Path) ->
     python = env_dir / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    deps = [p for p in sys.path if p.endswith("site-packages")]
-    Path(site, "deps.pth").write_text("\n".join(deps) + "\n")
     install = next(a for k, a in steps if k == "RUN" and "pip install" in a and ".whl" in a)
     assert '"$(ls /tmp/dist/varhlh-*.whl)[phenopacket]"' in install
     done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
                            f"{wheel}[phenopacket]"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
+    # only now the dependencies (after the install, so pip cannot take this environment's varhlh for the wheel's)
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    Path(site, "deps.pth").write_text("\n".join(deps) + "\n")
     clean = {"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
     health = subprocess.run([str(env_dir / "bin" / "varhlh"), "--version"], capture_output=True, text=True, env=clean,
                             cwd=tmp_path)

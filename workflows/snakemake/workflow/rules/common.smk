@@ -1,4 +1,5 @@
 import csv
+import shlex
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -62,8 +63,8 @@ def triage_inputs(wildcards):
 
 def sample_option(wildcards):
     vcf_sample = given(SHEET[wildcards.sample].get("vcf_sample"))
-    return f"-s '{vcf_sample}'" if vcf_sample else ""
+    return f"-s {shlex.quote(vcf_sample)}" if vcf_sample else ""
 
 
 def ped_option(wildcards, input):
-    return f"--ped '{input.ped}'" if "ped" in input.keys() else ""
+    return f"--ped {shlex.quote(input.ped)}" if "ped" in input.keys() else ""
