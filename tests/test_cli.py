@@ -34,8 +34,10 @@ def test_console_script_runs_the_bundled_example(tmp_path: Path) -> None:
     assert data["input"]["access"].startswith("index")
     tsv = (tmp_path / "NA12878.varhlh.tsv").read_text().splitlines()
     assert tsv[0].startswith("# completeness: ") and len(tsv) == len(data["variants"]) + 2
-    assert result.stdout == ""  # logs go to stderr only
-    assert result.stderr.startswith(f"varhlh: varhlh {__version__}\nvarhlh: command: varhlh triage")
+    assert result.stdout == data["conclusion"]["summary"] + "\n"  # the answer on stdout, logs on stderr
+    assert result.stderr == (f"varhlh: varhlh {__version__}\n"
+                             "varhlh: primary HLH: confirmed; transplant work-up: indicated\n"
+                             f"varhlh: completeness: {tsv[0].removeprefix('# completeness: ')}\n")
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [

@@ -14,7 +14,10 @@ Rules:
   (fork; one process where fork is unavailable), each writing its outputs atomically;
 * the input must be a bgzipped VCF or a BCF with a valid index (genotypes are read by region);
 * outputs: ``OUTDIR/<sample made filename-safe>.varhlh.json`` / ``.tsv`` (and any other ``--format``)
-  per sample, then ``OUTDIR/<--prefix or 'cohort'>.varhlh_cohort.tsv`` (:data:`SUMMARY_COLUMNS`), last.
+  per sample, then, last, the cohort tables (built with pandas, :mod:`varhlh.report.cohort_tables`):
+  ``PREFIX.varhlh_cohort.tsv`` (one row per sample, :data:`SUMMARY_COLUMNS`) and
+  ``PREFIX.varhlh_cohort_alleles.tsv`` (one row per sample x reportable allele, ``ALLELE_COLUMNS``), plus the
+  same two tables as ``.parquet`` when pyarrow is installed (PREFIX: ``--prefix``, default ``cohort``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import multiprocessing
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,7 +38,7 @@ from varhlh.errors import InputError, OutputError
 from varhlh.fileio import write_atomic
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
-from varhlh.models import Access, Allele, Family, GeneCall, SampleCall, VcfRecord
+from varhlh.models import Access, Allele, Family, SampleCall, VcfRecord
 from varhlh.panel import load_panel
 from varhlh.pipeline import (
     Loaded,
@@ -47,6 +50,7 @@ from varhlh.pipeline import (
 )
 from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
 from varhlh.read.reader import _FORMAT_KEYS, query_plan
+from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
 from varhlh.restrict import set_aside
 from varhlh.result import ResultDoc
 
@@ -54,20 +58,8 @@ log = logging.getLogger("varhlh")
 T = TypeVar("T")
 R = TypeVar("R")
 
-SUMMARY_COLUMNS = (
-    ("sample", "sample ID"),
-    ("family", "PED family ID ('.' without a PED or when the sample is not in it)"),
-    ("affected", "PED phenotype: yes / no / unknown ('.' when not in a PED)"),
-    ("sex", "male / female / unknown, as in the result"),
-    ("primary_hlh", "confirmed / suspected / undetermined"),
-    ("transplant_workup", "indicated / consider / not_indicated_by_genetics"),
-    ("genes", "genes named in the conclusion, ','-separated"),
-    ("gene_calls", "SYMBOL:call/phase for every gene with a call other than none, ';'-separated"),
-    ("reportable", "number of reportable variants"),
-    ("variants", "number of variants listed in the result"),
-    ("warnings", "number of warnings in the result"),
-    ("result", "the sample's JSON result file"),
-)
+SUMMARY_COLUMNS = SAMPLE_COLUMNS
+"""Columns of ``PREFIX.varhlh_cohort.tsv`` (:data:`varhlh.report.cohort_tables.SAMPLE_COLUMNS`)."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +93,8 @@ _STATE: _State | None = None
 
 
 def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[str], outdir: Path, prefix: str,
-               workers: int) -> tuple[list[dict[str, Any]], Path]:
-    """Analyse the selected samples of ``request.input``; returns the summary rows and the summary file."""
+               workers: int) -> tuple[list[dict[str, Any]], list[Path]]:
+    """Analyse the selected samples of ``request.input``; returns the summary rows and the cohort table files."""
     panel = load_panel(request.panel)
     pedigree = read_ped(request.ped) if request.ped else None
     with open_reader(request) as reader:
@@ -140,9 +132,8 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
         state = _State(loaded, pedigree, probands, index, parts, records, alleles, format_keys, tuple(formats),
                        outdir, source)
         rows = _analyse_all(state, workers)
-    summary = outdir / f"{prefix}.varhlh_cohort.tsv"
-    _write_atomic(summary, _summary_bytes(rows), [request.input])
-    return rows, summary
+    allele_table = [allele for row in rows for allele in row.pop("_alleles")]
+    return rows, _write_tables(rows, allele_table, outdir, prefix, [request.input])
 
 
 # ------------------------------------------------------------------------------------ selection
@@ -318,25 +309,32 @@ def _with(obj: T, name: str, value: Any) -> T:
 
 
 def _row(doc: ResultDoc, pedigree: Pedigree | None, paths: Sequence[Path]) -> dict[str, Any]:
-    sample = doc.sample.id
-    person = pedigree.get(sample) if pedigree else None
-    affected = "." if person is None else {True: "yes", False: "no", None: "unknown"}[person.affected]
-    conclusion = doc.conclusion
-    calls = [f"{g.symbol}:{g.call.value}/{g.phase.value}" for g in doc.genes if g.call is not GeneCall.NONE]
-    json_file = next((p.name for p in paths if p.name.endswith(".varhlh.json")), paths[0].name if paths else ".")
-    return {
-        "sample": sample, "family": person.family if person else ".", "affected": affected,
-        "sex": doc.sample.sex.value, "primary_hlh": conclusion.primary_hlh.value,
-        "transplant_workup": conclusion.transplant_workup.value, "genes": ",".join(conclusion.genes) or ".",
-        "gene_calls": ";".join(calls) or ".", "reportable": doc.counts.reportable,
-        "variants": len(doc.variants), "warnings": len(doc.warnings), "result": json_file,
-    }
+    """The sample's summary row (family and PED phenotype added) and, under ``_alleles``, its reportable alleles."""
+    person = pedigree.get(doc.sample.id) if pedigree else None
+    affected = None if person is None else {True: "yes", False: "no", None: "unknown"}[person.affected]
+    json_file = next((p.name for p in paths if p.name.endswith(".varhlh.json")), paths[0].name if paths else None)
+    row = sample_row(doc, json_file, person.family if person else None, affected)
+    row["_alleles"] = allele_rows(doc)
+    return row
 
 
-def _summary_bytes(rows: Iterable[dict[str, Any]]) -> bytes:
-    lines = ["\t".join(name for name, _ in SUMMARY_COLUMNS)]
-    lines.extend("\t".join(str(row[name]) for name, _ in SUMMARY_COLUMNS) for row in rows)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, Any]], outdir: Path, prefix: str,
+                  inputs: Sequence[str]) -> list[Path]:
+    """The cohort tables as TSV and, with pyarrow, Parquet (pandas is imported here, never on single triage)."""
+    from varhlh.report.cohort_tables import frame, parquet_available, parquet_bytes, tsv_bytes
+
+    tables = {"varhlh_cohort": frame(rows, "sample"), "varhlh_cohort_alleles": frame(alleles, "allele")}
+    payloads = [(f"{prefix}.{name}.tsv", tsv_bytes(df)) for name, df in tables.items()]
+    if parquet_available():
+        payloads += [(f"{prefix}.{name}.parquet", parquet_bytes(df)) for name, df in tables.items()]
+    else:
+        log.info("cohort: pyarrow is not installed, so the tables are written as TSV only "
+                 "(pip install 'varhlh[parquet]' for Parquet)")
+    written = []
+    for name, payload in payloads:
+        _write_atomic(outdir / name, payload, inputs)
+        written.append(outdir / name)
+    return written
 
 
 def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str]) -> None:
@@ -373,7 +371,7 @@ def _map(function: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterat
 def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A tqdm bar on stderr when it is a terminal and tqdm is installed; otherwise nothing."""
     bar = None
-    if sys.stderr.isatty() and total > 1:
+    if sys.stderr.isatty() and total > 1 and log.isEnabledFor(logging.WARNING):  # -q: no bar
         try:
             from tqdm import tqdm
 

@@ -519,6 +519,9 @@ class ClinicalDoc(Doc):
     """HLH-2004 diagnostic criteria."""
     hscore: HScoreDoc
     """HScore (Fardet 2014)."""
+    values: dict[str, float | bool | None] | UnsetType = UNSET
+    """The values given, in the units their names state (alternative units converted); null = not given. Used
+    for the Phenopacket's phenotypic features and age."""
 
 
 # --------------------------------------------------------------------------- completeness

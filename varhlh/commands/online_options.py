@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from varhlh.errors import UsageError
-from varhlh.online import ONLINE_SERVICES, OnlineRequest
+from varhlh.online import ONLINE_SERVICES, OnlineRequest, require_online
 
 
 def add_arguments(parser: argparse.ArgumentParser, annotate: bool) -> None:
@@ -33,5 +33,7 @@ def request_from_args(args: argparse.Namespace, annotate: bool) -> OnlineRequest
     services = (args.annotate_online,) if annotate and args.annotate_online else ()
     if annotate and not services:
         return None
+    if annotate:
+        require_online(f"--annotate-online {args.annotate_online}")
     return OnlineRequest(services, args.offline, bool(getattr(args, "online_optional", False)), args.cache_dir,
                          not args.no_cache)

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from varhlh.commands import online_options
+from varhlh.commands import NOTICE, online_options
 
 log = logging.getLogger("varhlh")
 SHOW_COLUMNS = ("symbol", "chrom", "inheritance", "mechanism", "tier", "panelapp_rating", "transplant_policy",
@@ -51,8 +51,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from varhlh.online.panel_update import Table
     from varhlh.panel import DEFAULT_PANEL_FILE, bundled_panel_dir, load_panel
+    from varhlh.panel_file import Table
 
     panel = load_panel(args.panel)
     table = Table.read(args.panel or bundled_panel_dir() / DEFAULT_PANEL_FILE)
@@ -80,7 +80,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from varhlh.online import OnlineRequest
+    from varhlh.online import OnlineRequest, require_online
+
+    require_online("varhlh panel update")
     from varhlh.online.panel_workflow import update_panel
     from varhlh.settings import load_settings
 
@@ -89,7 +91,7 @@ def _update(args: argparse.Namespace) -> int:
     diff, written = update_panel(args.source, args.panel_id, args.panel_version, args.output, args.panel, settings,
                                  request)
     _print(diff)
-    log.info("wrote %s", ", ".join(str(path) for path in written))
+    log.log(NOTICE, "wrote %s", ", ".join(str(path) for path in written))
     return 0
 
 

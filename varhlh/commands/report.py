@@ -14,6 +14,8 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from varhlh import __version__
+from varhlh.commands import NOTICE, refuse_stdout_dir
 from varhlh.errors import UsageError
 
 log = logging.getLogger("varhlh")
@@ -32,6 +34,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.report.output import RenderContext, parse_formats, safe_prefix, write_outputs
     from varhlh.report.stored import load_result
 
+    refuse_stdout_dir(args.output_dir)
+    log.log(NOTICE, "varhlh %s", __version__)
     formats = parse_formats(args.format)
     if args.prefix and safe_prefix(args.prefix) != args.prefix:
         msg = f"--prefix {args.prefix!r} must be a plain file name (letters, digits, '.', '_', '-')"
@@ -40,6 +44,6 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     prefix = args.prefix or safe_prefix(doc.sample.id)
     paths = write_outputs(RenderContext(doc, prefix), args.output_dir, formats, [str(args.result)])
     conclusion = doc.conclusion
-    log.info("primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
+    log.log(NOTICE, "primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
     log.info("wrote %s", ", ".join(str(p) for p in paths))
     return 0

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from varhlh import __version__
-from varhlh.commands import online_options
-from varhlh.errors import UsageError
+from varhlh.commands import NOTICE, online_options, refuse_stdout_dir, write_stdout
+from varhlh.errors import ExitStatus, UsageError
 from varhlh.fileio import spool_stdin
 from varhlh.models import Build, Sex
 from varhlh.report.output import FORMATS
@@ -24,8 +24,46 @@ if TYPE_CHECKING:
 log = logging.getLogger("varhlh")
 
 
+OUTPUT_FILES: dict[str, tuple[str, ...]] = {
+    "json": ("PREFIX.varhlh.json (the authoritative result)",),
+    "tsv": ("PREFIX.varhlh.tsv (one row per allele in the panel regions)",),
+    "vcf": ("PREFIX.varhlh.vcf.gz, PREFIX.varhlh.vcf.gz.tbi (annotated panel-region records)",),
+    "html": ("PREFIX.varhlh.html (the counselor's report)",),
+    "pdf": ("PREFIX.varhlh.pdf (the counselor's report; 'pdf' extra)",),
+    "phenopacket": ("PREFIX.phenopacket.json (GA4GH Phenopacket v2; 'phenopacket' extra)",),
+    "multiqc": ("PREFIX.varhlh_mqc.json, PREFIX.varhlh_results_mqc.json (MultiQC custom content)",),
+}
+"""What each ``--format`` writes into OUTDIR (``varhlh triage --help``)."""
+COHORT_FILES = ("PREFIX.varhlh_cohort.tsv (one row per sample)",
+                "PREFIX.varhlh_cohort_alleles.tsv (one row per sample and reportable allele)",
+                "PREFIX.varhlh_cohort.parquet, PREFIX.varhlh_cohort_alleles.parquet (when pyarrow is installed)")
+EXIT_CODES: dict[str, str] = {
+    "OK": "analysis complete, whatever was found",
+    "USAGE": "bad command line",
+    "INPUT": "input rejected (VCF, PED, clinical or sample file)",
+    "CONFIG": "panel, configuration or genome-build problem; optional feature not installed",
+    "ONLINE": "a required online service failed (opt-in online features only)",
+    "OUTPUT": "outputs could not be written",
+    "INTERRUPTED": "interrupted (Ctrl-C); no partial outputs are left",
+}
+
+
+def epilog() -> str:
+    """The outputs and exit codes, for ``--help``."""
+    lines = ["outputs (OUTDIR/PREFIX.*, by --format; PREFIX defaults to the sample ID made filename-safe):"]
+    lines += [f"  {name:<12} {text}" for name, files in OUTPUT_FILES.items() for text in files]
+    lines += ["  cohort (--all-samples / --samples): one set per sample, then"]
+    lines += [f"  {'':<12} {text}" for text in COHORT_FILES]
+    lines += ["", "stdout: the summary sentence (not with -q), or the JSON result with --json-stdout; "
+                  "stderr: the log.", "", "exit codes:"]
+    lines += [f"  {int(code):<4} {EXIT_CODES.get(code.name, code.name.lower().replace('_', ' '))}"
+              for code in ExitStatus]
+    return "\n".join(lines)
+
+
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("triage", parents=parents, help="triage one patient VCF", description="Triage one patient VCF.")
+    p = sub.add_parser("triage", parents=parents, help="triage one patient VCF", description="Triage one patient VCF.",
+                       epilog=epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", metavar="INPUT", help="VCF (.vcf, .vcf.gz, .bcf) or - for stdin")
     p.add_argument("-s", "--sample", help="sample to analyse (required for multi-sample VCFs without a PED)")
     p.add_argument("--sex", choices=[s.value for s in Sex if s is not Sex.UNKNOWN], help="patient's sex")
@@ -49,6 +87,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                                                               "PREFIX.varhlh_cohort.tsv (PREFIX default: cohort)")
     p.add_argument("--samples", type=Path, metavar="FILE", help="cohort: one result per sample listed in FILE "
                                                                 "(one ID per line)")
+    p.add_argument("--json-stdout", action="store_true", help="write the JSON result to stdout (instead of the "
+                                                               "summary sentence); the --format files are written too")
     online_options.add_arguments(p, annotate=True)
 
 
@@ -67,9 +107,14 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.prefix and safe_prefix(args.prefix) != args.prefix:
         msg = f"--prefix {args.prefix!r} must be a plain file name (letters, digits, '.', '_', '-')"
         raise UsageError(msg)
+    refuse_stdout_dir(args.output_dir)
+    online = online_options.request_from_args(args, annotate=True)
+    if args.json_stdout and (args.all_samples or args.samples):
+        msg = "--json-stdout writes one result; a cohort run writes one per sample (read them from -o OUTDIR)"
+        raise UsageError(msg)
     settings = load_settings(args.config)
     command = shlex.join(["varhlh", *argv])
-    log.info("varhlh %s", __version__)
+    log.log(NOTICE, "varhlh %s", __version__)
     log.info("command: %s", command)
     log.info("settings: %s", settings.to_dict())
     with tempfile.TemporaryDirectory(prefix="varhlh-") as scratch:
@@ -79,7 +124,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
                           threads=args.threads, command=command, clinical=args.clinical,
                           fasta=args.fasta, clinvar=args.clinvar, gnomad=args.gnomad,
-                          online=online_options.request_from_args(args, annotate=True),
+                          online=online,
                           keep_records=Path(scratch) if "vcf" in formats else None)
         if args.all_samples or args.samples:
             return _cohort(args, request, formats)
@@ -92,9 +137,15 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     for warning in result.warnings:
         log.warning("warning: %s", warning)
     conclusion = result.conclusion
-    log.info("primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
-    log.info("completeness: %s", completeness_line(context.document))
+    log.log(NOTICE, "primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
+    log.log(NOTICE, "completeness: %s", completeness_line(context.document))
     log.info("wrote %s", ", ".join(str(p) for p in paths))
+    if args.json_stdout:
+        from varhlh.report.output import renderer
+
+        write_stdout(renderer("json")(context)[0][1].decode("utf-8"))
+    elif not args.quiet:
+        write_stdout(context.document.conclusion.summary + "\n")
     return 0
 
 
@@ -124,10 +175,10 @@ def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) 
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["primary_hlh"]] = counts.get(row["primary_hlh"], 0) + 1
-    log.info("cohort: %d samples in %.1f s; primary HLH %s", len(rows), time.perf_counter() - started,
+    log.log(NOTICE, "cohort: %d samples in %.1f s; primary HLH %s", len(rows), time.perf_counter() - started,
              ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
     warned = sum(1 for row in rows if row["warnings"])
     if warned:
         log.warning("warning: %d of %d results carry warnings (see their JSON 'warnings')", warned, len(rows))
-    log.info("wrote %d results and %s", len(rows), summary)
+    log.info("wrote %d results and %s", len(rows), ", ".join(str(p) for p in summary))
     return 0

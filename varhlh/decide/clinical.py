@@ -110,6 +110,8 @@ class ClinicalContext:
     functional: Mapping[str, FunctionalResult] = field(default_factory=dict)
     """Functional-test results given (perforin, CD107a, SAP, XIAP, Munc13-4, MAGT1): evidence for the genes they
     test (:mod:`varhlh.classify.functional`)."""
+    values: Mapping[str, float | bool | None] = field(default_factory=dict)
+    """The values given, in the units their names state (alternative units converted); None = not given."""
 
     def sentence(self) -> str:
         h = self.hlh2004
@@ -138,7 +140,7 @@ def load_clinical(path: Path) -> ClinicalContext:
         msg = f"{path}: 'hlh_occurred' must be true or false, got {occurred!r}"
         raise InputError(msg)
     return ClinicalContext(str(path), hashlib.sha256(path.read_bytes()).hexdigest(), course, occurred,
-                           hlh2004(values), hscore(values), functional)
+                           hlh2004(values), hscore(values), functional, values)
 
 
 def _functional(raw: Mapping[str, Any], path: Path) -> dict[str, FunctionalResult]:

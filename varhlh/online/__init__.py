@@ -12,12 +12,30 @@ API and the inheritance vocabulary map), :mod:`.panel_update` (new panel file an
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from varhlh.errors import ConfigError
+
 ONLINE_SERVICES = ("vep",)
 """Values accepted by ``--annotate-online``."""
+ONLINE_PACKAGES = ("requests", "requests_cache", "pydantic")
+"""Import names of the ``online`` extra (``pip install 'varhlh[online]'``)."""
+INSTALL_ONLINE = "pip install 'varhlh[online]'"
+
+
+def require_online(feature: str) -> None:
+    """Refuse (exit 4, the install line, no traceback) when the ``online`` extra is not installed.
+
+    Checked before any work, by the commands that need it (``panel update``, ``triage --annotate-online``).
+    """
+    missing = [name for name in ONLINE_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        msg = (f"{feature} needs the optional 'online' packages ({', '.join(missing)} not installed); "
+               f"install them with: {INSTALL_ONLINE}")
+        raise ConfigError(msg)
 
 
 @dataclass(frozen=True)
@@ -50,4 +68,5 @@ def default_cache_dir() -> Path:
     return base / "varhlh"
 
 
-__all__ = ["ONLINE_SERVICES", "OnlineRequest", "default_cache_dir"]
+__all__ = ["INSTALL_ONLINE", "ONLINE_PACKAGES", "ONLINE_SERVICES", "OnlineRequest", "default_cache_dir",
+           "require_online"]

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from varhlh import __version__
 from varhlh.errors import ConfigError, OnlineError
-from varhlh.online import OnlineRequest, default_cache_dir
+from varhlh.online import INSTALL_ONLINE, OnlineRequest, default_cache_dir
 from varhlh.settings import Settings
 
 log = logging.getLogger("varhlh")
@@ -123,7 +123,7 @@ class OnlineClient:
             import requests
             import requests_cache
         except ImportError as exc:  # pragma: no cover - the online extra is in the test extra
-            msg = f"online features need the 'online' extra ({exc.name} is missing): pip install 'varhlh[online]'"
+            msg = f"online features need the 'online' extra ({exc.name} is missing): {INSTALL_ONLINE}"
             raise ConfigError(msg) from exc
         if request.offline and not request.use_cache:
             msg = "--offline needs the cache (it answers from the cache only); drop --no-cache"

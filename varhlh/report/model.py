@@ -211,7 +211,8 @@ def _clinical(c: ClinicalContext | None) -> ClinicalDoc | None:
                            fulfilled=h.fulfilled, criteria=[_criterion(x) for x in h.criteria]),
         hscore=HScoreDoc(minimum=s.minimum, maximum=s.maximum, complete=s.complete,
                          probability_percent=s.probability(s.minimum) if s.complete else None,
-                         items=[_criterion(x) for x in s.items]))
+                         items=[_criterion(x) for x in s.items]),
+        values=dict(c.values))
 
 
 def _completeness(c: Completeness | None) -> CompletenessDoc:

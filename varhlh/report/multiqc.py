@@ -1,26 +1,33 @@
 """MultiQC custom content: a General Statistics section and a per-sample results table.
 
 MultiQC picks up any ``*_mqc.json`` file with no configuration; one file defines one section,
-and files that share a section ``id`` are merged, one row per sample. So a run writes:
+and files that share a section ``id`` are merged, one row per key. So a run writes:
 
 * ``<prefix>.varhlh_mqc.json`` — ``plot_type: generalstats``, columns (namespace ``varhlh``):
   ``primary_hlh``, ``transplant_workup``, ``genes`` (the genes driving the conclusion),
-  ``reportable`` (count of reportable alleles), ``panel_version``;
+  ``reportable`` (count of reportable alleles), ``vcf_sample``, ``panel_version``;
 * ``<prefix>.varhlh_results_mqc.json`` — ``plot_type: table`` (section "varhlh: triage
-  results"): the same decision plus sex, genome build, each called gene with its call and phase,
-  the reportable alleles (gene, HGVS, zygosity, class), alleles in panel regions and warnings.
+  results"): the same decision plus the VCF sample, sex, genome build, each called gene with its call
+  and phase, the reportable alleles (gene, HGVS, zygosity, class), alleles in panel regions and warnings.
 
-Values are plain text and numbers, never HTML (MultiQC renders table cells as HTML; every
-string built from the VCF is escaped here). Keys are the sample ID, so MultiQC's own sample-name
-cleaning applies as for its other modules. Output is deterministic (sorted keys).
+Rows are keyed by the output **prefix** (``--prefix``, default the sample ID made filename-safe), never
+by the VCF sample name: several VCFs often name their sample alike (NA12878, "SAMPLE1"), and MultiQC
+merges rows with the same key silently. The VCF sample is a column. The prefix is filename-safe
+(letters, digits, ``.``, ``_``, ``-``) by construction and is re-checked here, so no key can carry
+markup: MultiQC writes keys and cells into its HTML unescaped (checked with 1.35), so every text
+cell is HTML-escaped and every key restricted to that alphabet. The decision columns are colour-coded
+with MultiQC's ``cond_formatting_rules``. Output is deterministic.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
+
+from varhlh.result import ResultDoc
 
 SECTION = "varhlh"
 TABLE = "varhlh_results"
@@ -32,10 +39,13 @@ GENERAL_COLUMNS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("genes", {"title": "HLH genes", "description": "varhlh: genes driving the conclusion", "scale": False}),
     ("reportable", {"title": "Reportable", "description": "varhlh: reportable alleles in panel genes",
                     "format": "{:,.0f}", "min": 0, "scale": "OrRd"}),
+    ("vcf_sample", {"title": "VCF sample", "description": "varhlh: the sample analysed, as named in the VCF",
+                    "scale": False}),
     ("panel_version", {"title": "Panel", "description": "varhlh: gene panel name and version", "scale": False,
                        "hidden": True}),
 )
 TABLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("vcf_sample", "VCF sample", "the sample analysed, as named in the VCF"),
     ("primary_hlh", "Primary HLH", "confirmed / suspected / undetermined"),
     ("transplant_workup", "HSCT work-up", "indicated / consider / not_indicated_by_genetics"),
     ("genes", "Driving genes", "genes driving the conclusion"),
@@ -50,57 +60,84 @@ TABLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+DECISION_COLOURS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("varhlh_red", "#d9534f", ("confirmed", "indicated")),
+    ("varhlh_amber", "#f0ad4e", ("suspected", "consider")),
+    ("varhlh_grey", "#6c757d", ("undetermined", "not_indicated_by_genetics")),
+)
+"""Badge colour per decision value (MultiQC ``cond_formatting_colours`` / ``cond_formatting_rules``)."""
+DECISION_COLUMNS = ("primary_hlh", "transplant_workup")
+_KEY = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def render_multiqc(context: Any) -> list[tuple[str, bytes]]:
-    data = context.data
-    return [("varhlh_mqc.json", _dump(general_stats(data))), ("varhlh_results_mqc.json", _dump(results_table(data)))]
+    doc, key = context.document, sample_key(context.prefix)
+    return [("varhlh_mqc.json", _dump(general_stats(doc, key))),
+            ("varhlh_results_mqc.json", _dump(results_table(doc, key)))]
 
 
-def general_stats(data: Mapping[str, Any]) -> dict[str, Any]:
-    row = _row(data)
+def sample_key(prefix: str) -> str:
+    """The row key: the output prefix, restricted to a filename-safe alphabet (never markup)."""
+    return _KEY.sub("_", prefix).strip("._") or "sample"
+
+
+def general_stats(doc: ResultDoc, key: str) -> dict[str, Any]:
+    row = _row(doc)
     return {
         "id": SECTION,
         "section_name": "varhlh",
         "description": "varhlh familial HLH triage (decision support, not a diagnosis)",
         "plot_type": "generalstats",
-        "pconfig": [{key: dict(config)} for key, config in GENERAL_COLUMNS],
-        "data": {data["sample"]["id"]: {key: row[key] for key, _ in GENERAL_COLUMNS}},
+        "pconfig": [{name: {**config, **_formatting(name)}} for name, config in GENERAL_COLUMNS],
+        "data": {key: {name: row[name] for name, _ in GENERAL_COLUMNS}},
     }
 
 
-def results_table(data: Mapping[str, Any]) -> dict[str, Any]:
-    row = _row(data)
+def results_table(doc: ResultDoc, key: str) -> dict[str, Any]:
+    row = _row(doc)
     return {
         "id": TABLE,
         "section_name": "varhlh: triage results",
-        "description": ("Familial HLH triage per sample: the conclusion, the gene-level calls and the reportable "
-                        "alleles (decision support, not a diagnosis; see each sample's varhlh JSON for the reasons)."),
+        "description": ("Familial HLH triage per result (rows are varhlh output prefixes): the conclusion, the "
+                        "gene-level calls and the reportable alleles (decision support, not a diagnosis; see each "
+                        "result's varhlh JSON for the reasons)."),
         "plot_type": "table",
-        "pconfig": {"id": "varhlh_results_table", "title": "varhlh: triage results", "col1_header": "Sample"},
-        "headers": {key: {"title": title, "description": text, "scale": False if key != "reportable" else "OrRd"}
-                    for key, title, text in TABLE_COLUMNS},
-        "data": {data["sample"]["id"]: {key: row[key] for key, _, _ in TABLE_COLUMNS}},
+        "pconfig": {"id": "varhlh_results_table", "title": "varhlh: triage results", "col1_header": "Result"},
+        "headers": {name: {"title": title, "description": text, "scale": False if name != "reportable" else "OrRd",
+                           **_formatting(name)}
+                    for name, title, text in TABLE_COLUMNS},
+        "data": {key: {name: row[name] for name, _, _ in TABLE_COLUMNS}},
     }
 
 
-def _row(data: Mapping[str, Any]) -> dict[str, Any]:
-    conclusion, panel, sample = data["conclusion"], data["panel"], data["sample"]
-    reportable = [v for v in data["variants"] if v["reportable"]]
-    calls = [f"{g['symbol']} {g['call']} ({g['phase']})" for g in data["genes"] if g["call"] != "none"]
-    alleles = [f"{v['gene']} {v['hgvs_c'] or v['id']} ({v['zygosity']}, {v['classification']})" for v in reportable]
-    row = {
-        "primary_hlh": conclusion["primary_hlh"],
-        "transplant_workup": conclusion["transplant_workup"],
-        "genes": ", ".join(conclusion["genes"]) or "none",
+def _formatting(column: str) -> dict[str, Any]:
+    if column not in DECISION_COLUMNS:
+        return {}
+    return {"cond_formatting_rules": {name: [{"s_eq": value} for value in values]
+                                      for name, _, values in DECISION_COLOURS},
+            "cond_formatting_colours": [{name: colour} for name, colour, _ in DECISION_COLOURS]}
+
+
+def _row(doc: ResultDoc) -> dict[str, Any]:
+    conclusion, panel, sample = doc.conclusion, doc.panel, doc.sample
+    reportable = [v for v in doc.variants if v.reportable]
+    calls = [f"{g.symbol} {g.call.value} ({g.phase.value})" for g in doc.genes if g.call.value != "none"]
+    alleles = [f"{v.gene} {v.hgvs_c or v.id} ({v.zygosity.value}, {v.classification.value})" for v in reportable]
+    row: dict[str, Any] = {
+        "vcf_sample": sample.id,
+        "primary_hlh": conclusion.primary_hlh.value,
+        "transplant_workup": conclusion.transplant_workup.value,
+        "genes": ", ".join(conclusion.genes) or "none",
         "reportable": len(reportable),
-        "panel_version": f"{panel['name']} {panel['version']}",
+        "panel_version": f"{panel.name} {panel.version}",
         "gene_calls": "; ".join(calls) or "none",
         "reportable_alleles": "; ".join(alleles) or "none",
-        "alleles_in_panel": len(data["variants"]),
-        "sex": f"{sample['sex']} ({sample['sex_source']})",
-        "genome_build": data["input"]["genome_build"],
-        "warnings": len(data["warnings"]),
+        "alleles_in_panel": len(doc.variants),
+        "sex": f"{sample.sex.value} ({sample.sex_source.value})",
+        "genome_build": doc.input.genome_build.value,
+        "warnings": len(doc.warnings),
     }
-    return {key: _text(value) if isinstance(value, str) else value for key, value in row.items()}
+    return {name: _text(value) if isinstance(value, str) else value for name, value in row.items()}
 
 
 def _text(value: str) -> str:

@@ -2,21 +2,24 @@ process VARHLH_TRIAGE {
     tag "$meta.id"
     label 'process_low'
 
-    // varhlh is not on Bioconda yet: the conda environment installs it from PyPI; for Docker or
-    // Singularity build an image from the repository (README, "Running in pipelines and cohorts")
-    // and set it with `withName: 'VARHLH_TRIAGE' { container = '...' }`.
     conda "${moduleDir}/environment.yml"
-    container "varhlh:0.1.0"
+    container "${ workflow.containerEngine in ['singularity', 'apptainer'] && !task.ext.singularity_pull_docker_container ?
+        'https://depot.galaxyproject.org/singularity/varhlh:0.1.0--pyhdfd78af_0':
+        'quay.io/biocontainers/varhlh:0.1.0--pyhdfd78af_0' }"
 
     input:
-    tuple val(meta), path(vcf), path(tbi)
+    tuple val(meta), path(vcf), path(tbi), path(ped)
 
     output:
     tuple val(meta), path("*.varhlh.json")            , emit: json
     tuple val(meta), path("*.varhlh.tsv")             , emit: tsv
     tuple val(meta), path("*.varhlh_mqc.json")        , emit: mqc
     tuple val(meta), path("*.varhlh_results_mqc.json"), emit: mqc_table
-    path "versions.yml"                               , emit: versions
+    tuple val(meta), path("*.varhlh.vcf.gz")          , emit: vcf        , optional: true
+    tuple val(meta), path("*.varhlh.vcf.gz.tbi")      , emit: vcf_tbi    , optional: true
+    tuple val(meta), path("*.phenopacket.json")       , emit: phenopacket, optional: true
+    tuple val(meta), path("*.varhlh.html")            , emit: html       , optional: true
+    tuple val("${task.process}"), val('varhlh'), eval("varhlh --version | sed 's/varhlh //'"), topic: versions, emit: versions_varhlh
 
     when:
     task.ext.when == null || task.ext.when
@@ -24,32 +27,37 @@ process VARHLH_TRIAGE {
     script:
     def args = task.ext.args ?: ''
     def prefix = task.ext.prefix ?: "${meta.id}"
-    def sample = meta.vcf_sample ? "-s ${meta.vcf_sample}" : ''
-    // exit 0 whatever is found; a non-zero exit is an input, panel or output problem (README exit codes)
+    def ped_arg = ped ? "--ped ${ped}" : ''
+    // ext.args may choose more formats (e.g. '--format json,tsv,multiqc,vcf,phenopacket'); json, tsv and
+    // multiqc are always written. A multi-sample VCF needs '-s SAMPLE' in ext.args unless the PED names one
+    // affected sample. varhlh exits 0 whatever it finds; non-zero is an input, panel or output problem.
+    def formats = args.contains('--format') ? '' : '--format json,tsv,multiqc'
     """
     varhlh triage \\
         $vcf \\
-        $sample \\
+        $ped_arg \\
         --prefix $prefix \\
-        --format json,tsv,multiqc \\
+        $formats \\
         --threads $task.cpus \\
         -o . \\
+        -q \\
         $args
-
-    cat <<-END_VERSIONS > versions.yml
-    "${task.process}":
-        varhlh: \$(varhlh --version | sed 's/varhlh //')
-    END_VERSIONS
     """
 
     stub:
+    def args = task.ext.args ?: ''
     def prefix = task.ext.prefix ?: "${meta.id}"
+    def vcf_out = args =~ /--format\s+\S*vcf/ ? "touch ${prefix}.varhlh.vcf.gz ${prefix}.varhlh.vcf.gz.tbi" : ''
+    def pp_out = args.contains('phenopacket') ? "touch ${prefix}.phenopacket.json" : ''
+    def html_out = args =~ /--format\s+\S*html/ ? "touch ${prefix}.varhlh.html" : ''
     """
-    touch ${prefix}.varhlh.json ${prefix}.varhlh.tsv ${prefix}.varhlh_mqc.json ${prefix}.varhlh_results_mqc.json
-
-    cat <<-END_VERSIONS > versions.yml
-    "${task.process}":
-        varhlh: \$(varhlh --version | sed 's/varhlh //')
-    END_VERSIONS
+    echo $args
+    touch ${prefix}.varhlh.json
+    touch ${prefix}.varhlh.tsv
+    touch ${prefix}.varhlh_mqc.json
+    touch ${prefix}.varhlh_results_mqc.json
+    $vcf_out
+    $pp_out
+    $html_out
     """
 }
