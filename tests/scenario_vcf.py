@@ -26,8 +26,14 @@ BACKGROUNDS = {
 SPIKED_HEADER = ('##INFO=<ID=SPIKED,Number=1,Type=String,Description="Inserted by tests/scenario_vcf.py: '
                  'documented or constructed variant">\n'
                  '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">\n')
-FREQUENCY_HEADER = ('##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD genomes allele frequency (spiked '
-                    'value; declared only when a spike carries one)">\n')
+DECLARED = {  # INFO keys a spike may carry -> their header line (declared only when a spike uses the key)
+    "gnomAD_AF": '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD genomes allele frequency (spiked value)">\n',
+    "CLNSIG": '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="ClinVar clinical significance (spiked value)">\n',
+    "CLNREVSTAT": '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="ClinVar review status (spiked value)">\n',
+    "CSQ": ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP (constructed by '
+            'tests/scenario_vcf.py for spiked records). Format: Allele|Consequence|IMPACT|SYMBOL|Feature|HGVSc|HGVSp">\n'),
+}
+CLINVAR_2_STARS = "CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_multiple_submitters,_no_conflicts"
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,48 @@ class Spike:
     gt: str
     ps: int | None = None
     info: str = ""
-    """Extra INFO for the record, e.g. ``gnomAD_AF=0.00002`` (a population frequency: a VUS needs one to pair)."""
+    """Extra INFO for the record, e.g. ``gnomAD_AF=0.00002`` (a population frequency: a VUS needs one to pair) or
+    :data:`CLINVAR_2_STARS`; keys of :data:`DECLARED` get their header line."""
+
+
+def missense(gene: str, codon: int, ref_aa: str, alt_aa: str, gt: str, ps: int | None = None,
+             info: str = "") -> Spike:
+    """A CONSTRUCTED missense SNV at the first base of ``codon`` (coding G>A), annotated by a VEP-style CSQ on the
+    MANE transcript with the amino-acid change given (there is no reference sequence to check it against)."""
+    return Spike(gene, f"missense:{codon}:{ref_aa}:{alt_aa}", gt, ps, info)
+
+
+def known_missense(gene: str, hgvs_p: str, gt: str, info: str = "") -> Spike:
+    """A pathogenic missense change of the bundled knowledge base (ClinVar-derived), at its coordinates in either
+    build, unannotated."""
+    return Spike(gene, f"knowledge:{hgvs_p}", gt, None, info)
+
+
+def csq(spike: Spike, alt: str) -> str:
+    """The CSQ entry of a constructed missense spike ('' for other spikes)."""
+    if not spike.allele.startswith("missense:"):
+        return ""
+    _, codon, ref_aa, alt_aa = spike.allele.split(":")
+    transcript = PANEL.gene(spike.gene).mane_refseq
+    return (f"CSQ={alt}|missense_variant|MODERATE|{spike.gene}|{transcript}|{transcript}:c.{3 * int(codon) - 2}G>A|"
+            f"p.({ref_aa}{codon}{alt_aa})")
 
 
 def locate(spike: Spike, build: Build) -> tuple[str, int, str, str, str]:
     """(chrom, pos, ref, alt, label) on the plus strand of ``build``."""
+    if spike.allele.startswith("knowledge:"):
+        hgvs_p = spike.allele.split(":", 1)[1]
+        entry = next(m for m in PANEL.knowledge.missense if m.gene == spike.gene and m.hgvs_p == hgvs_p)
+        site = entry.sites[build]
+        return site.chrom, site.pos, site.ref, site.alt, f"{spike.gene}:{hgvs_p}_knowledge_base_missense"
+    if spike.allele.startswith("missense:"):
+        _, codon, ref_aa, alt_aa = spike.allele.split(":")
+        model = PANEL.transcripts[(spike.gene, build)]
+        tmap = TranscriptMap(model)
+        c = 3 * int(codon) - 2
+        pos = tmap.g_of_c(c)
+        ref, alt = ("G", "A") if tmap.plus else ("C", "T")
+        return model.chrom, pos, ref, alt, f"{spike.gene}_CONSTRUCTED_missense_c.{c}G>A"
     if spike.allele in ("frameshift", "coding_snv"):
         model = PANEL.transcripts[(spike.gene, build)]
         exon = next((e for e in model.exons if not e.c_start.startswith(("-", "*")) and e.number > 1), None)
@@ -76,12 +119,13 @@ def build_vcf(build: Build, spikes: list[Spike], *, chr_names: bool, drop_x: boo
         value = f"{spike.gt}:{spike.ps}" if spike.ps is not None else spike.gt
         if "N" in ref:
             ref, alt = "A" + ref[1:], "A"
-        info = f"SPIKED={label}" + (f";{spike.info}" if spike.info else "")
+        info = ";".join(x for x in (f"SPIKED={label}", spike.info, csq(spike, alt)) if x)
         records.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t100\tPASS\t{info}\t{fields}\t{value}\n")
     order = {c: i for i, c in enumerate(_contigs(header))}
     records.sort(key=lambda r: (order.get(_chrom(r), 99), int(r.split("\t", 2)[1])))
     column = header.pop()
-    declared = FREQUENCY_HEADER if any("gnomAD_AF=" in s.info for s in spikes) else ""
+    used = ";".join(f"{s.info};{csq(s, alt)}" for s, (*_, alt, _) in zip(spikes, sites, strict=True))
+    declared = "".join(line for key, line in DECLARED.items() if f"{key}=" in used)
     text = "".join(header) + SPIKED_HEADER + declared + column + "".join(records)
     return _rename(text, chr_names)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scenario_vcf import Spike, build_vcf, write
+from conftest import DATA
+from scenario_vcf import CLINVAR_2_STARS, Spike, build_vcf, known_missense, missense, write
 
 from varhlh.models import Build
 
@@ -49,6 +50,24 @@ SCENARIOS = {
                         "not_indicated_by_genetics"),
     "unknown_phase": ([S("PRF1", "c.1122G>A", "0/1"), S("PRF1", "c.449C>A", "0/1")], [], "PRF1",
                       "possible_biallelic", "unknown", "suspected", "consider"),
+    # well-described missense (ClinVar >= 2 stars) in a hemizygous male: confirmed like a null allele (Henter 2024)
+    "xlp1_clinvar_2star_missense": ([known_missense("SH2D1A", "p.(Arg32Thr)", "1", CLINVAR_2_STARS)],
+                                    ["--sex", "male"], "SH2D1A", "hemizygous", "not_applicable", "confirmed",
+                                    "indicated"),
+    "xlp2_clinvar_2star_missense": ([known_missense("XIAP", "p.(Leu189Pro)", "1", CLINVAR_2_STARS)],
+                                    ["--sex", "male"], "XIAP", "hemizygous", "not_applicable", "confirmed", "consider"),
+    # a novel truncation escaping NMD in PRF1 exon 3 that removes the C2 domain, in trans with W374X
+    "prf1_novel_exon3_truncation_trans": ([S("PRF1", "frameshift", "0|1", 9), S("PRF1", "c.1122G>A", "1|0", 9)], [],
+                                          "PRF1", "biallelic", "trans", "confirmed", "indicated"),
+    # a homozygous rare PRF1 missense VUS: its own call without functional data; LP with absent perforin
+    "prf1_hom_missense_vus": ([missense("PRF1", 300, "Ala", "Thr", "1/1", info=RARE)], [], "PRF1", "biallelic_vus",
+                              "homozygous", "undetermined", "not_indicated_by_genetics"),
+    "prf1_hom_missense_perforin_absent": ([missense("PRF1", 300, "Ala", "Thr", "1/1", info=RARE)],
+                                          ["--clinical", str(DATA / "clinical" / "perforin_absent.yaml")], "PRF1",
+                                          "biallelic", "homozygous", "suspected", "consider"),
+    "prf1_hom_missense_perforin_normal": ([missense("PRF1", 300, "Ala", "Thr", "1/1", info=RARE)],
+                                          ["--clinical", str(DATA / "clinical" / "perforin_normal.yaml")], "PRF1",
+                                          "biallelic_vus", "homozygous", "undetermined", "not_indicated_by_genetics"),
     "null_plus_vus_trans": ([S("PRF1", "c.1122G>A", "0|1", 3), S("PRF1", "c.1310C>T", "1|0", 3, RARE)], [], "PRF1",
                             "biallelic", "trans", "suspected", "consider"),
     "null_plus_vus_of_unknown_frequency": ([S("PRF1", "c.1122G>A", "0|1", 3), S("PRF1", "c.1310C>T", "1|0", 3)], [],

@@ -640,7 +640,10 @@ class VariantResult:
     segregation: str | None = None
     """How the allele segregates with the genotyped parents (inherited from…, apparently de novo)."""
     criteria: tuple[Criterion, ...] = ()
-    """Patient-level criteria decided outside the allele (PP4 from functional tests), kept through re-classification."""
+    """Patient-level criteria decided outside the allele (PP4 from functional tests, then PM3/BP2 after phasing)."""
+    functional_effect: str | None = None
+    """What a functional test of the clinical context changed for this allele (its classification without and
+    with the test), or None."""
 
     @property
     def id(self) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from varhlh.annotate.annotator import Annotator
 from varhlh.annotate.resources import open_local
 from varhlh.classify.acmg import classify
-from varhlh.classify.functional import functional_criterion
+from varhlh.classify.functional import functional_criterion, with_functional_effect
 from varhlh.classify.pm3 import apply_pm3
 from varhlh.decide.clinical import ClinicalContext, load_clinical
 from varhlh.decide.completeness import (
@@ -264,6 +264,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                                                   settings, functional), family, settings)
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
+    variants = tuple(with_functional_effect(v, settings) for v in variants)
     coverage = _completeness(loaded, variants, family)
     gene_results = _gene_results(panel, variants, sex.sex, family, settings)
     genes, conclusion = decide(gene_results, panel.genes, clinical, coverage)
@@ -275,7 +276,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                          with_fasta=annotator.reference is not None,
                          consequence_annotation=bool(annotator.sources or annotator.external),
                          unmodelled=sum(1 for g in panel.genes if g.symbol not in annotator.maps),
-                         missing_genes=loaded.missing_genes)
+                         missing_genes=loaded.missing_genes, knowledge=panel.knowledge.version)
     limits = (*stated, *loaded.validation, *ploidy, *(loaded.online.limitations if loaded.online else ()))
     return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
                   limits, tuple(notes), clinical, online=loaded.online,

@@ -18,6 +18,7 @@ from varhlh.models import (
     Build,
     Classification,
     DiagnosticWeight,
+    FunctionalResult,
     GeneCall,
     Inheritance,
     Phase,
@@ -33,7 +34,7 @@ from varhlh.models import (
 )
 from varhlh.settings import Settings
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 class Doc(Struct, forbid_unknown_fields=True):
@@ -421,6 +422,9 @@ class VariantDoc(Doc):
     for findings and for alleles not assessed."""
     effect_unknown: str | None
     """Why the protein effect is unknown (then the allele is classified not_assessed), or null."""
+    functional_effect: str | None
+    """What a functional test of the clinical context changed for this allele: its classification without and with
+    the test (PP4), or null."""
     filters: list[str]
     """Failed VCF FILTERs, genotype quality flags and annotation flags."""
     diagnostic_weight: DiagnosticWeight
@@ -502,6 +506,20 @@ class HScoreDoc(Doc):
     """Each item."""
 
 
+class FunctionalTestDoc(Doc):
+    test: str
+    """The clinical-context key (perforin_expression, cd107a_degranulation, sap_expression, ...)."""
+    label: str
+    """The test in words."""
+    result: FunctionalResult
+    """absent, reduced or normal."""
+    genes: list[str]
+    """The panel genes the test points to."""
+    effect: str
+    """What the result did: the classification of each allele it moved without and with it (PP4), the genes a
+    normal result speaks against, or that no carried allele of the tested genes was there to support."""
+
+
 class ClinicalDoc(Doc):
     path: str
     """The --clinical file."""
@@ -519,6 +537,9 @@ class ClinicalDoc(Doc):
     """HLH-2004 diagnostic criteria."""
     hscore: HScoreDoc
     """HScore (Fardet 2014)."""
+    functional: list[FunctionalTestDoc]
+    """The functional tests given (perforin, CD107a, SAP, XIAP, Munc13-4, MAGT1 expression) and what each did:
+    the alleles it moved (PP4), or the genes a normal result speaks against."""
     values: dict[str, float | bool | None] | UnsetType = UNSET
     """The values given, in the units their names state (alternative units converted); null = not given. Used
     for the Phenopacket's phenotypic features and age."""

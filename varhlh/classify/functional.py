@@ -27,10 +27,13 @@ alleles of the tested genes that the curated table does not already classify.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from varhlh.models import Criterion, EvidenceCode, FunctionalResult
+from varhlh.classify.acmg import classify
+from varhlh.models import Criterion, EvidenceCode, FunctionalResult, VariantResult
+from varhlh.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ TESTS: tuple[FunctionalTest, ...] = (
     FunctionalTest("cd107a_degranulation", "CD107a degranulation (NK/CTL)", DEGRANULATION, EvidenceCode.PP4_MODERATE),
 )
 KEYS = tuple(t.key for t in TESTS)
+PP4_CODES = frozenset({EvidenceCode.PP4_STRONG, EvidenceCode.PP4_MODERATE, EvidenceCode.PP4})
 
 
 def functional_criterion(gene: str, results: Mapping[str, FunctionalResult]) -> Criterion | None:
@@ -74,3 +78,53 @@ def evidence_against(gene: str, results: Mapping[str, FunctionalResult]) -> tupl
     """Normal results of tests of ``gene``: evidence against a defect of it (never an exclusion)."""
     return tuple(f"{test.label} is normal: evidence against a {gene} defect (not an exclusion)"
                  for test in TESTS if gene in test.genes and results.get(test.key) is FunctionalResult.NORMAL)
+
+
+def with_functional_effect(v: VariantResult, settings: Settings) -> VariantResult:
+    """Record what the functional test changed for an allele that received PP4: its classification with every
+    other criterion but without PP4, and with it (so the report can say which test moved which allele)."""
+    pp4 = [c for c in v.criteria if c.code in PP4_CODES]
+    if not pp4:
+        return v
+    rest = tuple(c for c in v.criteria if c.code not in PP4_CODES)
+    before = classify(v.allele, v.annotation, v.genotype, settings, extra=rest).classification
+    after = v.interpretation.classification
+    code = pp4[0].code
+    test = pp4[0].reason.split(":", 1)[0]
+    name = f"{v.allele.gene.symbol} {v.annotation.hgvs_c or v.id}"
+    if before is after:
+        effect = f"{test} gave {code} to {name}: still {after.value.replace('_', ' ')}"
+    else:
+        effect = (f"{test} gave {code} to {name}: {before.value.replace('_', ' ')} without it, "
+                  f"{after.value.replace('_', ' ')} with it")
+    return dataclasses.replace(v, functional_effect=effect)
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One functional test of the clinical context and what it did in this analysis."""
+
+    test: FunctionalTest
+    result: FunctionalResult
+    effect: str
+
+
+def outcomes(results: Mapping[str, FunctionalResult], variants: tuple[VariantResult, ...]) -> tuple[TestOutcome, ...]:
+    """Per test given: the alleles it moved (PP4), the genes it speaks against (normal), or that no carried allele
+    of the tested genes was there to support (then a variant the sequencing cannot see is the question)."""
+    out = []
+    for test in TESTS:
+        result = results.get(test.key)
+        if result is None:
+            continue
+        genes = ", ".join(test.genes)
+        if result is FunctionalResult.NORMAL:
+            effect = f"normal: evidence against a defect of {genes} (not an exclusion)"
+        else:
+            moved = [v.functional_effect for v in variants if v.functional_effect
+                     and v.functional_effect.startswith(test.label)]
+            effect = "; ".join(m for m in moved if m) if moved else (
+                f"{result.value}, but no carried allele of {genes} was found to support: consider a variant this "
+                "sequencing does not show (an exon deletion or duplication, a deep-intronic or regulatory variant)")
+        out.append(TestOutcome(test, result, effect))
+    return tuple(out)

@@ -58,7 +58,7 @@ def apply_pm3(variants: Sequence[VariantResult], family: Family, settings: Setti
         criteria = criteria_for(v, by_gene.get(v.allele.gene.symbol, ()), family, settings)
         if criteria:
             interpretation = classify(v.allele, v.annotation, v.genotype, settings, extra=(*v.criteria, *criteria))
-            v = dataclasses.replace(v, interpretation=interpretation)
+            v = dataclasses.replace(v, interpretation=interpretation, criteria=(*v.criteria, *criteria))
         out.append(v)
     return tuple(out)
 
@@ -106,8 +106,10 @@ def criteria_for(v: VariantResult, gene_variants: Sequence[VariantResult], famil
         if code is None:
             reason = f"PM3 not applied: {text}, below the 0.5 needed for PM3_Supporting ({_SVI})."
         else:
-            reason = (f"{code}: {text} ({_SVI}; {points:g} -> {code}). The partner's classification is its own, "
-                      "taken before PM3 is applied, so it does not rest on this allele.")
+            reason = f"{code}: {text} ({_SVI}; {points:g} -> {code})."
+            if "homozygous" not in text:
+                reason += (" The partner's classification is its own, taken before PM3 is applied, so it does not "
+                           "rest on this allele.")
         out.insert(0, Criterion(code, reason))
     return tuple(out)
 

@@ -92,7 +92,7 @@ def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene], clinical: 
     workup = max(workups.values(), key=lambda w: _WORKUP_RANK[w], default=TransplantWorkup.NOT_INDICATED_BY_GENETICS)
     reasons = [*_reasons(capped, by_symbol, workups, primary), *_clinical_reasons(capped, occurred, clinical)]
     text = summary(primary, workup, drivers, capped, by_symbol, completeness)
-    advice = list(recommendations(primary, workup, capped, by_symbol, completeness))
+    advice = list(recommendations(primary, workup, capped, by_symbol, completeness, functional))
     if clinical is not None:
         text = text.removesuffix(".") + f"; {clinical.sentence()}."
         if clinical.clinical_transplant_indication:

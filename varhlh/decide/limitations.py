@@ -14,11 +14,13 @@ from varhlh.models import VariantResult
 
 
 def limitations(variants: Sequence[VariantResult], *, panel: str, build: str, with_fasta: bool,
-                consequence_annotation: bool, unmodelled: int, missing_genes: Sequence[str]) -> tuple[str, ...]:
+                consequence_annotation: bool, unmodelled: int, missing_genes: Sequence[str],
+                knowledge: str | None = None) -> tuple[str, ...]:
     """The limitation sentences for one result.
 
     ``panel``: 'name version (sha256 …)'; ``build``: 'GRCh38 (evidence)'; ``unmodelled``: panel genes
-    without a bundled exon model; ``missing_genes``: genes on chromosomes absent from the VCF.
+    without a bundled exon model; ``missing_genes``: genes on chromosomes absent from the VCF; ``knowledge``:
+    the bundled knowledge base's version, or None when the panel has none.
     """
     no_calls = sum(1 for v in variants if v.genotype.zygosity.value == "no_call")
     symbolic = sum(1 for v in variants if v.allele.symbolic)
@@ -48,10 +50,19 @@ def limitations(variants: Sequence[VariantResult], *, panel: str, build: str, wi
         out.append(f"{unchecked} reportable allele(s) have no population-frequency information (no frequency "
                    "annotation in the VCF and no --gnomad file), so frequency-based criteria (PM2, BS1, BA1) were "
                    "not applied to them.")
-    if not consequence_annotation:
+    if knowledge:
+        out.append(f"The bundled knowledge base ({knowledge}) lists previously described alleles from a dated "
+                   "ClinVar release (September 2016) and ClinVar-derived pathogenic missense changes: it says that an "
+                   "allele was described, it is not a current classification; check the current ClinVar record of "
+                   "any finding.")
+    if not consequence_annotation and unmodelled:
         out.append(f"The VCF carries no consequence annotation: genes without a bundled exon model ({unmodelled} "
                    "of the panel) were not interpreted beyond curated alleles and ClinVar fields; annotate with VEP, "
                    "SnpEff or bcftools csq for full coverage.")
+    elif not consequence_annotation:
+        out.append("The VCF carries no consequence annotation: consequences come from the bundled MANE exon models, "
+                   "which cannot tell the protein effect of a coding SNV without a reference sequence (--fasta); "
+                   "annotate with VEP, SnpEff or bcftools csq for full coverage.")
     if missing_genes:
         out.append(f"Genes on chromosomes absent from the VCF were not assessed: {', '.join(missing_genes)}.")
     return tuple(out)

@@ -1,7 +1,7 @@
 """Plain-language summary sentence and actionable recommendations for a conclusion.
 
-Wording follows hlh-domain.md §4.4-4.5 (counselling templates per genotype class) and the
-Henter 2024 table (§3.3). Everything here is text built from decisions already made in
+Wording follows the counselling rules per genotype class and the Henter 2024 genetic pathway (Table 4) as
+docs/clinical-basis.md states them. Everything here is text built from decisions already made in
 :mod:`varhlh.decide.decision`; nothing is decided here.
 """
 
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from varhlh.classify.functional import TESTS, FunctionalTest
 from varhlh.decide.completeness import Completeness, Unassessed
 from varhlh.models import (
+    FunctionalResult,
     GeneCall,
     GeneResult,
     Inheritance,
@@ -30,6 +32,7 @@ SECOND_HIT_LOCI = {
 }
 _CALL_TEXT = {
     GeneCall.BIALLELIC: "biallelic {gene} variants, {phase}",
+    GeneCall.BIALLELIC_VUS: "{vus} in {gene}, {phase}: a functional test is needed to decide",
     GeneCall.POSSIBLE_BIALLELIC: "two {gene} variants whose phase is unknown",
     GeneCall.HEMIZYGOUS: "a hemizygous {gene} variant",
     GeneCall.DOMINANT: "a heterozygous {gene} variant in a dominant gene",
@@ -42,8 +45,13 @@ def describe(result: GeneResult, gene: PanelGene) -> str:
     template = _CALL_TEXT.get(result.call, "findings in {gene}")
     if result.call is GeneCall.POSSIBLE_BIALLELIC and len(result.variant_ids) == 1:
         template = "a haploid {gene} call (possibly a deletion of the other copy)"
-    phase = "homozygous" if result.phase is Phase.HOMOZYGOUS else f"in {result.phase}"
-    text = template.format(gene=gene.symbol, phase=phase) + f", consistent with {gene.disease}"
+    phase = {Phase.HOMOZYGOUS: "homozygous", Phase.NOT_APPLICABLE: "hemizygous",
+             Phase.UNKNOWN: "phase unknown"}.get(result.phase, f"in {result.phase}")
+    vus = ("a variant of uncertain significance" if len(result.variant_ids) == 1
+           else "two variants of uncertain significance")
+    text = template.format(gene=gene.symbol, phase=phase, vus=vus)
+    if result.call is not GeneCall.BIALLELIC_VUS:
+        text += f", consistent with {gene.disease}"
     if any("quality flags" in reason for reason in result.reasons):
         text += " (a driving variant has quality flags and must be confirmed)"
     return text
@@ -100,7 +108,8 @@ def _answer(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[Gen
         return f"Primary HLH is genetically confirmed: {findings}; {workup_text}."
     if primary is PrimaryHlh.SUSPECTED:
         return f"Primary HLH is suspected but not genetically confirmed: {findings}; {workup_text}."
-    found = [describe(r, genes[r.symbol]) for r in results if r.call is not GeneCall.NONE]
+    found = [describe(r, genes[r.symbol]) for r in sorted(results, key=lambda r: r.call is not
+                                                           GeneCall.BIALLELIC_VUS) if r.call is not GeneCall.NONE]
     vus = [r.symbol for r in results if r.call is GeneCall.NONE and r.variant_ids]
     if found:
         what = "; ".join(found)
@@ -115,7 +124,11 @@ def _answer(primary: PrimaryHlh, workup: TransplantWorkup, drivers: Sequence[Gen
 
 
 def recommendations(primary: PrimaryHlh, workup: TransplantWorkup, results: Sequence[GeneResult],
-                    genes: Mapping[str, PanelGene], completeness: Completeness | None = None) -> tuple[str, ...]:
+                    genes: Mapping[str, PanelGene], completeness: Completeness | None = None,
+                    functional: Mapping[str, FunctionalResult] | None = None) -> tuple[str, ...]:
+    """Actions in order of urgency; a functional test already given is never asked for again, its result is
+    read instead."""
+    tests = functional or {}
     out: list[str] = []
     if completeness is not None and completeness.not_assessed:
         todo = completeness.to_complete[0] if completeness.to_complete else "review them by hand"
@@ -131,10 +144,10 @@ def recommendations(primary: PrimaryHlh, workup: TransplantWorkup, results: Sequ
                    "a sibling with the same genotype is affected (possibly pre-symptomatic), must not donate, and "
                    "needs evaluation.")
     for result in drivers:
-        out.extend(_gene_actions(result, genes[result.symbol], primary))
+        out.extend(_gene_actions(result, genes[result.symbol], primary, done(result.symbol, tests)))
     for result in results:
         if result.strength is Strength.UNDETERMINED:
-            out.extend(_undetermined_actions(result, genes[result.symbol]))
+            out.extend(_undetermined_actions(result, genes[result.symbol], done(result.symbol, tests)))
     if primary is PrimaryHlh.UNDETERMINED:
         out.append("A negative or inconclusive genetic result does not exclude primary HLH: arrange functional "
                    "testing (perforin expression, CD107a degranulation; SAP and XIAP protein in males).")
@@ -145,12 +158,33 @@ def recommendations(primary: PrimaryHlh, workup: TransplantWorkup, results: Sequ
     return tuple(dict.fromkeys(out))
 
 
-def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh) -> list[str]:
+Given = tuple[tuple[FunctionalTest, FunctionalResult], ...]
+"""Functional tests given for one gene, with their results."""
+
+
+def done(gene: str, tests: Mapping[str, FunctionalResult]) -> Given:
+    """The functional tests of ``gene`` that the clinical context gives a result for."""
+    return tuple((t, tests[t.key]) for t in TESTS if gene in t.genes and t.key in tests)
+
+
+def _words(given: Given) -> str:
+    return "; ".join(f"{t.label}: {r.value}" for t, r in given)
+
+
+def _abnormal(given: Given) -> bool:
+    return any(r in (FunctionalResult.ABSENT, FunctionalResult.REDUCED) for _, r in given)
+
+
+def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh, given: Given) -> list[str]:
     out = []
     if result.call is GeneCall.POSSIBLE_BIALLELIC:
         out.append(f"{gene.symbol}: test both parents for the variants to establish phase (or use read-backed or "
                    "long-read phasing); the genotype is not biallelic until the alleles are shown to be in trans.")
-    if gene.functional_test:
+    if given:
+        out.append(f"{gene.symbol}: functional result given ({_words(given)}); "
+                   + ("it supports the genetic finding." if _abnormal(given) else
+                      "a normal result argues against this gene: review the classification of its variants."))
+    elif gene.functional_test:
         verb = "can support the diagnosis" if result.strength is Strength.CONFIRMED else "is recommended"
         out.append(f"{gene.symbol}: functional testing ({gene.functional_test}) {verb}.")
     if gene.inheritance is Inheritance.XL:
@@ -176,13 +210,33 @@ def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh) -> l
     return out
 
 
-def _undetermined_actions(result: GeneResult, gene: PanelGene) -> list[str]:
+def _undetermined_actions(result: GeneResult, gene: PanelGene, given: Given) -> list[str]:
     out = []
-    if result.call is GeneCall.MONOALLELIC:
+    if result.call is GeneCall.BIALLELIC_VUS:
+        copies = "the only copy" if result.phase is Phase.NOT_APPLICABLE else "both copies"
+        if given:
+            out.append(f"{gene.symbol}: a rare variant of uncertain significance on {copies}; functional result given "
+                       f"({_words(given)}): "
+                       + ("abnormal, but the variants still do not reach likely pathogenic: discuss with the "
+                          "laboratory and an HLH centre." if _abnormal(given) else
+                          "normal, which argues against this gene; look for another cause."))
+        else:
+            test = gene.functional_test or "gene-specific functional testing"
+            out.append(f"{gene.symbol}: urgent {test} — the patient carries a rare variant of uncertain significance "
+                       f"on {copies}; an abnormal result would support primary HLH (re-run varhlh with the result in "
+                       "--clinical), a normal one argues against this gene.")
+        if result.phase is Phase.UNKNOWN:
+            out.append(f"{gene.symbol}: test both parents to establish whether the two variants are in trans.")
+    elif result.call is GeneCall.MONOALLELIC:
         hidden = SECOND_HIT_LOCI.get(gene.symbol, "copy-number variants, deep-intronic and regulatory variants")
         out.append(f"{gene.symbol}: one pathogenic allele only, which is not diagnostic (carriers occur in secondary "
                    f"HLH); look for a second hit this data may not show — {hidden}.")
-        if gene.functional_test:
+        if given and _abnormal(given):
+            out.append(f"{gene.symbol}: functional result given ({_words(given)}): abnormal, so a second hit this data "
+                       "does not show is likely; pursue genome, RNA or structural-variant analysis now.")
+        elif given:
+            out.append(f"{gene.symbol}: functional result given ({_words(given)}): normal, as expected in a carrier.")
+        elif gene.functional_test:
             out.append(f"{gene.symbol}: functional testing ({gene.functional_test}); if abnormal, pursue genome, "
                        "RNA or structural-variant analysis.")
     elif result.call is GeneCall.HETEROZYGOUS_XL:

@@ -107,8 +107,9 @@ def vus_only(gene: _Gene, vus: Sequence[VariantResult], family: Family, settings
            f"{test} is needed urgently to decide")
     for v in vus:
         if v.genotype.zygosity is Zygosity.HOM:
-            return _result(gene, GeneCall.BIALLELIC_VUS, Phase.HOMOZYGOUS, (), (v,), Strength.UNDETERMINED,
-                           (f"{v.id} is homozygous ({v.genotype.genotype})", ask))
+            hom = f"{v.id} is homozygous ({v.genotype.genotype})"
+            return _result(gene, GeneCall.BIALLELIC_VUS, Phase.HOMOZYGOUS, (hom,), (v,), Strength.UNDETERMINED,
+                           (hom, ask))
         if v.genotype.zygosity is Zygosity.HEMI:
             return _result(gene, GeneCall.BIALLELIC_VUS, Phase.NOT_APPLICABLE, (), (v,), Strength.UNDETERMINED,
                            (f"{v.id} is hemizygous ({v.genotype.genotype})", ask.replace("on each copy of",

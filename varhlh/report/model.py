@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from varhlh import __version__
+from varhlh.classify.functional import outcomes
 from varhlh.decide.clinical import ClinicalContext, Criterion
 from varhlh.decide.completeness import Completeness
 from varhlh.models import (
@@ -43,6 +44,7 @@ from varhlh.result import (
     FamilyCallDoc,
     FamilyDoc,
     FrequencyDoc,
+    FunctionalTestDoc,
     GeneCoverageDoc,
     GeneDoc,
     Hlh2004Doc,
@@ -78,7 +80,7 @@ def to_document(result: Result) -> ResultDoc:
         completeness=_completeness(result.completeness),
         genes=[_gene(g, result) for g in result.genes],
         variants=[_variant(v) for v in result.variants],
-        clinical=_clinical(result.clinical),
+        clinical=_clinical(result.clinical, result.variants),
         counts=_counts(result),
         limitations=list(result.limitations),
         warnings=list(result.warnings),
@@ -161,7 +163,7 @@ def _variant(v: VariantResult) -> VariantDoc:
         vcf_id=record.id, gene=v.allele.gene.symbol, other_genes=list(v.allele.other_genes),
         zygosity=v.genotype.zygosity, genotype=v.genotype.genotype, classification=i.classification,
         evidence=list(i.evidence), reasons=list(i.reasons), reportable=i.reportable, set_aside=i.set_aside,
-        effect_unknown=a.unresolved,
+        effect_unknown=a.unresolved, functional_effect=v.functional_effect,
         filters=[*record.filters, *v.genotype.flags, *a.flags], diagnostic_weight=i.weight,
         null_variant=i.null_variant, consequence=a.consequence, impact=a.impact, transcript=a.transcript,
         hgvs_c=a.hgvs_c, hgvs_p=a.hgvs_p, region=a.region, annotation_source=a.source,
@@ -200,7 +202,7 @@ def _family_call(call: GenotypeCall) -> FamilyCallDoc:
     return FamilyCallDoc(zygosity=call.zygosity, genotype=call.genotype)
 
 
-def _clinical(c: ClinicalContext | None) -> ClinicalDoc | None:
+def _clinical(c: ClinicalContext | None, variants: tuple[VariantResult, ...]) -> ClinicalDoc | None:
     if c is None:
         return None
     h, s = c.hlh2004, c.hscore
@@ -212,6 +214,8 @@ def _clinical(c: ClinicalContext | None) -> ClinicalDoc | None:
         hscore=HScoreDoc(minimum=s.minimum, maximum=s.maximum, complete=s.complete,
                          probability_percent=s.probability(s.minimum) if s.complete else None,
                          items=[_criterion(x) for x in s.items]),
+        functional=[FunctionalTestDoc(test=o.test.key, label=o.test.label, result=o.result, genes=list(o.test.genes),
+                                      effect=o.effect) for o in outcomes(c.functional, variants)],
         values=dict(c.values))
 
 

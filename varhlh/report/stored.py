@@ -1,8 +1,9 @@
 """Read a stored result (``PREFIX.varhlh.json``) for re-rendering: decoded into the typed contract.
 
-The file must be a complete version-1 result: every field present with its type, no unknown keys
-(:class:`varhlh.result.ResultDoc`). Anything else — truncated, hand-edited or foreign JSON — is refused
-with the file and the first offending path, never a traceback mid-render.
+The file must be a complete result of this varhlh's schema version: every field present with its type, no
+unknown keys (:class:`varhlh.result.ResultDoc`). Anything else — truncated, hand-edited or foreign JSON, a result
+of a newer schema (unknown fields it may rely on) or of an older one (fields this version needs are missing) — is
+refused with the file, the versions and the first offending path, never a traceback mid-render.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 import msgspec
 
 from varhlh.errors import InputError
-from varhlh.result import ResultDoc
+from varhlh.result import SCHEMA_VERSION, ResultDoc
 
-SUPPORTED_MAJOR = "1"
+SUPPORTED_MAJOR = SCHEMA_VERSION.split(".")[0]
 FIX = "re-create it with varhlh triage"
 
 
@@ -56,8 +57,21 @@ def check_result(data: object, path: Path) -> ResultDoc:
         msg = (f"{path}: schema_version {version!r} is not supported (this varhlh reads version "
                f"{SUPPORTED_MAJOR}.x); use the matching varhlh version")
         raise InputError(msg)
+    mine, theirs = _minor(SCHEMA_VERSION), _minor(version)
+    if theirs is not None and mine is not None and theirs > mine:
+        msg = (f"{path}: written by a newer varhlh (schema_version {version}; this varhlh reads up to "
+               f"{SCHEMA_VERSION}); re-render it with that varhlh or a newer one")
+        raise InputError(msg)
     try:
         return msgspec.convert(data, ResultDoc)
     except msgspec.ValidationError as exc:
-        msg = f"{path}: not a complete varhlh result ({exc}); {FIX}"
+        older = theirs is not None and mine is not None and theirs < mine
+        why = (f"written by an older varhlh (schema_version {version}; this varhlh reads {SCHEMA_VERSION}): "
+               if older else "not a complete varhlh result: ")
+        msg = f"{path}: {why}{exc}; {FIX}"
         raise InputError(msg) from exc
+
+
+def _minor(version: str) -> int | None:
+    parts = version.split(".")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
