@@ -91,7 +91,7 @@ SEEN_CLNSIG = [
 ]
 
 OTHER_CLNSIG = [
-    # ClinGen low-penetrance and risk-allele terms (hlh-domain.md 5.7)
+    # ClinGen low-penetrance and risk-allele terms
     ("Pathogenic,_low_penetrance", "low_penetrance"),
     ("Likely_pathogenic,_low_penetrance", "low_penetrance"),
     ("Pathogenic, low penetrance", "low_penetrance"),

@@ -1,4 +1,4 @@
-"""Fault injection, determinism and output safety (reliability.md §5 rows 13, 46, 47).
+"""Fault injection, determinism and output safety (docs/validation-and-security.md).
 
 Faults are injected where the operating system would raise them: the output directory cannot be
 created or written, the disk fills up while a file is written (``ENOSPC`` from ``os.write`` or

@@ -1,4 +1,4 @@
-"""PM3 / BP2 after phasing (hlh-domain.md §5.5): truth table, circularity guard, end to end."""
+"""PM3 / BP2 after phasing (ClinGen SVI PM3 v1.0): truth table, circularity guard, end to end."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The FASTA is CONSTRUCTED (tests/data/interpretation/build_reference.py): codons consistent with
 the published protein changes, N elsewhere. The expected p. names are the published ones
-(hlh-domain.md §2.1, phenopacket-store); the LYST and PRF1 c.1120 positions are independent
+(the panel's curated table, phenopacket-store); the LYST and PRF1 c.1120 positions are independent
 GRCh37 anchors (phenopacket-store liftover), not computed by varhlh.
 """
 

@@ -1,5 +1,5 @@
 """End-to-end: every row of the Henter 2024 genetic pathway and of the transplant indication
-matrix (hlh-domain.md §3.3, §4.2), on GRCh37 and GRCh38, with plain and chr-prefixed contigs.
+matrix (docs/clinical-basis.md, sections 2 and 3), on GRCh37 and GRCh38, with plain and chr-prefixed contigs.
 
 Inputs are built by tests/scenario_vcf.py from real backgrounds with documented or constructed
 alleles; each scenario states the expected gene call, phase, conclusion and work-up.

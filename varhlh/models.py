@@ -311,7 +311,7 @@ class Truncation:
 
 
 class DiagnosticWeight(StrEnum):
-    """How an allele counts in the Henter 2024 genetic pathway (hlh-domain.md §3.3)."""
+    """How an allele counts in the Henter 2024 genetic pathway (Table 4; docs/clinical-basis.md, section 2)."""
 
     FULL = "full"
     """Null or previously well-described disease-causing allele: can confirm FHL."""

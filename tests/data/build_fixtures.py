@@ -28,8 +28,8 @@ the script twice gives byte-identical files (``--check`` verifies this).
 
 Rules the script enforces for every spiked record
 -------------------------------------------------
-* Coordinates and alleles come from ``hlh-domain.md`` section 2.1 (GRCh37 or GRCh38 plus-strand,
-  VCF-style), except the two clearly labelled CONSTRUCTED null alleles (SH2D1A, XIAP) and the
+* Coordinates and alleles are those of the panel's curated table (gene_panels/hlh_known_variants.tsv)
+  and their ClinVar records (GRCh37 or GRCh38 plus-strand, VCF-style), except the two clearly labelled CONSTRUCTED null alleles (SH2D1A, XIAP) and the
   labelled hypothetical second ALT of the multi-allelic record (see ``VARIANTS``).
 * Only SNVs are spiked: there is no reference FASTA, so the anchor base of an indel is unknown
   (``N`` anchors are not allowed) and no background record reveals the bases next to the
@@ -66,7 +66,7 @@ WINDOW_PAD_BP = 200_000
 SPIKED_HEADER = (
     '##INFO=<ID=SPIKED,Number=1,Type=String,Description="Inserted by varhlh '
     "tests/data/build_fixtures.py: synthetic record; the value names the inserted variant "
-    '(gene, transcript, HGVS) and its source (hlh-domain.md section, or CONSTRUCTED/HYPOTHETICAL)">'
+    '(gene, transcript, HGVS) and its source (curated table and ClinVar, or CONSTRUCTED/HYPOTHETICAL)">'
 )
 CSQ_DEFAULT_FORMAT = (
     "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp"
@@ -142,7 +142,7 @@ def b37_to_hg19_name(name: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Backgrounds (provenance; slices are committed in tests/data/backgrounds/)
 # --------------------------------------------------------------------------------------------
-# Brief genes, GRCh37 MANE transcript spans (hlh-domain.md section 1.3), padded by +-200 kb.
+# Panel genes, GRCh37 MANE transcript spans (gene_panels/hlh_genes.tsv), padded by +-200 kb.
 BRIEF_GENES_GRCH37 = {
     "PRF1": ("10", 72357104, 72362497), "UNC13D": ("17", 73823306, 73840485),
     "STX11": ("6", 144471654, 144513076), "STXBP2": ("19", 7701996, 7712759),
@@ -291,7 +291,7 @@ class Variant:
     csq: dict[str, str] | None = None  # VEP-style values by CSQ field name (constructed nulls)
 
 
-S21 = "hlh-domain.md_s2.1"
+S21 = "curated_table"
 VARIANTS = {
     v.key: v
     for v in (
@@ -318,7 +318,7 @@ VARIANTS = {
         # both genes are + strand); NOT checked against a reference FASTA (none available).
         Variant("SH2D1A_R55X_constructed", "SH2D1A", "X", 123499636, 124365786, "C", ("T",),
                 "SH2D1A_NM_002351.5:c.163C>T_p.(Arg55Ter)_CONSTRUCTED_HYPOTHETICAL_null_allele"
-                "_not_in_hlh-domain.md_s2.1_position_from_AppendixA_exon2_REF_not_FASTA_checked",
+                "_not_a_published_allele_position_from_the_MANE_exon2_model_REF_not_FASTA_checked",
                 csq={
                     "Allele": "T", "Consequence": "stop_gained", "IMPACT": "HIGH", "SYMBOL": "SH2D1A",
                     "Gene": "ENSG00000183918", "Feature_type": "Transcript",
@@ -331,7 +331,7 @@ VARIANTS = {
                 }),
         Variant("XIAP_R222X_constructed", "XIAP", "X", 123020176, 123886326, "C", ("T",),
                 "XIAP_NM_001167.4:c.664C>T_p.(Arg222Ter)_CONSTRUCTED_HYPOTHETICAL_null_allele"
-                "_not_in_hlh-domain.md_s2.1_position_from_AppendixA_exon2_REF_and_codon_not_FASTA_checked",
+                "_not_a_published_allele_position_from_the_MANE_exon2_model_REF_and_codon_not_FASTA_checked",
                 csq={
                     "Allele": "T", "Consequence": "stop_gained", "IMPACT": "HIGH", "SYMBOL": "XIAP",
                     "Gene": "ENSG00000101966", "Feature_type": "Transcript",

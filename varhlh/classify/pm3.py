@@ -5,7 +5,8 @@ phase, which :func:`varhlh.inheritance.phase.phase_of_pair` gives for two allele
 step looks, in each autosomal-recessive gene, at every carried allele that is *not* in the
 curated table (curated alleles keep the table's classification) and re-classifies it with:
 
-* PM3, with ClinGen SVI PM3 v1.0 points (hlh-domain.md §5.5), counted from the best partner:
+* PM3, with ClinGen SVI PM3 recommendation v1.0 points (docs/clinical-basis.md, section 4.5), counted from the
+  best partner:
 
   ===========================================================  ======
   observation                                                   points
@@ -23,7 +24,7 @@ curated table (curated alleles keep the table's classification) and re-classifie
 * BP2 (-1): in cis with a *pathogenic* allele, the cis call resting on phasing evidence (phase
   set, read-backed phasing, parents) — not on mere proximity, which flags a probable single event.
 
-Circularity (§5.5, "do not count the proband's own other allele circularly"): a partner counts
+Circularity (ClinGen SVI PM3 v1.0: the proband's own other allele must not be counted circularly): a partner counts
 only with the classification it received **before** this step, on its own evidence; the new
 classifications are computed from those first-pass results together, never sequentially, so two
 uncertain alleles in trans cannot raise each other, and an allele whose P/LP status would come

@@ -4,10 +4,10 @@ Units are part of every field name (``ferritin_ug_per_l``); a few alternative un
 converted and say so. Missing values are reported as missing, never as normal: a criterion is
 ``met``, ``not_met`` or ``missing``, and the HScore is a range when variables are missing.
 
-* HLH-2004 (Henter 2007; hlh-domain.md §3.1): 8 criteria; diagnosis with >= 5. Also counted
-  without NK-cell function (7 criteria; Henter 2024) — the >= 5 of 7 threshold is unverified
-  (hlh-domain.md §7) and is reported as such.
-* HScore (Fardet 2014; §3.2): designed for reactive HLH in adults; it does not diagnose familial
+* HLH-2004 (Henter et al., Pediatr Blood Cancer 2007): 8 criteria; diagnosis with >= 5. Also counted
+  without NK-cell function (7 criteria; Henter et al., Blood 2024) — the >= 5 of 7 threshold is not
+  verified against the 2024 text and is reported as such (docs/clinical-basis.md, section 6).
+* HScore (Fardet et al., Arthritis Rheumatol 2014): designed for reactive HLH in adults; it does not diagnose familial
   HLH. Probability interpolated from the published points table.
 """
 

@@ -45,7 +45,7 @@ SOURCES = {
     "panelapp-au": Source("panelapp-au", "PanelApp Australia", "panelapp_au_url", None),
 }
 """Panel 398 'Primary immunodeficiency or monogenic inflammatory bowel disease' (R15) holds the
-HLH genes in Genomics England PanelApp (hlh-domain.md §1.1); PanelApp Australia has no default."""
+HLH genes in Genomics England PanelApp (panel 398, R15); PanelApp Australia has no default."""
 
 HLH_PHENOTYPE = re.compile(r"ha?emophagocyt|\bc?HLH\b", re.IGNORECASE)
 """A gene of the default panel is taken when it is in the base panel or a phenotype matches this."""

@@ -1,7 +1,7 @@
 """Trust a .tbi/.csi index only when it describes this data file.
 
 A stale or foreign index makes region queries silently return nothing (cyvcf2 returned ``[]``
-where 11 records existed, reliability.md §2.2). ``reader.py`` already ignores an index older than
+where 11 records existed in our tests). ``reader.py`` already ignores an index older than
 the data or naming contigs absent from the header; this module adds a cheap content check on the
 index's last meta pseudo-bin (htslib writes one per contig with records, holding the virtual
 offsets of its first and last record; the last contig's are the largest offsets in the index):

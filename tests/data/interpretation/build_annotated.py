@@ -2,7 +2,7 @@
 
 Each output is a sites-only VCF (``annotations_<dialect>.vcf``) holding, for every spiked allele
 of the test fixtures, the annotation that program would write for it on the MANE transcript. The
-entries are written by hand from the published names (hlh-domain.md §2.1) and the MANE v1.0
+entries are written by hand from the published names (the panel's curated table) and the MANE v1.0
 identifiers; they are **constructed, not program output**. The ``##INFO`` lines are copied
 unchanged from real files (see README.md). ``tests/annotated_fixtures.py`` adds these values to
 copies of tests/data/vcf/*.vcf, so the same record is triaged three ways.
@@ -47,7 +47,7 @@ FREQUENCY_INFO = (
     '(excluding samples of Ashkenazi, Finnish, and indeterminate ancestry) (from '
     '/home/proj/stage/rare-disease/references/references_11.0/grch37_gnomad_reformated_-r2.1.1-.vcf.gz)">',
 )
-# (chrom, pos) -> INFO text. W374X AF as cited in hlh-domain.md §2.1 (gnomAD 0.0000155 [GeneBe]); A91V AF
+# (chrom, pos) -> INFO text. W374X AF as cited in the curated table (gnomAD 0.0000155 [GeneBe]); A91V AF
 # 0.0354 (gnomAD v4 [GeneBe]); every popmax value is HYPOTHETICAL. Alleles not listed are absent.
 FREQUENCIES = {
     ("10", 72358355): "GNOMADAF=1.55e-05;GNOMADAF_popmax=3.5e-05",

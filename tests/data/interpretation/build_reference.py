@@ -29,7 +29,7 @@ from varhlh.panel import load_panel  # noqa: E402
 WINDOW = 30
 OUT = HERE / "reference_segments.tsv"
 
-# gene -> [(codon number, coding-strand codon, why)]. 'published' rows follow hlh-domain.md §2.1 /
+# gene -> [(codon number, coding-strand codon, why)]. 'published' rows follow the panel's curated table /
 # phenopacket-store names; 'HYPOTHETICAL' rows exist only to exercise the code (start/stop codons,
 # a codon split by an intron, repeat and homopolymer context for indel shifting).
 DESIGN: dict[str, list[tuple[int, str, str]]] = {

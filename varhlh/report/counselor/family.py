@@ -1,6 +1,6 @@
 """Family implications in plain words, restated from the result's gene calls and relatives' genotypes.
 
-Rules of inheritance (general genetics, domain reference §4.4-4.5): in an autosomal recessive gene
+Rules of inheritance (general genetics; docs/clinical-basis.md, section 7): in an autosomal recessive gene
 the parents of a biallelic patient are presumed carriers and each further child has a 1 in 4
 (25 %) risk; in an X-linked gene a carrier mother passes the variant to half her sons (affected)
 and half her daughters (carriers), and carrier females or untested male relatives must not be
