@@ -54,7 +54,8 @@ Online URLs must be https:// (plain http:// only for a loopback host, e.g. a loc
 test server); see docs/validation-and-security.md, "Online features (opt-in) and privacy"
 
 Frequency thresholds follow the recessive-disease derivation in docs/clinical-basis.md, section 4.4 (ClinGen SVI
-BA1 exceptions, Ghosh et al. 2018; Whiffin et al. 2017; curated founder and hypomorphic alleles are exempt). Load overrides from TOML with :func:`load_settings`.
+BA1 exceptions, Ghosh et al. 2018; Whiffin et al. 2017; curated founder and hypomorphic alleles are exempt).
+Load overrides from TOML with :func:`load_settings`.
 """
 
 from __future__ import annotations
