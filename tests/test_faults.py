@@ -50,27 +50,33 @@ class _FullDisk:
 def test_disk_full_mid_write_leaves_nothing(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                             call: str) -> None:
     """ENOSPC while the second output is written: the first, already staged, is removed too."""
-    calls: list[int] = []
+    calls: list[str] = []  # the output files written (staged in the output directory), in order
+    out = tmp_path / "out"
+
+    def second_output(fd: int) -> bool:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if Path(path).is_relative_to(out) and os.path.isfile(path) and path not in calls:
+            calls.append(path)
+        return len(calls) == 2 and path == calls[1]
+
     if call == "write":
-        real_fdopen = os.fdopen
+        real_write = os.write
 
-        def fdopen(fd: int, *args: object, **kwargs: object) -> object:
-            calls.append(fd)
-            fh = real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
-            return _FullDisk(fh) if len(calls) == 2 else fh
+        def write(fd: int, data: object) -> int:
+            if second_output(fd):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_write(fd, data)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(os, "fdopen", fdopen)
+        monkeypatch.setattr(os, "write", write)
     else:
         real_fsync = os.fsync
 
         def fsync(fd: int) -> None:
-            calls.append(fd)
-            if len(calls) == 2:
+            if second_output(fd):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             real_fsync(fd)
 
         monkeypatch.setattr(os, "fsync", fsync)
-    out = tmp_path / "out"
     result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
     monkeypatch.undo()
     assert len(calls) == 2
@@ -101,13 +107,13 @@ def test_interrupted_while_writing_leaves_nothing(run_cli, tmp_path: Path, monke
 def test_sigint_in_a_real_process_leaves_nothing(tmp_path: Path) -> None:
     """SIGINT delivered to the process while it writes its outputs."""
     code = ("import os, signal\n"
-            "from varhlh.report import output\n"
-            "real = output.stage\n"
+            "from varhlh import fileio\n"
+            "real = fileio.stage\n"
             "def stage(*a):\n"
-            "    path = real(*a)\n"
+            "    staged = real(*a)\n"
             "    os.kill(os.getpid(), signal.SIGINT)\n"
-            "    return path\n"
-            "output.stage = stage\n"
+            "    return staged\n"
+            "fileio.stage = stage\n"
             "from varhlh.cli import main\n"
             f"raise SystemExit(main(['triage', {str(PRF1_HOM)!r}, '-o', {str(tmp_path / 'out')!r}, '-q']))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -120,10 +126,14 @@ def test_output_directory_not_writable(run_cli, tmp_path: Path, monkeypatch: pyt
     out.mkdir()
     if os.geteuid() != 0:
         out.chmod(0o555)
-    else:  # root ignores permissions: refuse the temporary file the way a read-only directory would
+    else:  # root ignores permissions: refuse the staging directory the way a read-only directory would
+        real = fileio.tempfile.mkdtemp
+
         def denied(*args: object, **kwargs: object) -> object:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        monkeypatch.setattr(fileio.tempfile, "mkstemp", denied)
+            if kwargs.get("dir") is not None and Path(str(kwargs["dir"])) == out:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+            return real(*args, **kwargs)  # type: ignore[call-overload]
+        monkeypatch.setattr(fileio.tempfile, "mkdtemp", denied)
     try:
         result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
     finally:

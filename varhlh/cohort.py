@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from varhlh.errors import InputError, OutputError
-from varhlh.fileio import write_atomic
+from varhlh.fileio import scratch_dir, write_atomic
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
 from varhlh.models import Access, Allele, Family, GeneCall, SampleCall, VcfRecord
@@ -94,6 +93,8 @@ class _State:
     formats: tuple[str, ...]
     outdir: Path
     source: Path
+    inputs: tuple[str | Path, ...] = ()
+    """Every file the run reads: no output may replace one."""
 
 
 _PLAN: Plan | None = None
@@ -101,7 +102,7 @@ _STATE: _State | None = None
 
 
 def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[str], outdir: Path, prefix: str,
-               workers: int) -> tuple[list[dict[str, Any]], Path]:
+               workers: int, inputs: Sequence[str | Path] = ()) -> tuple[list[dict[str, Any]], Path]:
     """Analyse the selected samples of ``request.input``; returns the summary rows and the summary file."""
     panel = load_panel(request.panel)
     pedigree = read_ped(request.ped) if request.ped else None
@@ -130,18 +131,19 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
     format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
     log.info("cohort: %d samples to analyse (%d with genotyped relatives); %d panel records", len(probands),
              sum(1 for p in probands if p.members), len(records))
-    with tempfile.TemporaryDirectory(prefix="varhlh-cohort-") as tmp:
+    protected = (request.input, *inputs)
+    with scratch_dir("varhlh-cohort-") as tmp:
         plan = Plan(path, index_path, names, format_keys, loaded.build.build, request.settings.upstream_window_bp,
                     request.input, record_index,
                     tuple(tuple(index[s] for s in (p.sample, *p.members)) for p in probands if p.members),
-                    validator, Path(tmp))
+                    validator, tmp)
         parts = _read_genotypes(plan, loaded, len(records), workers)
         source = request.source if request.source is not None else Path(request.input)
         state = _State(loaded, pedigree, probands, index, parts, records, alleles, format_keys, tuple(formats),
-                       outdir, source)
+                       outdir, source, protected)
         rows = _analyse_all(state, workers)
     summary = outdir / f"{prefix}.varhlh_cohort.tsv"
-    _write_atomic(summary, _summary_bytes(rows), [request.input])
+    _write_atomic(summary, _summary_bytes(rows), protected)
     return rows, summary
 
 
@@ -304,7 +306,7 @@ def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> 
                      ProbandGenotypes(tuple(view), left_out, sex))
     doc = to_document(result)
     paths = write_outputs(RenderContext(doc, proband.prefix, state.source, Access.INDEX), state.outdir, state.formats,
-                          [loaded.request.input])
+                          state.inputs or [loaded.request.input], owns_set=True)
     return _row(doc, state.pedigree, paths)
 
 
@@ -339,10 +341,10 @@ def _summary_bytes(rows: Iterable[dict[str, Any]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str]) -> None:
-    if target.resolve() in {Path(i).resolve() for i in inputs if i != "-"}:
-        msg = f"{target}: the cohort summary would overwrite an input file; choose another -o or --prefix"
-        raise OutputError(msg)
+def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str | Path]) -> None:
+    from varhlh.report.output import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([target], inputs)
     try:
         write_atomic(target, payload)
     except OSError as exc:

@@ -165,7 +165,8 @@ def run(request: Request) -> Result:
 
 def open_reader(request: Request) -> VcfReader:
     source = str(request.source) if request.source is not None else request.input
-    return VcfReader(source, threads=request.threads, display=request.input)
+    return VcfReader(source, threads=request.threads, display=request.input,
+                     max_line_bytes=request.settings.max_line_bytes)
 
 
 def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[str]) -> Loaded:

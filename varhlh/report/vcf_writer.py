@@ -26,7 +26,6 @@ Rules:
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from varhlh.errors import InputError, UsageError
+from varhlh.fileio import scratch_dir
 from varhlh.models import Access
 from varhlh.result import GeneDoc, ResultDoc, VariantDoc
 
@@ -76,7 +76,7 @@ def render_vcf(context: RenderContext) -> list[tuple[str, bytes]]:
     display = doc.input.path
     by_id = {v.id: v for v in doc.variants}
     drivers = {vid: gene for gene in doc.genes for vid in gene.variant_ids}
-    with tempfile.TemporaryDirectory(prefix="varhlh-vcf-") as tmp:
+    with scratch_dir("varhlh-vcf-") as tmp:
         with _reader(pysam, Path(context.source), display, doc, context.access) as (reader, records):
             refuse_reannotation(reader.header, display)
             header = reader.header.copy()
