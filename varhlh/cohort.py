@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from varhlh.errors import InputError, OutputError
-from varhlh.fileio import scratch_dir, write_atomic
+from varhlh.errors import InputError, OutputError, printable
+from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited, scratch_dir, write_atomic
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
 from varhlh.models import Access, Allele, Family, GeneCall, SampleCall, VcfRecord
@@ -176,8 +176,8 @@ def _probands(samples: Sequence[str], samples_file: Path | None, pedigree: Pedig
 def _read_samples(path: Path, samples: Sequence[str]) -> list[str]:
     """Sample IDs, one per line ('#' comments and blank lines ignored); each must be in the VCF."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = read_limited(path, TABLE_LIMIT).decode("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError, TooLarge) as exc:
         msg = f"{path}: cannot read the --samples file ({exc}); give a UTF-8 text file with one sample ID per line"
         raise InputError(msg) from exc
     wanted = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
@@ -187,7 +187,8 @@ def _read_samples(path: Path, samples: Sequence[str]) -> list[str]:
     present = set(samples)
     unknown = [s for s in wanted if s not in present]
     if unknown:
-        shown = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+        shown = ", ".join(printable(u[:60]) for u in unknown[:10]) + (f" and {len(unknown) - 10} more"
+                                                                        if len(unknown) > 10 else "")
         msg = f"{path}: sample(s) not in the VCF: {shown}; check the IDs against `bcftools query -l`"
         raise InputError(msg)
     return wanted

@@ -185,7 +185,9 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
         if chrom in names:
             spans.setdefault(names[chrom], []).append((start, end))
     records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records))
-    checks = (*reader.warnings, *reader.validator.warnings())  # input validation: warnings and limitations
+    checks = (*reader.warnings, *reader.validator.warnings(),  # input validation: warnings and limitations
+              *(local.reference.gaps({g.chrom for g in panel.genes if g.chrom in names}) if local and local.reference
+                else ()))
     warnings.extend(checks)
     order = {name: i for i, name in enumerate(header.contigs)}
     records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))

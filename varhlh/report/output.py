@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
     ``inputs``: every file the run read (never overwritten). ``owns_set``: the run replaces the whole set
     ``PREFIX.*`` (triage), so the old files of formats not written now are removed with the swap.
     """
+    check_finite(context.data)
     rendered = [(f"{context.prefix}.{suffix}", payload) for f in formats for suffix, payload in renderer(f)(context)]
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -117,6 +119,20 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
     except OSError as exc:
         msg = f"{outdir}: cannot write outputs ({exc.strerror}); check space and permissions"
         raise OutputError(msg) from exc
+
+
+def check_finite(data: Any, where: str = "result") -> None:
+    """No NaN or infinity anywhere in the result (they are not JSON); a bug if one got this far."""
+    stack: list[tuple[str, Any]] = [(where, data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            msg = f"{path} is {value}, which is not JSON; refusing to write it (please report this)"
+            raise ValueError(msg)
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
 
 
 def refuse_overwriting_inputs(targets: Sequence[Path], inputs: Sequence[str | Path]) -> None:
