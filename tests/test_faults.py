@@ -54,10 +54,10 @@ def test_disk_full_mid_write_leaves_nothing(run_cli, tmp_path: Path, monkeypatch
     out = tmp_path / "out"
 
     def second_output(fd: int) -> bool:
-        path = os.readlink(f"/proc/self/fd/{fd}")
-        if Path(path).is_relative_to(out) and os.path.isfile(path) and path not in calls:
-            calls.append(path)
-        return len(calls) == 2 and path == calls[1]
+        path = Path(f"/proc/self/fd/{fd}").readlink()
+        if path.is_relative_to(out) and path.is_file() and str(path) not in calls:
+            calls.append(str(path))
+        return len(calls) == 2 and str(path) == calls[1]
 
     if call == "write":
         real_write = os.write

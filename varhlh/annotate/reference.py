@@ -44,6 +44,7 @@ from varhlh.models import Build
 from varhlh.read.scan import check_bgzf_blocks
 
 _CHUNK = 64
+_BGZF_BLOCK = 1 << 16
 _WILDCARD = frozenset("NRYKMSWBDHV")
 
 
@@ -94,7 +95,7 @@ class Reference:
 
     def gaps(self, chroms: Collection[str]) -> list[str]:
         """A warning naming the chromosomes of ``chroms`` (canonical) the FASTA has no sequence for."""
-        missing = sorted((c for c in chroms if c not in self.names), key=lambda c: (len(c), c))
+        missing = sorted((c for c in chroms if c not in self.names), key=lambda c: (not c.isdigit(), c.zfill(2)))
         if not missing:
             return []
         return [f"--fasta {self.path.name} has no sequence for chromosome(s) {', '.join(missing)}: REF was not checked "
@@ -220,9 +221,13 @@ class _Uncompressed:
                 return fh.read(end - start)
             i = bisect.bisect_right([u for _, u in self.points], start) - 1
             compressed, uncompressed = self.points[i]
+            if start - uncompressed > _BGZF_BLOCK:  # a .gzi lists every block: this one is another file's
+                msg = f"the .gzi index has no block near byte {start}"
+                raise ValueError(msg)
             fh.seek(compressed)
-            out = b""
-            while uncompressed + len(out) < end:
+            pieces: list[bytes] = []
+            held = 0
+            while uncompressed + held < end:
                 head = fh.read(18)
                 if not head:
                     break
@@ -231,10 +236,11 @@ class _Uncompressed:
                     raise ValueError(msg)
                 block = head + fh.read(struct.unpack_from("<H", head, 16)[0] + 1 - 18)
                 try:
-                    out += zlib.decompress(block, 31)
+                    pieces.append(zlib.decompress(block, 31))
                 except zlib.error as exc:
                     raise ValueError(str(exc)) from exc
-            return out[start - uncompressed:end - uncompressed]
+                held += len(pieces[-1])
+            return b"".join(pieces)[start - uncompressed:end - uncompressed]
 
 
 def _build_note(path: Path, lengths: dict[str, int], build: Build) -> str:

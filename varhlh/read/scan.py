@@ -16,8 +16,10 @@ block or a truncated gzip stream is refused before any result is produced.
 
 Bounded memory: decompressed text is handed on in pieces of at most :data:`_PIECE` bytes (a BGZF block
 states its own inflated size, at most 64 KiB; plain gzip is inflated with a cap), and a line longer than
-``max_line_bytes`` is refused as soon as that many bytes without a newline have been seen — a gzip bomb
-of NULs, ``/dev/zero`` or a 1-GB INFO value cost at most about ``max_line_bytes`` of memory, never all of it.
+``max_line_bytes`` is refused: exactly for every line read line by line (the header and the stretches near
+panel regions), and anywhere else as soon as ``max_line_bytes`` (plus at most one piece) has been seen
+without a newline — a gzip bomb of NULs, ``/dev/zero`` or a 1-GB INFO value cost at most about
+``max_line_bytes`` of memory, never all of it.
 """
 
 from __future__ import annotations
@@ -305,14 +307,15 @@ class _LineFilter:
         cut = data.rfind(b"\n") + 1
         self.carry = data[cut:]
         if len(self.carry) > self.max_line:
-            self._too_long(len(self.carry))
+            self._too_long(self.carry)
         if cut:
             self._lines(data[:cut])
 
-    def _too_long(self, length: int) -> None:
+    def _too_long(self, line: bytes) -> None:
+        length = len(line)
         after = (f"after {self.contig.decode(errors='replace')}:{self.last_pos} " if self.contig
                  else f"after header line {self.line_no} " if self.line_no else "")
-        nul = " of NUL bytes" if b"\0" in self.carry[:4096] else ""
+        nul = " of NUL bytes" if b"\0" in line[:4096] else ""
         msg = (f"{self.source}: the line {after}is longer than max_line_bytes ({self.max_line:,} bytes; "
                f"{length:,} read{nul}); the file is corrupt or not a VCF — check the step that produced it (or raise "
                "max_line_bytes with --config)")
@@ -344,6 +347,8 @@ class _LineFilter:
         while start < len(body):
             end = body.index(b"\n", start) + 1
             line = body[start:end]
+            if len(line) > self.max_line:
+                self._too_long(line)
             if self.line_no == 0 and not line.startswith(b"##fileformat=VCF"):
                 shown = line[:40].decode("utf-8", "replace").rstrip()
                 msg = f"{self.source}: line 1 is {shown!r}, not '##fileformat=VCF…'; this is not a VCF file"
@@ -382,9 +387,11 @@ class _LineFilter:
         self._segment(body, middle, high)
 
     def _each_line(self, body: bytes) -> None:
-        """Check CHROM/POS order on every line and keep the target-region records."""
-        hit, write = self.targets.hit, self.out.write
+        """Check CHROM/POS order and length on every line and keep the target-region records."""
+        hit, write, longest = self.targets.hit, self.out.write, self.max_line
         for line in body.split(b"\n")[:-1]:
+            if len(line) > longest:
+                self._too_long(line)
             parts = line.split(b"\t", 2)
             if len(parts) < 3 or not parts[1].isdigit():
                 self._malformed(line)

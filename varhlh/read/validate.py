@@ -189,22 +189,31 @@ def _lines(path: Path, kind: str, max_line: int) -> Iterator[bytes]:
 
 
 def _bgzf_lines(path: Path, max_line: int) -> Iterator[bytes]:
-    carry = b""
+    pieces: list[bytes] = []  # the current line's pieces (joined once: a long line costs linear time)
+    held = 0
     with path.open("rb") as fh:
         while len(head := fh.read(18)) == 18:
             if head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
                 msg = "not a BGZF block"
                 raise OSError(msg)
-            block = head + fh.read(int.from_bytes(head[16:18], "little") + 1 - 18)
-            lines = (carry + zlib.decompress(block, 31)).split(b"\n")
-            carry = lines.pop()
+            data = zlib.decompress(head + fh.read(int.from_bytes(head[16:18], "little") + 1 - 18), 31)
+            if b"\n" not in data:
+                pieces.append(data)
+                held += len(data)
+                if held > max_line:
+                    yield b"".join(pieces)
+                    return
+                continue
+            lines = (b"".join(pieces) + data if pieces else data).split(b"\n")
+            last = lines.pop()
+            pieces, held = [last], len(last)
             for line in lines:
                 yield line + b"\n"
-            if len(carry) > max_line:
-                yield carry
+            if held > max_line:
+                yield last
                 return
-    if carry:
-        yield carry
+    if held:
+        yield b"".join(pieces)
 
 
 def input_warnings(path: Path, kind: str, source: str) -> list[str]:
