@@ -172,3 +172,80 @@ def test_byte_identical_across_locales_directories_and_access_paths(tmp_path: Pa
             assert [p.suffix for p in files] == [".json", ".tsv"]
             digests.add(tuple(hashlib.sha256(p.read_bytes()).hexdigest() for p in files))
         assert len(digests) == 1, source
+
+
+# ------------------------------------------------------------------ output sets (issue 15, items 10, 16, 18)
+
+OLD = {"P.varhlh.json": b"old json", "P.varhlh.tsv": b"old tsv", "P.varhlh.html": b"old report"}
+NEW = [("P.varhlh.json", b"new json"), ("P.varhlh.tsv", b"new tsv"), ("P.varhlh.vcf.gz", b"new vcf")]
+
+
+def _old_set(directory: Path) -> None:
+    directory.mkdir()
+    for name, data in OLD.items():
+        (directory / name).write_bytes(data)
+    (directory / "unrelated.txt").write_bytes(b"mine")
+
+
+def _state(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+@pytest.mark.parametrize("call", ["replace", "unlink", "link", "fsync", "mkdir"])
+@pytest.mark.parametrize("nth", [1, 2, 3])
+def test_output_set_is_all_new_or_all_old(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, nth: int) -> None:
+    """A failure at any step of writing a set (staging, keeping the old files, renaming, removing the old report)
+    leaves exactly the previous set; without a failure, exactly the new one (the old HTML removed with it)."""
+    out = tmp_path / "out"
+    _old_set(out)
+    owner = {"replace": Path, "unlink": Path, "link": os, "fsync": os, "mkdir": Path}[call]
+    real = getattr(owner, call)
+    count = [0]
+
+    def failing(*args: object, **kwargs: object) -> object:
+        if Path(str(args[0])).is_relative_to(out) or call == "fsync":
+            count[0] += 1
+            if count[0] == nth:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, call, failing)
+    try:
+        fileio.write_set(out, NEW, replaces=["P.varhlh.html", "P.varhlh.pdf"])
+        failed = False
+    except OSError:
+        failed = True
+    monkeypatch.undo()
+    state = _state(out)
+    new = {**dict(NEW), "unrelated.txt": b"mine"}
+    assert state == ({**OLD, "unrelated.txt": b"mine"} if failed else new), (failed, count[0])
+    assert failed or count[0] < nth or call == "link"  # no hard links: the old file is kept as a copy
+
+
+def test_output_set_interrupted_in_the_swap_completes_the_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT/SIGTERM/SIGHUP are held back during the swap itself, so a signal there yields the whole new set (the
+    run still stops, with its signal's exit code); before the swap it yields the whole old set."""
+    import signal
+
+    out = tmp_path / "out"
+    _old_set(out)
+    real = fileio._keep
+
+    def keep(target: Path, backup: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        real(target, backup)
+
+    monkeypatch.setattr(fileio, "_keep", keep)
+    with pytest.raises(KeyboardInterrupt):
+        fileio.write_set(out, NEW, replaces=["P.varhlh.html"])
+    assert _state(out) == {**dict(NEW), "unrelated.txt": b"mine"}
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_files_are_created_with_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        fileio.write_set(tmp_path / "out", NEW)
+    finally:
+        os.umask(previous)
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()} == {0o600}

@@ -896,3 +896,293 @@ def test_item17_cell_neutralisation(value: str) -> None:
 
     cell = _cell(value)
     assert cell.startswith("'") and "\t" not in cell and "\r" not in cell
+
+
+# ----------------------------------------------------------------------------------------------- item 18
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o027, 0o640), (0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_item18_outputs_honour_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    """Outputs were chmod 0644 whatever the umask (patient data readable by every local user)."""
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "varhlh", "triage", str(BASE), "-o", str(out), "-q", "--format",
+                          "json,tsv,vcf"], capture_output=True, text=True, timeout=120,
+                         preexec_fn=lambda: os.umask(umask))
+    assert run.returncode == 0, run.stderr
+    files = list(out.iterdir())
+    assert len(files) == 4
+    assert {p.name: p.stat().st_mode & 0o777 for p in files} == {p.name: mode for p in files}
+
+
+# ----------------------------------------------------------------------------------------------- item 19
+
+
+@pytest.mark.parametrize("option", ["--ped", "--clinical", "--config", "--panel"])
+@pytest.mark.parametrize("how", ["same_path", "hard_link", "symlink"])
+def test_item19_outputs_never_overwrite_an_input(run_cli, tmp_path: Path, option: str, how: str) -> None:  # type: ignore[no-untyped-def]
+    """--ped, --clinical, --config (or a panel file) stored at an output path was overwritten by the output."""
+    import yaml
+
+    out, keep = tmp_path / "out", tmp_path / "inputs"
+    out.mkdir()
+    keep.mkdir()
+    content = {"--ped": TRIO_PED.read_bytes(),
+               "--clinical": json.dumps(yaml.safe_load((ROOT / "examples" / "clinical_context.yaml").read_text()))
+               .encode(),
+               "--config": b"min_gq = 20\n",
+               "--panel": (ROOT / "gene_panels" / "hlh_genes.tsv").read_bytes()}[option]
+    target = out / ("HG002.varhlh.tsv" if option in ("--ped", "--panel") else "HG002.varhlh.json")
+    original = keep / target.name
+    original.write_bytes(content)
+    if option == "--panel":  # the genes file names its siblings, resolved next to the path given
+        for sibling in ("hlh_exons.tsv", "hlh_known_variants.tsv"):
+            for directory in (out, keep):
+                shutil.copy(ROOT / "gene_panels" / sibling, directory / sibling)
+    if how == "same_path":
+        shutil.move(original, target)
+        given = target
+    elif how == "hard_link":
+        os.link(original, target)
+        given = original
+    else:
+        target.symlink_to(original)
+        given = target
+    extra = [] if option == "--ped" else ["--ped", str(TRIO_PED)]
+    run = run_cli("triage", str(TRIO), "-s", "HG002", option, str(given), *extra, "-o", str(out))
+    line = one_line_refusal(run.err, run.code, 6)
+    assert "would overwrite an input file" in line
+    assert given.read_bytes() == content and target.read_bytes() == content
+
+
+# ----------------------------------------------------------------------------------------------- item 20
+
+
+def _edited(tmp_path: Path, name: str, edit: Callable[[str], str]) -> Path:
+    seed = tmp_path / "seed"
+    if not (seed / "NA12878.varhlh.json").exists():
+        assert varhlh("triage", str(BASE), "-o", str(seed), "-q").returncode == 0
+    path = tmp_path / f"{name}.json"
+    path.write_text(edit((seed / "NA12878.varhlh.json").read_text()))
+    return path
+
+
+def _first_pos(text: str, value: str) -> str:
+    data = json.loads(text)
+    pos = data["variants"][0]["pos"]
+    return text.replace(f'"pos": {pos}', f'"pos": {value}', 1)
+
+
+@pytest.mark.parametrize(("name", "edit", "expected"), [
+    ("deep_nesting", lambda t: t.replace('"warnings": [', '"warnings": [' + "[" * 100_000 + "]" * 100_000 + ",", 1),
+     "nested too deeply"),
+    ("deep_but_parsable", lambda t: t.replace("{", '{"x": ' + "[" * 200 + "]" * 200 + ",", 1), "nested deeper than"),
+    ("nan_position", lambda t: _first_pos(t, "NaN"), "NaN is not a JSON number"),
+    ("infinite_position", lambda t: _first_pos(t, "Infinity"), "Infinity is not a JSON number"),
+    ("huge_position", lambda t: _first_pos(t, "1" + "0" * 400), "out of range"),
+    ("huge_float", lambda t: _first_pos(t, "1e999"), "out of range"),
+    ("null_reasons", lambda t: t.replace('"reasons": [', '"reasons": null, "x": [', 1), "not a complete varhlh result"),
+    ("numeric_enum", lambda t: t.replace('"zygosity": "hom"', '"zygosity": 3', 1), "not a complete varhlh result"),
+])
+def test_item20_hand_edited_result_is_refused(tmp_path: Path, name: str, edit: Callable[[str], str],
+                                              expected: str) -> None:
+    """`varhlh report` on a hand-edited result: tracebacks on deep nesting, NaN positions, huge numbers."""
+    path = _edited(tmp_path, name, edit)
+    run = varhlh("report", str(path), "-o", str(tmp_path / "out"))
+    line = one_line_refusal(run.stderr, run.returncode, 3)
+    assert str(path) in line and expected in line, line
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+# ----------------------------------------------------------------------------------------------- item 21
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1: 2\n", "field names must be text"),
+    ("? [a, b]\n: 1\n", "not valid YAML"),
+    ("ferritin_ug_per_l: 1" + "0" * 400 + "\n", "outside the plausible range"),
+    ("ferritin_ug_per_l: 1" + "0" * 5000 + "\n", "not valid YAML"),
+    ("ferritin_ug_per_l: 1.0e+999\n", "outside the plausible range"),
+    ("ferritin_ug_per_l: .nan\n", "outside the plausible range"),
+    ("hlh_course: [active]\n", "'hlh_course' must be one of"),
+    ("hlh_course: {a: 1}\n", "'hlh_course' must be one of"),
+])
+def test_item21_clinical_yaml_tracebacks(run_cli, tmp_path: Path, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """Numeric keys (sorted() of int and str), huge integers (OverflowError) and odd values raised tracebacks."""
+    path = tmp_path / "clinical.yaml"
+    path.write_text(text)
+    run = run_cli("triage", str(BASE), "--clinical", str(path))
+    line = one_line_refusal(run.err, run.code, 3)
+    assert expected in line, line
+
+
+def test_item21_deeply_nested_toml(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "s.toml"
+    config.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    run = run_cli("triage", str(BASE), "--config", str(config))
+    line = one_line_refusal(run.err, run.code, 4)
+    assert "nested too deeply" in line
+
+
+@pytest.mark.parametrize("value", ["72357104\u00b2", "\u00b2", "\u0663\u0662", "1" + "0" * 5000])
+def test_item21_non_ascii_digits_in_panel_coordinates(run_cli, tmp_path: Path, value: str) -> None:  # type: ignore[no-untyped-def]
+    """'²'.isdigit() is True but int('²') raises: a traceback from `panel validate`."""
+    genes = _panel_copy(tmp_path)
+    _edit_row(genes, "PRF1", lambda row: row.update(grch37_start=value))
+    run = run_cli("panel", "validate", str(genes))
+    line = one_line_refusal(run.err, run.code, 4)
+    assert "expected a positive integer (digits 0-9)" in line and len(line) < 400
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.buffer = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EFBIG])
+def test_item21_disk_full_while_spooling_stdin(run_cli, monkeypatch: pytest.MonkeyPatch, error: int) -> None:  # type: ignore[no-untyped-def]
+    """ENOSPC/EFBIG while standard input was copied to $TMPDIR: an OSError traceback."""
+    from varhlh import fileio
+
+    monkeypatch.setattr(sys, "stdin", _Stdin(BASE.read_bytes()))
+    real = fileio._write_spool
+    written: list[int] = []
+
+    def full(out: Any, data: bytes, directory: Path, shown: str) -> None:
+        written.append(len(data))
+        if len(written) > 1:
+            class Full:
+                def write(self, _data: bytes) -> int:
+                    raise OSError(error, os.strerror(error))
+            out = Full()
+        real(out, data, directory, shown)
+
+    monkeypatch.setattr(fileio, "_write_spool", full)
+    monkeypatch.setattr(fileio, "CHUNK", 1 << 16)
+    run = run_cli("triage", "-")
+    line = one_line_refusal(run.err, run.code, 6)
+    assert os.strerror(error) in line and "TMPDIR" in line
+
+
+def test_item21_file_size_limit_while_spooling_in_a_real_process(tmp_path: Path) -> None:
+    """The same with the kernel's own EFBIG (RLIMIT_FSIZE), as a quota or a full small /tmp gives it."""
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+
+    with BASE.open("rb") as stdin:
+        run = subprocess.run([sys.executable, "-m", "varhlh", "triage", "-", "-o", str(tmp_path / "out")], stdin=stdin,
+                             capture_output=True, text=True, timeout=120, preexec_fn=limit,
+                             env={**os.environ, "TMPDIR": str(tmp_path)})
+    line = one_line_refusal(run.stderr, run.returncode, 6)
+    assert "File too large" in line
+
+
+@pytest.mark.parametrize(("args", "status"), [((), 0), (("-s", "nobody"), 3)])
+def test_item21_stderr_on_dev_full(tmp_path: Path, args: tuple[str, ...], status: int) -> None:
+    """`2>/dev/full`: logging and the error line cannot be written; the run still ends with its own exit code."""
+    with Path("/dev/full").open("w") as full:
+        run = subprocess.run([sys.executable, "-m", "varhlh", "triage", str(BASE), "-o", str(tmp_path / "out"),
+                              *args], stdout=subprocess.PIPE, stderr=full, timeout=120)
+    assert run.returncode == status
+    assert (tmp_path / "out" / "NA12878.varhlh.json").exists() == (status == 0)
+
+
+# ----------------------------------------------------------------------------------------------- item 22
+
+
+@pytest.mark.parametrize(("toml", "expected"), [
+    ("min_het_allele_fraction = 7\n", "between 0 and 1 (a fraction)"),
+    ("ba1_af = 0.00001\n", "ba1_af = 1e-05 is below bs1_af = 0.003"),
+    ("pm2_max_af = 0.002\n", "bs1_supporting_af = 0.001 is below pm2_max_af = 0.002"),
+    ("sex_male_het_fraction = 0.5\n", "must be below sex_female_het_fraction"),
+    ("online_vep_batch_size = 0\n", "between 1 and 1000"),
+    ("min_gq = 100000000000000000000000\n", "between 0 and 10000"),
+    ("max_line_bytes = 10\n", "between 65536 and"),
+])
+def test_item22_implausible_settings_are_refused(run_cli, tmp_path: Path, toml: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "s.toml"
+    config.write_text(toml)
+    run = run_cli("triage", str(BASE), "--config", str(config))
+    line = one_line_refusal(run.err, run.code, 4)
+    assert expected in line, line
+
+
+@pytest.mark.parametrize(("yaml_text", "expected"), [
+    ("temperature_c: 102.5\n", "looks like °F: 39.2 °C"),
+    ("temperature_c: 3.9\n", "outside the plausible range 25 to 45"),
+    ("hemoglobin_g_per_l: 85\nhemoglobin_g_per_dl: 8.5\n", "give the same quantity twice"),
+    ("ferritin_ug_per_l: 900\nferritin_ng_per_ml: 900\n", "give the same quantity twice"),
+    ("ferritin_ug_per_l: 900\nferritin_ug_per_l: 9000\n", "is given twice"),
+    ("hemoglobin_g_per_dl: 85\n", "outside the plausible range 10 to 250 for hemoglobin_g_per_l (= 1 to 25 as "
+                                   "hemoglobin_g_per_dl)"),
+])
+def test_item22_implausible_clinical_values_are_refused(run_cli, tmp_path: Path, yaml_text: str,  # type: ignore[no-untyped-def]
+                                                        expected: str) -> None:
+    """°F in temperature_c was a fever-free 102.5 °C; the same quantity in two units: the last key won."""
+    path = tmp_path / "clinical.yaml"
+    path.write_text(yaml_text)
+    run = run_cli("triage", str(BASE), "--clinical", str(path))
+    line = one_line_refusal(run.err, run.code, 3)
+    assert expected in line, line
+
+
+def test_item22_duplicate_json_keys_and_constants(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for text, expected in (('{"ferritin_ug_per_l": 900, "ferritin_ug_per_l": 9000}', "is given twice"),
+                           ('{"ferritin_ug_per_l": NaN}', "NaN is not a number")):
+        path = tmp_path / "clinical.json"
+        path.write_text(text)
+        run = run_cli("triage", str(BASE), "--clinical", str(path))
+        assert expected in one_line_refusal(run.err, run.code, 3)
+
+
+def test_item22_example_clinical_context_is_plausible(run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("triage", str(BASE), "--clinical", str(ROOT / "examples" / "clinical_context.yaml")).code == 0
+
+
+# ----------------------------------------------------------------------------------------------- item 23
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("ped_own_parent.ped", "given as their own parent"),
+    ("ped_cycle.ped", "a parent/child cycle"),
+    ("ped_same_person_both_parents.ped", "is both father and mother"),
+])
+def test_item23_impossible_pedigrees_are_refused(run_cli, name: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    run = run_cli("triage", str(TRIO), "--ped", str(CONSTRUCTED / name))
+    line = one_line_refusal(run.err, run.code, 3)
+    assert expected in line and name in line
+
+
+def test_item23_byte_order_mark_is_not_part_of_the_family_id(run_cli) -> None:  # type: ignore[no-untyped-def]
+    from varhlh.genotype.pedigree import read_ped
+
+    ped = CONSTRUCTED / "ped_with_bom.ped"
+    assert ped.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert {p.family for p in read_ped(ped).people} == {"ash"}
+    run = run_cli("triage", str(TRIO), "--ped", str(ped))
+    assert run.code == 0, run.err
+    assert summary(run.json()) == summary(run_cli("triage", str(TRIO), "--ped", str(TRIO_PED)).json())
+
+
+# ----------------------------------------------------------------------------------------------- item 24
+
+
+def test_item24_control_characters_are_escaped_in_messages(tmp_path: Path) -> None:
+    """Terminal escape sequences in a sample name were echoed raw into the error message."""
+    evil = "\x1b[2J\x1b[31mPWNED\x07\u202e"
+    vcf = tmp_path / "evil.vcf"
+    vcf.write_text(with_sample(TRIO.read_text(), evil, "HG003", "HG004"))
+    run = varhlh("triage", str(vcf), "-o", str(tmp_path / "out"))
+    line = one_line_refusal(run.stderr, run.returncode, 3)
+    assert "\x1b" not in run.stderr and "\x07" not in run.stderr and "\u202e" not in run.stderr
+    assert "\\x1b[2J\\x1b[31mPWNED\\x07\\u202e, HG003, HG004" in line
+
+
+def test_item24_logged_warnings_are_escaped_too(tmp_path: Path) -> None:
+    ped = tmp_path / "family.ped"
+    ped.write_text(TRIO_PED.read_text() + "ash\tSIB\x1b]0;title\x07\tHG003\tHG004\t1\t1\n")
+    run = varhlh("triage", str(TRIO), "--ped", str(ped), "-s", "HG002", "-o", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stderr and "SIB\\x1b]0;title\\x07" in run.stderr

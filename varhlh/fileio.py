@@ -16,7 +16,7 @@ all-or-nothing output sets.
 * :func:`write_set`: a set of output files written together, all new or all old: every file is staged
   (fsynced) in a locked hidden ``.varhlh-staging-*`` directory inside the output directory, then, holding
   an exclusive ``flock`` on the output directory (so two runs writing the same prefix cannot interleave)
-  and with SIGINT/SIGTERM/SIGHUP blocked, each old file is kept as a hard link, the new files are renamed
+  and with SIGINT/SIGTERM/SIGHUP held back, each old file is kept as a hard link, the new files are renamed
   into place and the old members the new set does not have are removed; any failure restores every old
   file and removes every new one. Stale staging directories and the ``.NAME.*.part`` files of older
   versions are swept under the same lock. Files are created with mode ``0666`` minus the umask.
@@ -40,7 +40,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from varhlh.errors import InputError, OutputError
 
@@ -321,15 +321,27 @@ def directory_lock(directory: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator
 
 @contextlib.contextmanager
 def _signals_blocked() -> Iterator[None]:
-    """SIGINT/SIGTERM/SIGHUP held back (delivered on exit) so that a swap is never left half done."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+    """SIGINT/SIGTERM/SIGHUP held back while the block runs and raised again right after it, so that a swap is
+    never left half done. (Python handles signals in the main thread whichever thread the kernel picked, so the
+    handlers are replaced rather than the thread's signal mask.)"""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
+    pending: list[int] = []
+    previous: dict[int, Any] = {}
+    for signum in _BLOCKED:
+        handler = signal.getsignal(signum)
+        if handler in (signal.SIG_IGN, None):
+            continue
+        previous[signum] = handler
+        signal.signal(signum, lambda number, _frame: pending.append(number))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
 
 
 # ------------------------------------------------------------------------------------------ writing

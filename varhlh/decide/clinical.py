@@ -187,8 +187,10 @@ def _read(path: Path) -> dict[str, Any]:
     except RecursionError as exc:
         msg = f"{path}: not a clinical context (nested too deeply); it must be a flat mapping of field: value"
         raise InputError(msg) from exc
-    except Exception as exc:  # json.JSONDecodeError or yaml.YAMLError
+    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError, ValueError (an integer of 4,300+ digits)
         text = " ".join(str(exc).split())[:300]
+        if "integer string conversion" in text:
+            text = "a number with thousands of digits"
         msg = f"{path}: not valid {'JSON' if is_json else 'YAML'} ({text}); fix the file"
         raise InputError(msg) from exc
     if not isinstance(data, dict):
