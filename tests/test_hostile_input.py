@@ -1186,3 +1186,15 @@ def test_item24_logged_warnings_are_escaped_too(tmp_path: Path) -> None:
     run = varhlh("triage", str(TRIO), "--ped", str(ped), "-s", "HG002", "-o", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     assert "\x1b" not in run.stderr and "SIB\\x1b]0;title\\x07" in run.stderr
+
+
+def test_item5_small_inputs_from_pipes_are_read_once(tmp_path: Path) -> None:
+    """--ped/--clinical/--config given as <(…) are read once each (a second open of a drained pipe would wait for a
+    writer forever)."""
+    command = (f"{sys.executable} -m varhlh triage {BASE} -o {tmp_path / 'out'} -q "
+               "--ped <(printf 'fam\\tNA12878\\t0\\t0\\t2\\t2\\n') "
+               f"--clinical <(cat {ROOT / 'examples' / 'clinical_context.yaml'}) --config <(echo 'min_gq = 20')")
+    run = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    data = json.loads((tmp_path / "out" / "NA12878.varhlh.json").read_text())
+    assert data["sample"]["sex"] == "female" and data["sample"]["sex_source"] == "ped"

@@ -68,6 +68,7 @@ _STATUS = {"SIGTERM": ExitStatus.TERMINATED, "SIGHUP": ExitStatus.HANGUP}
 
 
 def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # a repeated TERM/HUP must not interrupt the cleanup it started
     raise Interrupted(signum, _SIGNALS.get(signum, str(signum)))
 
 

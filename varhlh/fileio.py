@@ -18,8 +18,9 @@ all-or-nothing output sets.
   an exclusive ``flock`` on the output directory (so two runs writing the same prefix cannot interleave)
   and with SIGINT/SIGTERM/SIGHUP held back, each old file is kept as a hard link, the new files are renamed
   into place and the old members the new set does not have are removed; any failure restores every old
-  file and removes every new one. Stale staging directories and the ``.NAME.*.part`` files of older
-  versions are swept under the same lock. Files are created with mode ``0666`` minus the umask.
+  file and removes every new one. Stale staging directories (unlocked, a minute old) and the
+  ``.NAME.XXXXXXXX.part`` files of older versions (this user's, a minute old) are swept once per process.
+  Files are created with mode ``0666`` minus the umask.
 """
 
 from __future__ import annotations
@@ -231,10 +232,18 @@ def _stale(entry: os.DirEntry[str], now: float) -> bool:
         os.close(fd)
 
 
+_SWEPT: set[tuple[int, str, str]] = set()
+"""(process, directory, prefix) already swept: once per process is enough (a cohort writes thousands of sets)."""
+
+
 def sweep_stale(directory: Path, prefix: str) -> list[str]:
     """Remove the stale private directories named ``prefix*`` in ``directory`` (see :func:`_stale`); returns
-    their names. Never raises."""
+    their names. Never raises; runs once per process and directory."""
     removed: list[str] = []
+    key = (os.getpid(), str(directory), prefix)
+    if key in _SWEPT:
+        return removed
+    _SWEPT.add(key)
     now = time.time()
     try:
         entries = [e for e in os.scandir(directory) if e.name.startswith(prefix)]
@@ -350,6 +359,10 @@ def _signals_blocked() -> Iterator[None]:
 def sweep_outputs(directory: Path) -> list[str]:
     """Stale staging directories and old-style ``.NAME.XXXXXXXX.part`` files of this user in an output
     directory (call it holding :func:`directory_lock`); returns the names removed."""
+    key = (os.getpid(), str(directory), ".part")
+    if key in _SWEPT:
+        return []
+    _SWEPT.add(key)
     removed = sweep_stale(directory, STAGING_PREFIX)
     now = time.time()
     try:

@@ -167,6 +167,8 @@ def panel_files(path: Path) -> list[Path]:
     """The genes file and the exon-model and known-variant files it names (those that exist), without
     validating anything: the files a run reads, which no output may replace."""
     files = [path]
+    if not path.is_file():  # a pipe (<(…)) was read once already; opening it again would wait for a writer
+        return files
     try:
         text = read_limited(path, TABLE_LIMIT).decode("utf-8", "replace")
     except (OSError, TooLarge):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import logging
 import struct
 import zlib
 from collections.abc import Callable, Collection
@@ -67,6 +68,8 @@ class Reference:
         self._tmp: PrivateTempDir | None = None
         opened = _prepare(path)
         if opened != path:  # no index beside the FASTA: a link in a private directory gets it
+            logging.getLogger("varhlh").info("%s has no samtools faidx index: indexing it in a temporary directory "
+                                             "(run `samtools faidx` once to save this time)", path)
             self._tmp = PrivateTempDir()
             link = self._tmp.path / path.name
             link.symlink_to(path.resolve())

@@ -158,6 +158,9 @@ class VcfReader:
             self._vcf.set_samples(self._samples)
             _check_subset(self._vcf, samples, self.display)
         else:
+            if tuple(self._vcf.samples) != self.header.samples:  # an earlier subset cannot be undone in htslib
+                self._vcf.close()
+                self._vcf = self._open(self.path, samples=None)
             wanted = set(samples)
             self._columns = tuple(i for i, name in enumerate(self.header.samples) if name in wanted)
 
