@@ -50,27 +50,33 @@ class _FullDisk:
 def test_disk_full_mid_write_leaves_nothing(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                             call: str) -> None:
     """ENOSPC while the second output is written: the first, already staged, is removed too."""
-    calls: list[int] = []
+    calls: list[str] = []  # the output files written (staged in the output directory), in order
+    out = tmp_path / "out"
+
+    def second_output(fd: int) -> bool:
+        path = Path(f"/proc/self/fd/{fd}").readlink()
+        if path.is_relative_to(out) and path.is_file() and str(path) not in calls:
+            calls.append(str(path))
+        return len(calls) == 2 and str(path) == calls[1]
+
     if call == "write":
-        real_fdopen = os.fdopen
+        real_write = os.write
 
-        def fdopen(fd: int, *args: object, **kwargs: object) -> object:
-            calls.append(fd)
-            fh = real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
-            return _FullDisk(fh) if len(calls) == 2 else fh
+        def write(fd: int, data: object) -> int:
+            if second_output(fd):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_write(fd, data)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(os, "fdopen", fdopen)
+        monkeypatch.setattr(os, "write", write)
     else:
         real_fsync = os.fsync
 
         def fsync(fd: int) -> None:
-            calls.append(fd)
-            if len(calls) == 2:
+            if second_output(fd):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             real_fsync(fd)
 
         monkeypatch.setattr(os, "fsync", fsync)
-    out = tmp_path / "out"
     result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
     monkeypatch.undo()
     assert len(calls) == 2
@@ -101,13 +107,13 @@ def test_interrupted_while_writing_leaves_nothing(run_cli, tmp_path: Path, monke
 def test_sigint_in_a_real_process_leaves_nothing(tmp_path: Path) -> None:
     """SIGINT delivered to the process while it writes its outputs."""
     code = ("import os, signal\n"
-            "from varhlh.report import output\n"
-            "real = output.stage\n"
+            "from varhlh import fileio\n"
+            "real = fileio.stage\n"
             "def stage(*a):\n"
-            "    path = real(*a)\n"
+            "    staged = real(*a)\n"
             "    os.kill(os.getpid(), signal.SIGINT)\n"
-            "    return path\n"
-            "output.stage = stage\n"
+            "    return staged\n"
+            "fileio.stage = stage\n"
             "from varhlh.cli import main\n"
             f"raise SystemExit(main(['triage', {str(PRF1_HOM)!r}, '-o', {str(tmp_path / 'out')!r}, '-q']))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -120,10 +126,14 @@ def test_output_directory_not_writable(run_cli, tmp_path: Path, monkeypatch: pyt
     out.mkdir()
     if os.geteuid() != 0:
         out.chmod(0o555)
-    else:  # root ignores permissions: refuse the temporary file the way a read-only directory would
+    else:  # root ignores permissions: refuse the staging directory the way a read-only directory would
+        real = fileio.tempfile.mkdtemp
+
         def denied(*args: object, **kwargs: object) -> object:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        monkeypatch.setattr(fileio.tempfile, "mkstemp", denied)
+            if kwargs.get("dir") is not None and Path(str(kwargs["dir"])) == out:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+            return real(*args, **kwargs)  # type: ignore[call-overload]
+        monkeypatch.setattr(fileio.tempfile, "mkdtemp", denied)
     try:
         result = run_cli("triage", str(PRF1_HOM), "-o", str(out))
     finally:
@@ -162,3 +172,80 @@ def test_byte_identical_across_locales_directories_and_access_paths(tmp_path: Pa
             assert [p.suffix for p in files] == [".json", ".tsv"]
             digests.add(tuple(hashlib.sha256(p.read_bytes()).hexdigest() for p in files))
         assert len(digests) == 1, source
+
+
+# ------------------------------------------------------------------ output sets (issue 15, items 10, 16, 18)
+
+OLD = {"P.varhlh.json": b"old json", "P.varhlh.tsv": b"old tsv", "P.varhlh.html": b"old report"}
+NEW = [("P.varhlh.json", b"new json"), ("P.varhlh.tsv", b"new tsv"), ("P.varhlh.vcf.gz", b"new vcf")]
+
+
+def _old_set(directory: Path) -> None:
+    directory.mkdir()
+    for name, data in OLD.items():
+        (directory / name).write_bytes(data)
+    (directory / "unrelated.txt").write_bytes(b"mine")
+
+
+def _state(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+@pytest.mark.parametrize("call", ["replace", "unlink", "link", "fsync", "mkdir"])
+@pytest.mark.parametrize("nth", [1, 2, 3])
+def test_output_set_is_all_new_or_all_old(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, nth: int) -> None:
+    """A failure at any step of writing a set (staging, keeping the old files, renaming, removing the old report)
+    leaves exactly the previous set; without a failure, exactly the new one (the old HTML removed with it)."""
+    out = tmp_path / "out"
+    _old_set(out)
+    owner = {"replace": Path, "unlink": Path, "link": os, "fsync": os, "mkdir": Path}[call]
+    real = getattr(owner, call)
+    count = [0]
+
+    def failing(*args: object, **kwargs: object) -> object:
+        if Path(str(args[0])).is_relative_to(out) or call == "fsync":
+            count[0] += 1
+            if count[0] == nth:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, call, failing)
+    try:
+        fileio.write_set(out, NEW, replaces=["P.varhlh.html", "P.varhlh.pdf"])
+        failed = False
+    except OSError:
+        failed = True
+    monkeypatch.undo()
+    state = _state(out)
+    new = {**dict(NEW), "unrelated.txt": b"mine"}
+    assert state == ({**OLD, "unrelated.txt": b"mine"} if failed else new), (failed, count[0])
+    assert failed or count[0] < nth or call == "link"  # no hard links: the old file is kept as a copy
+
+
+def test_output_set_interrupted_in_the_swap_completes_the_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT/SIGTERM/SIGHUP are held back during the swap itself, so a signal there yields the whole new set (the
+    run still stops, with its signal's exit code); before the swap it yields the whole old set."""
+    import signal
+
+    out = tmp_path / "out"
+    _old_set(out)
+    real = fileio._keep
+
+    def keep(target: Path, backup: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        real(target, backup)
+
+    monkeypatch.setattr(fileio, "_keep", keep)
+    with pytest.raises(KeyboardInterrupt):
+        fileio.write_set(out, NEW, replaces=["P.varhlh.html"])
+    assert _state(out) == {**dict(NEW), "unrelated.txt": b"mine"}
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_files_are_created_with_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        fileio.write_set(tmp_path / "out", NEW)
+    finally:
+        os.umask(previous)
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()} == {0o600}

@@ -190,3 +190,48 @@ def test_the_generator_reaches_every_decision(tmp_path: Path) -> None:
     assert decisions[:3] == ["confirmed", "suspected", "undetermined"]
     split_decision = triage(write_vcf(tmp_path / "s.vcf", split(trans_by_multiallelic)))["decision"][0]
     assert RANK[split_decision] <= RANK[decisions[3]]
+
+
+# ------------------------------------------------------------------ hostile text (issue 15, items 15, 17, 24)
+
+_ANY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
+
+
+@given(text=_ANY_TEXT)
+def test_messages_never_carry_control_characters(text: str) -> None:
+    """Whatever a file contains, an echoed value is printable, one line and short (items 8, 24)."""
+    from varhlh.errors import VALUE_LIMIT, clip, printable, shown
+
+    for out in (printable(text), shown(text), clip(text * 50, 200)):
+        assert not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]", out), out
+    assert len(shown(text)) <= 6 * VALUE_LIMIT + 40 and len(clip(text * 50, 200)) <= 260
+
+
+@given(value=st.one_of(_ANY_TEXT, st.integers(), st.floats(allow_nan=False, allow_infinity=False)))
+def test_tsv_cells_are_one_cell_and_never_a_formula(value: Any) -> None:
+    """CWE-1236 (item 17): no cell starts a formula, splits the row or drives a terminal."""
+    from varhlh.report.tabular import _cell
+
+    cell = _cell(value)
+    assert cell and not re.search("[\t\r\n\x00-\x1f]", cell)
+    assert cell.lstrip(" ")[:1] not in ("=", "+", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20") or cell.startswith("'")
+    assert not cell.lstrip(" ").startswith("-") or cell.startswith("'") or isinstance(value, int | float)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_ANY_TEXT.filter(lambda t: "\x00" not in t))
+def test_structured_header_values_round_trip_through_htslib(tmp_path: Path, value: str) -> None:
+    """VCF 4.3 §1.4 (item 15): a value written into ##varhlh_conclusion=<…> is read back by htslib as one value
+    of one key — it can never add keys."""
+    import pysam
+
+    from varhlh.report.vcf_writer import _structured
+
+    vcf = tmp_path / "h.vcf"
+    vcf.write_text("##fileformat=VCFv4.3\n"
+                   f"##varhlh_conclusion=<sample={_structured(value)},primary_hlh=confirmed>\n"
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n", encoding="utf-8")
+    with pysam.VariantFile(str(vcf)) as reader:
+        record = next(r for r in reader.header.records if r.key == "varhlh_conclusion")
+        assert list(record.keys()) == ["sample", "primary_hlh"]
+        assert record["primary_hlh"] == "confirmed"

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -34,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from varhlh.errors import InputError, OutputError
-from varhlh.fileio import write_atomic
+from varhlh.errors import InputError, OutputError, printable
+from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited, scratch_dir, write_atomic
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import infer_sex
 from varhlh.models import Access, Allele, Family, SampleCall, VcfRecord
@@ -86,6 +85,8 @@ class _State:
     formats: tuple[str, ...]
     outdir: Path
     source: Path
+    inputs: tuple[str | Path, ...] = ()
+    """Every file the run reads: no output may replace one."""
 
 
 _PLAN: Plan | None = None
@@ -93,8 +94,9 @@ _STATE: _State | None = None
 
 
 def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[str], outdir: Path, prefix: str,
-               workers: int) -> tuple[list[dict[str, Any]], list[Path]]:
-    """Analyse the selected samples of ``request.input``; returns the summary rows and the cohort table files."""
+               workers: int, inputs: Sequence[str | Path] = ()) -> tuple[list[dict[str, Any]], list[Path]]:
+    """Analyse the selected samples of ``request.input``; returns the summary rows and the cohort table files.
+    ``inputs``: every other file the run reads (no output may replace one)."""
     panel = load_panel(request.panel)
     pedigree = read_ped(request.ped) if request.ped else None
     with open_reader(request) as reader:
@@ -122,18 +124,19 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
     format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
     log.info("cohort: %d samples to analyse (%d with genotyped relatives); %d panel records", len(probands),
              sum(1 for p in probands if p.members), len(records))
-    with tempfile.TemporaryDirectory(prefix="varhlh-cohort-") as tmp:
+    protected = (request.input, *inputs)
+    with scratch_dir("varhlh-cohort-") as tmp:
         plan = Plan(path, index_path, names, format_keys, loaded.build.build, request.settings.upstream_window_bp,
                     request.input, record_index,
                     tuple(tuple(index[s] for s in (p.sample, *p.members)) for p in probands if p.members),
-                    validator, Path(tmp))
+                    validator, tmp)
         parts = _read_genotypes(plan, loaded, len(records), workers)
         source = request.source if request.source is not None else Path(request.input)
         state = _State(loaded, pedigree, probands, index, parts, records, alleles, format_keys, tuple(formats),
-                       outdir, source)
+                       outdir, source, protected)
         rows = _analyse_all(state, workers)
     allele_table = [allele for row in rows for allele in row.pop("_alleles")]
-    return rows, _write_tables(rows, allele_table, outdir, prefix, [request.input])
+    return rows, _write_tables(rows, allele_table, outdir, prefix, protected)
 
 
 # ------------------------------------------------------------------------------------ selection
@@ -165,8 +168,8 @@ def _probands(samples: Sequence[str], samples_file: Path | None, pedigree: Pedig
 def _read_samples(path: Path, samples: Sequence[str]) -> list[str]:
     """Sample IDs, one per line ('#' comments and blank lines ignored); each must be in the VCF."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = read_limited(path, TABLE_LIMIT).decode("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError, TooLarge) as exc:
         msg = f"{path}: cannot read the --samples file ({exc}); give a UTF-8 text file with one sample ID per line"
         raise InputError(msg) from exc
     wanted = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
@@ -176,7 +179,8 @@ def _read_samples(path: Path, samples: Sequence[str]) -> list[str]:
     present = set(samples)
     unknown = [s for s in wanted if s not in present]
     if unknown:
-        shown = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+        shown = ", ".join(printable(u[:60]) for u in unknown[:10]) + (f" and {len(unknown) - 10} more"
+                                                                        if len(unknown) > 10 else "")
         msg = f"{path}: sample(s) not in the VCF: {shown}; check the IDs against `bcftools query -l`"
         raise InputError(msg)
     return wanted
@@ -295,7 +299,7 @@ def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> 
                      ProbandGenotypes(tuple(view), left_out, sex))
     doc = to_document(result)
     paths = write_outputs(RenderContext(doc, proband.prefix, state.source, Access.INDEX), state.outdir, state.formats,
-                          [loaded.request.input])
+                          state.inputs or [loaded.request.input], owns_set=True)
     return _row(doc, state.pedigree, paths)
 
 
@@ -319,7 +323,7 @@ def _row(doc: ResultDoc, pedigree: Pedigree | None, paths: Sequence[Path]) -> di
 
 
 def _write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, Any]], outdir: Path, prefix: str,
-                  inputs: Sequence[str]) -> list[Path]:
+                  inputs: Sequence[str | Path]) -> list[Path]:
     """The cohort tables as TSV and, with pyarrow, Parquet (pandas is imported here, never on single triage)."""
     from varhlh.report.cohort_tables import frame, parquet_available, parquet_bytes, tsv_bytes
 
@@ -337,10 +341,10 @@ def _write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, An
     return written
 
 
-def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str]) -> None:
-    if target.resolve() in {Path(i).resolve() for i in inputs if i != "-"}:
-        msg = f"{target}: the cohort summary would overwrite an input file; choose another -o or --prefix"
-        raise OutputError(msg)
+def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str | Path]) -> None:
+    from varhlh.report.output import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([target], inputs)
     try:
         write_atomic(target, payload)
     except OSError as exc:

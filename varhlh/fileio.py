@@ -1,25 +1,68 @@
-"""Files in and out, one way each: sha256 digests, stdin spooling and atomic writes.
+"""Files in and out, one way each: digests, bounded reads, spooling, private temporary directories and
+all-or-nothing output sets.
 
 * :class:`BackgroundDigest` hashes a file in a thread while the caller works (the input VCF, local
   resources); above ``limit`` bytes it does not hash and says so;
-* :func:`spool_stdin` copies standard input to a private file once, so the reader can open it
-  several times;
-* :func:`stage` writes bytes to a hidden ``.NAME.*.part`` file beside the target, fsynced, ready to be
-  renamed into place; :func:`write_atomic` does both for one file. A reader never sees a
-  half-written output.
+* :func:`read_limited` reads a small input (settings, clinical context, PED, panel, a stored result) once,
+  and refuses one larger than its limit: ``--config /dev/zero`` is refused at once, not read forever;
+* :func:`is_stream` / :func:`spool`: standard input (``-``) and any path that is not a regular file (a
+  pipe, ``<(zcat x.vcf.gz)``, ``/dev/stdin``, a character device) are copied once into a private file,
+  so the reader can open it several times; the first bytes are checked on the way (``/dev/zero`` is
+  refused after one chunk);
+* :class:`PrivateTempDir`: a ``$TMPDIR/varhlh-*`` directory (mode 0700) holding patient data, locked
+  (``flock`` on its ``.varhlh.lock``) for as long as the run lives and removed on exit, interrupt or
+  SIGTERM/SIGHUP; creating one sweeps the *stale* ones — owned by this user, unlocked (their run has
+  ended: a lock dies with its process, even after SIGKILL) and older than :data:`STALE_AFTER_S`;
+* :func:`write_set`: a set of output files written together, all new or all old: every file is staged
+  (fsynced) in a locked hidden ``.varhlh-staging-*`` directory inside the output directory, then, holding
+  an exclusive ``flock`` on the output directory (so two runs writing the same prefix cannot interleave)
+  and with SIGINT/SIGTERM/SIGHUP held back, each old file is kept as a hard link, the new files are renamed
+  into place and the old members the new set does not have are removed; any failure restores every old
+  file and removes every new one. Stale staging directories (unlocked, a minute old) and the
+  ``.NAME.XXXXXXXX.part`` files of older versions (this user's, a minute old) are swept once per process.
+  Files are created with mode ``0666`` minus the umask.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import os
+import re
 import shutil
+import signal
+import stat
 import sys
 import tempfile
 import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, BinaryIO
+
+from varhlh.errors import InputError, OutputError
 
 CHUNK = 1 << 22
+CONFIG_LIMIT = 1 << 20
+"""Bytes read at most from a settings (TOML) or clinical-context (YAML/JSON) file: real ones are below 10 kB."""
+TABLE_LIMIT = 64 << 20
+"""Bytes read at most from a PED, ``--samples`` or panel file."""
+RESULT_LIMIT = 1 << 30
+"""Bytes read at most from a stored result (``varhlh report``); a whole-genome result is a few megabytes."""
+TEMP_PREFIX = "varhlh-"
+STAGING_PREFIX = ".varhlh-staging-"
+LOCK_NAME = ".varhlh.lock"
+STALE_AFTER_S = 60.0
+"""A private directory is swept only when unlocked *and* untouched this long (closes the create-then-lock gap)."""
+LEGACY_STALE_AFTER_S = 24 * 3600.0
+"""Temporary directories and ``.part`` files of varhlh versions without locks: swept after a day."""
+LOCK_TIMEOUT_S = 600.0
+"""How long a run waits for another run to finish writing into the same output directory."""
+_LEGACY_PART = re.compile(r"^\..+\.(?:varhlh[A-Za-z0-9._-]*|phenopacket\.json)\.[A-Za-z0-9_]{8}\.part$")
+_BLOCKED = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
 
 
 class BackgroundDigest:
@@ -63,34 +106,375 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def spool_stdin(directory: Path, name: str = "stdin.vcf") -> Path:
-    """Copy standard input into ``directory/name`` and return the path."""
+# ------------------------------------------------------------------------------------------ reading
+
+
+class TooLarge(ValueError):
+    """A file above the size limit of its kind (:func:`read_limited`)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"larger than {limit:,} bytes")
+        self.limit = limit
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, read once (a pipe or FIFO works too); :class:`TooLarge` above ``limit`` bytes,
+    after reading only ``limit + 1`` of them. Raises OSError."""
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(limit)
+    return data
+
+
+def is_stream(path: str) -> bool:
+    """``-``, or a path that exists and is not a regular file or directory (pipe, FIFO, ``/dev/stdin``,
+    character device): such an input can be read only once, so it is spooled."""
+    if path == "-":
+        return True
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return False  # the reader names the problem
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def spool(source: str, directory: Path, name: str = "input", display: str | None = None,
+          check: Callable[[bytes], None] | None = None) -> Path:
+    """Copy standard input (``-``) or the stream ``source`` into ``directory/name`` once and return the copy.
+
+    ``check`` sees the first bytes (at least 64 unless the stream is shorter) before anything else is read and
+    may refuse them. A failure to read is :class:`InputError` (exit 3); a failure to write the copy (``ENOSPC``,
+    ``EFBIG``) is :class:`OutputError` (exit 6).
+    """
+    shown = display or ("standard input" if source == "-" else source)
     target = directory / name
-    with target.open("wb") as out:
-        shutil.copyfileobj(sys.stdin.buffer, out, CHUNK)
+    try:
+        fh: BinaryIO = sys.stdin.buffer if source == "-" else Path(source).open("rb")  # noqa: SIM115
+    except OSError as exc:
+        msg = f"{shown}: cannot read input ({exc.strerror}); check the path and permissions"
+        raise InputError(msg) from exc
+    try:
+        with target.open("wb") as out:
+            head, checked = b"", check is None
+            while True:
+                try:
+                    data = fh.read1(CHUNK) if hasattr(fh, "read1") else fh.read(CHUNK)
+                except OSError as exc:
+                    msg = f"{shown}: cannot read input ({exc.strerror}); check the stream that feeds varhlh"
+                    raise InputError(msg) from exc
+                if not checked:
+                    head += data
+                    if len(head) >= 64 or not data:
+                        checked = True
+                        check(head)  # type: ignore[misc]
+                if not data:
+                    break
+                _write_spool(out, data, directory, shown)
+    except OSError as exc:  # creating or closing the copy
+        msg = (f"{shown}: cannot copy the input to the temporary directory {directory} ({exc.strerror}); "
+               "free space there or point TMPDIR at a larger disk")
+        raise OutputError(msg) from exc
+    finally:
+        if source != "-":
+            fh.close()
     return target
 
 
-def stage(directory: Path, name: str, payload: bytes, temps: list[Path] | None = None) -> Path:
-    """Write ``payload`` to a new hidden ``.NAME.*.part`` file in ``directory`` (fsynced, mode 0644) and return
-    it; the path is appended to ``temps`` at once, so an interrupt cannot leak it."""
-    fd, text = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=directory)
-    path = Path(text)
-    if temps is not None:
-        temps.append(path)
+def _write_spool(out: BinaryIO, data: bytes, directory: Path, shown: str) -> None:
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        path.chmod(0o644)
+        out.write(data)
+    except OSError as exc:
+        msg = (f"{shown}: cannot copy the input to the temporary directory {directory.parent} ({exc.strerror}); "
+               "free space there or point TMPDIR at a larger disk")
+        raise OutputError(msg) from exc
+
+
+# ------------------------------------------------------------------------------------------ locks
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # a filesystem without flock: treat as held (never sweep what cannot be proven stale)
+        return False
+    return True
+
+
+def _locked_file(path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def _stale(entry: os.DirEntry[str], now: float) -> bool:
+    """A private directory of this user whose run has ended: unlocked (or, for old versions without a lock,
+    a day old) and untouched for :data:`STALE_AFTER_S`."""
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or now - info.st_mtime < STALE_AFTER_S:
+        return False
+    lock = Path(entry.path) / LOCK_NAME
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return now - info.st_mtime >= LEGACY_STALE_AFTER_S
+    except OSError:
+        return False
+    try:
+        return _try_lock(fd)  # released when closed; the directory is removed right after
+    finally:
+        os.close(fd)
+
+
+_SWEPT: set[tuple[int, str, str]] = set()
+"""(process, directory, prefix) already swept: once per process is enough (a cohort writes thousands of sets)."""
+
+
+def sweep_stale(directory: Path, prefix: str) -> list[str]:
+    """Remove the stale private directories named ``prefix*`` in ``directory`` (see :func:`_stale`); returns
+    their names. Never raises; runs once per process and directory."""
+    removed: list[str] = []
+    key = (os.getpid(), str(directory), prefix)
+    if key in _SWEPT:
+        return removed
+    _SWEPT.add(key)
+    now = time.time()
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for entry in entries:
+        if _stale(entry, now):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
+
+
+class PrivateTempDir:
+    """A locked ``varhlh-*`` directory (mode 0700) under ``parent`` (default ``$TMPDIR``), removed by
+    :meth:`cleanup`, on leaving a ``with`` block, or when garbage-collected."""
+
+    def __init__(self, prefix: str = TEMP_PREFIX, parent: Path | None = None) -> None:
+        base = Path(parent) if parent is not None else Path(tempfile.gettempdir())
+        sweep_stale(base, TEMP_PREFIX if prefix.startswith(TEMP_PREFIX) else prefix)
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+        try:
+            self._fd = _locked_file(self.path / LOCK_NAME)
+        except OSError:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise
+        self.name = str(self.path)
+        self._finalizer = weakref.finalize(self, _remove_private, self.name, self._fd, os.getpid())
+
+    def cleanup(self) -> None:
+        self._finalizer()
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        self.cleanup()
+
+
+def scratch_dir(prefix: str = TEMP_PREFIX) -> PrivateTempDir:
+    """A :class:`PrivateTempDir` in ``$TMPDIR``; :class:`OutputError` (exit 6) when it cannot be created."""
+    try:
+        return PrivateTempDir(prefix)
+    except OSError as exc:
+        msg = (f"{tempfile.gettempdir()}: cannot create a private temporary directory ({exc.strerror}); point TMPDIR "
+               "at a writable directory")
+        raise OutputError(msg) from exc
+
+
+def _remove_private(name: str, fd: int, owner: int) -> None:
+    if os.getpid() == owner:  # never from a forked worker that inherited the object
+        shutil.rmtree(name, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def directory_lock(directory: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[bool]:
+    """An exclusive ``flock`` on ``directory`` itself (no lock file is left behind); yields False when the
+    directory cannot be locked (no read permission, a filesystem without locks)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        yield False
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    msg = (f"{directory}: another varhlh run has been writing into this directory for {timeout:.0f} s; "
+                           "wait for it or choose another -o")
+                    raise OutputError(msg) from None
+                time.sleep(0.02)
+            except OSError:
+                yield False
+                return
+        yield True
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """SIGINT/SIGTERM/SIGHUP held back while the block runs and raised again right after it, so that a swap is
+    never left half done. (Python handles signals in the main thread whichever thread the kernel picked, so the
+    handlers are replaced rather than the thread's signal mask.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous: dict[int, Any] = {}
+    for signum in _BLOCKED:
+        handler = signal.getsignal(signum)
+        if handler in (signal.SIG_IGN, None):
+            continue
+        previous[signum] = handler
+        signal.signal(signum, lambda number, _frame: pending.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
+
+
+# ------------------------------------------------------------------------------------------ writing
+
+
+def sweep_outputs(directory: Path) -> list[str]:
+    """Stale staging directories and old-style ``.NAME.XXXXXXXX.part`` files of this user in an output
+    directory (call it holding :func:`directory_lock`); returns the names removed."""
+    key = (os.getpid(), str(directory), ".part")
+    if key in _SWEPT:
+        return []
+    _SWEPT.add(key)
+    removed = sweep_stale(directory, STAGING_PREFIX)
+    now = time.time()
+    try:
+        entries = [e for e in os.scandir(directory) if _LEGACY_PART.match(e.name)]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and now - info.st_mtime >= STALE_AFTER_S:
+            with contextlib.suppress(OSError):
+                Path(entry.path).unlink()
+                removed.append(entry.name)
+    return removed
+
+
+def _create(path: Path, payload: bytes) -> None:
+    """A new file, mode 0666 minus the umask, written and fsynced."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def stage(directory: Path, files: Sequence[tuple[str, bytes]]) -> PrivateTempDir:
+    """Write ``files`` (name, bytes) into a new locked staging directory inside ``directory``."""
+    staging = PrivateTempDir(STAGING_PREFIX, directory)
+    try:
+        for name, payload in files:
+            _create(staging.path / name, payload)
     except BaseException:
-        path.unlink(missing_ok=True)
+        staging.cleanup()
         raise
-    return path
+    return staging
+
+
+def write_set(directory: Path, files: Sequence[tuple[str, bytes]], replaces: Sequence[str] = ()) -> list[Path]:
+    """Write ``files`` into ``directory`` as one set (see the module docstring); ``replaces`` names further old
+    files of the set that are removed with the swap (e.g. the report of a previous run that this run does not
+    draw). Raises OSError (nothing changed) or :class:`OutputError` (lock timeout)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = stage(directory, files)
+    try:
+        with directory_lock(directory) as locked:
+            if locked:
+                sweep_outputs(directory)
+            with _signals_blocked():
+                _swap(directory, staging.path, [name for name, _ in files],
+                      [n for n in dict.fromkeys(replaces) if n not in {name for name, _ in files}])
+    finally:
+        staging.cleanup()
+    return [directory / name for name, _ in files]
+
+
+def _swap(directory: Path, staging: Path, names: Sequence[str], removals: Sequence[str]) -> None:
+    backup = staging / "previous"
+    backup.mkdir()
+    kept: list[str] = []  # old files with a backup
+    placed: list[str] = []  # targets that now hold a new file or were removed
+    try:
+        for name in [*names, *removals]:
+            target = directory / name
+            if target.is_symlink():  # the link itself is replaced (never written through), and kept
+                (backup / name).symlink_to(target.readlink())
+                kept.append(name)
+            elif target.is_file():
+                _keep(target, backup / name)
+                kept.append(name)
+            elif name in names and (target.exists() or target.is_symlink()):
+                raise OSError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+        for name in names:
+            (staging / name).replace(directory / name)
+            placed.append(name)
+        for name in removals:
+            if name in kept:
+                (directory / name).unlink()
+                placed.append(name)
+        _fsync_directory(directory)
+    except BaseException:
+        for name in placed:
+            with contextlib.suppress(OSError):
+                if name in kept:
+                    (backup / name).replace(directory / name)
+                else:
+                    (directory / name).unlink()
+        _fsync_directory(directory)
+        raise
+
+
+def _keep(target: Path, backup: Path) -> None:
+    try:
+        os.link(target, backup)
+    except OSError:  # no hard links on this filesystem: a copy
+        shutil.copy2(target, backup)
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def write_atomic(target: Path, payload: bytes) -> None:
-    """Write one file atomically (stage beside it, then rename); raises OSError."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stage(target.parent, target.name, payload).replace(target)
+    """Write one file atomically (staged beside it, then renamed); raises OSError."""
+    write_set(target.parent, [(target.name, payload)])

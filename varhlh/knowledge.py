@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from varhlh.errors import PanelError
 from varhlh.models import Build, ClinVarClass
@@ -104,8 +105,9 @@ class Knowledge:
     files: tuple[Path, ...] = ()
 
 
-def load_knowledge(directory: Path, version: str | None, symbols: set[str]) -> Knowledge:
-    """The four tables of ``directory``; a missing table is an error (the panel names the directory)."""
+def load_knowledge(directory: Path, version: str | None, symbols: set[str], digest: Any = None) -> Knowledge:
+    """The four tables of ``directory``; a missing table is an error (the panel names the directory). The bytes
+    read are added to ``digest`` (the panel's fingerprint)."""
     if not directory.is_dir():
         msg = f"{directory}: the panel's ##knowledge= directory does not exist"
         raise PanelError(msg)
@@ -114,10 +116,10 @@ def load_knowledge(directory: Path, version: str | None, symbols: set[str]) -> K
         if not path.is_file():
             msg = f"{path}: missing knowledge-base table (expected {', '.join(FILES)})"
             raise PanelError(msg)
-    _, known = read_tsv(paths[0], KNOWN_COLUMNS)
-    _, missense = read_tsv(paths[1], MISSENSE_COLUMNS)
-    _, lof = read_tsv(paths[2], LOF_COLUMNS)
-    _, regions = read_tsv(paths[3], REGION_COLUMNS)
+    _, known = read_tsv(paths[0], KNOWN_COLUMNS, digest)
+    _, missense = read_tsv(paths[1], MISSENSE_COLUMNS, digest)
+    _, lof = read_tsv(paths[2], LOF_COLUMNS, digest)
+    _, regions = read_tsv(paths[3], REGION_COLUMNS, digest)
     return Knowledge(
         version=version,
         known=tuple(_known(r, symbols) for r in known),

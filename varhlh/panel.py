@@ -4,7 +4,14 @@ A panel is ``gene_panels/hlh_genes.tsv`` (format in gene_panels/README.md): ``##
 metadata lines, one header row, one row per gene. The metadata names the exon-model and
 known-variant files, resolved next to the genes file. Every malformed value is a
 :class:`PanelError` naming file, line and column. ``sha256`` covers the genes file and the files
-it references, in that order, so any change to any of them changes the recorded hash.
+it references, in that order, so any change to any of them changes the recorded hash (each file is
+read once, at most :data:`varhlh.fileio.TABLE_LIMIT` bytes).
+
+A panel must not contradict itself (:func:`_check_spans`): each gene's GRCh37 and GRCh38 spans lie
+within that chromosome of that build (:data:`varhlh.genome.CONTIG_LENGTHS`) and contain the panel's
+own exon model of the gene in that build and every curated allele of the gene in that build, on the
+gene's chromosome. Swapped GRCh37/GRCh38 columns or a mistyped coordinate would otherwise make the
+reader look in the wrong place and report the gene's alleles as absent.
 """
 
 from __future__ import annotations
@@ -14,8 +21,11 @@ import importlib.resources
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from varhlh.errors import PanelError
+from varhlh.errors import PanelError, shown
+from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited
+from varhlh.genome import CONTIG_LENGTHS
 from varhlh.knowledge import Knowledge, load_knowledge
 from varhlh.models import (
     Build,
@@ -86,38 +96,91 @@ def bundled_panel_dir() -> Path:
 def load_panel(path: Path | None = None) -> Panel:
     """Load and validate a panel; ``None`` loads the bundled default panel."""
     genes_path = path if path is not None else bundled_panel_dir() / DEFAULT_PANEL_FILE
-    meta, rows = _read_tsv(genes_path, GENE_COLUMNS)
+    digest = hashlib.sha256()
+    meta, rows = _read_tsv(genes_path, GENE_COLUMNS, digest)
     for key in ("panel_name", "panel_version"):
         if key not in meta:
             msg = f"{genes_path}: line 1: missing '##{key}=…' metadata line"
             raise PanelError(msg)
     genes = tuple(_gene(row) for row in rows)
     _check_unique(genes_path, [g.symbol for g in genes], "symbol")
-    digest = hashlib.sha256(genes_path.read_bytes())
     transcripts: dict[tuple[str, Build], TranscriptModel] = {}
     known: tuple[KnownVariant, ...] = ()
     symbols = {g.symbol for g in genes}
     if exon_file := meta.get("exon_models"):
         exon_path = _sibling(genes_path, exon_file, "exon_models")
-        digest.update(exon_path.read_bytes())
-        transcripts = _transcripts(exon_path, symbols)
+        transcripts = _transcripts(exon_path, symbols, digest)
     if known_file := meta.get("known_variants"):
         known_path = _sibling(genes_path, known_file, "known_variants")
-        digest.update(known_path.read_bytes())
-        known = _known_variants(known_path, symbols)
+        known = _known_variants(known_path, symbols, digest)
+    _check_spans(genes_path, {row.values["symbol"].strip(): row.line for row in rows}, genes, transcripts, known)
     knowledge = Knowledge()
     if directory := meta.get("knowledge"):
         if "/" in directory or "\\" in directory:
             msg = f"{genes_path}: ##knowledge={directory} must name a directory next to the panel"
             raise PanelError(msg)
-        knowledge = load_knowledge(genes_path.parent / directory, meta.get("knowledge_version"), symbols)
-        for table in knowledge.files:
-            digest.update(table.read_bytes())
+        knowledge = load_knowledge(genes_path.parent / directory, meta.get("knowledge_version"), symbols, digest)
     return Panel(
         name=meta["panel_name"], version=meta["panel_version"], date=meta.get("panel_date"),
         path=str(genes_path) if path is not None else f"bundled:{DEFAULT_PANEL_FILE}",
         sha256=digest.hexdigest(), genes=genes, transcripts=transcripts, known_variants=known, knowledge=knowledge,
     )
+
+
+def panel_files(path: Path) -> list[Path]:
+    """The genes file and the exon-model, known-variant and knowledge-base files it names (those that exist),
+    without validating anything: the files a run reads, which no output may replace."""
+    files = [path]
+    if not path.is_file():  # a pipe (<(…)) was read once already; opening it again would wait for a writer
+        return files
+    try:
+        text = read_limited(path, TABLE_LIMIT).decode("utf-8", "replace")
+    except (OSError, TooLarge):
+        return files
+    for line in text.splitlines():
+        key, sep, value = line[2:].partition("=") if line.startswith("##") else ("", "", "")
+        if sep and key.strip() in ("exon_models", "known_variants", "knowledge") and "/" not in value \
+                and "\\" not in value:
+            candidate = path.parent / value.strip()
+            if candidate.is_file():
+                files.append(candidate)
+            elif candidate.is_dir():
+                files.extend(sorted(candidate.glob("*.tsv")))
+    return files
+
+
+def _check_spans(path: Path, lines: Mapping[str, int], genes: tuple[PanelGene, ...],
+                 transcripts: Mapping[tuple[str, Build], TranscriptModel], known: tuple[KnownVariant, ...]) -> None:
+    """Refuse a panel whose gene spans contradict the chromosome lengths, its exon models or its curated
+    alleles (see the module docstring)."""
+    alleles: dict[str, list[KnownVariant]] = {}
+    for variant in known:
+        alleles.setdefault(variant.gene, []).append(variant)
+    for gene in genes:
+        where = f"{path}: line {lines.get(gene.symbol, '?')}: gene {gene.symbol}"
+        for build in Build:
+            column = "grch37" if build is Build.GRCH37 else "grch38"
+            start, end = gene.spans[build]
+            length = CONTIG_LENGTHS[build].get(gene.chrom)
+            if length is not None and end > length:
+                msg = (f"{where}: {column}_end {end} lies past the end of chromosome {gene.chrom} in {build} "
+                       f"({length:,} bp); fix the {column} coordinates")
+                raise PanelError(msg)
+            model = transcripts.get((gene.symbol, build))
+            if model is not None:
+                low, high = min(e.start for e in model.exons), max(e.end for e in model.exons)
+                if model.chrom != gene.chrom or low < start or high > end:
+                    msg = (f"{where}: the {build} span {gene.chrom}:{start}-{end} does not contain the panel's own "
+                           f"{build} exon model {model.transcript} ({model.chrom}:{low}-{high}); the GRCh37 and GRCh38 "
+                           "columns may be swapped or mistyped — fix the span or the exon model")
+                    raise PanelError(msg)
+            for variant in alleles.get(gene.symbol, ()):
+                locus = variant.loci.get(build)
+                if locus is not None and (locus.chrom != gene.chrom or locus.start < start or locus.end > end):
+                    msg = (f"{where}: the {build} span {gene.chrom}:{start}-{end} does not contain the curated allele "
+                           f"{variant.hgvs_c} ({locus.chrom}:{locus.start}-{locus.end}); the GRCh37 and GRCh38 columns "
+                           "may be swapped or mistyped — fix the span or the known-variants file")
+                    raise PanelError(msg)
 
 
 def _sibling(genes_path: Path, name: str, key: str) -> Path:
@@ -131,7 +194,7 @@ def _sibling(genes_path: Path, name: str, key: str) -> Path:
 def _chrom(row: _Row, column: str) -> str:
     chrom = row.text(column).removeprefix("chr")
     if chrom not in VALID_CHROMS:
-        msg = f"{row.where(column)}: {chrom!r} is not a primary chromosome (1-22, X, Y, MT) without 'chr'"
+        msg = f"{row.where(column)}: {shown(chrom)} is not a primary chromosome (1-22, X, Y, MT) without 'chr'"
         raise PanelError(msg)
     return chrom
 
@@ -139,7 +202,7 @@ def _chrom(row: _Row, column: str) -> str:
 def _strand(row: _Row, column: str = "strand") -> str:
     strand = row.text(column)
     if strand not in ("+", "-"):
-        msg = f"{row.where(column)}: strand must be '+' or '-', got {strand!r}"
+        msg = f"{row.where(column)}: strand must be '+' or '-', got {shown(strand)}"
         raise PanelError(msg)
     return strand
 
@@ -177,8 +240,8 @@ def _gene(row: _Row) -> PanelGene:
 
 def _hgnc(row: _Row) -> str:
     value = row.text("hgnc_id")
-    if not value.startswith("HGNC:") or not value[5:].isdigit():
-        msg = f"{row.where('hgnc_id')}: expected 'HGNC:<number>', got {value!r}"
+    if not value.startswith("HGNC:") or not (value[5:].isascii() and value[5:].isdigit()):
+        msg = f"{row.where('hgnc_id')}: expected 'HGNC:<number>', got {shown(value)}"
         raise PanelError(msg)
     return value
 
@@ -187,13 +250,13 @@ def _check_unique(path: Path, values: list[str], column: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            msg = f"{path}: column {column!r}: {value!r} appears more than once"
+            msg = f"{path}: column {column!r}: {shown(value)} appears more than once"
             raise PanelError(msg)
         seen.add(value)
 
 
-def _transcripts(path: Path, symbols: set[str]) -> dict[tuple[str, Build], TranscriptModel]:
-    _, rows = _read_tsv(path, EXON_COLUMNS)
+def _transcripts(path: Path, symbols: set[str], digest: Any = None) -> dict[tuple[str, Build], TranscriptModel]:
+    _, rows = _read_tsv(path, EXON_COLUMNS, digest)
     grouped: dict[tuple[str, Build], list[_Row]] = {}
     for row in rows:
         symbol = _known_symbol(row, "symbol", symbols)
@@ -234,13 +297,13 @@ def _exon(row: _Row) -> Exon:
 def _known_symbol(row: _Row, column: str, symbols: set[str]) -> str:
     symbol = row.text(column)
     if symbol not in symbols:
-        msg = f"{row.where(column)}: gene {symbol!r} is not in the panel's genes file"
+        msg = f"{row.where(column)}: gene {shown(symbol)} is not in the panel's genes file"
         raise PanelError(msg)
     return symbol
 
 
-def _known_variants(path: Path, symbols: set[str]) -> tuple[KnownVariant, ...]:
-    _, rows = _read_tsv(path, KNOWN_COLUMNS)
+def _known_variants(path: Path, symbols: set[str], digest: Any = None) -> tuple[KnownVariant, ...]:
+    _, rows = _read_tsv(path, KNOWN_COLUMNS, digest)
     return tuple(_known(row, symbols) for row in rows)
 
 
@@ -285,6 +348,6 @@ def _locus(row: _Row, prefix: str, chrom: str) -> KnownLocus:
 
 def _check_bases(row: _Row, column: str, value: str | None) -> None:
     if value is not None and not set(value.upper()) <= set("ACGT"):
-        msg = f"{row.where(column)}: {value!r} is not a plus-strand A/C/G/T sequence"
+        msg = f"{row.where(column)}: {shown(value)} is not a plus-strand A/C/G/T sequence"
         raise PanelError(msg)
 

@@ -181,7 +181,8 @@ def run(request: Request) -> Result:
 
 def open_reader(request: Request) -> VcfReader:
     source = str(request.source) if request.source is not None else request.input
-    return VcfReader(source, threads=request.threads, display=request.input)
+    return VcfReader(source, threads=request.threads, display=request.input,
+                     max_line_bytes=request.settings.max_line_bytes)
 
 
 def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[str]) -> Loaded:
@@ -200,7 +201,9 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
         if chrom in names:
             spans.setdefault(names[chrom], []).append((start, end))
     records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records))
-    checks = (*reader.warnings, *reader.validator.warnings())  # input validation: warnings and limitations
+    checks = (*reader.warnings, *reader.validator.warnings(),  # input validation: warnings and limitations
+              *(local.reference.gaps({g.chrom for g in panel.genes if g.chrom in names}) if local and local.reference
+                else ()))
     warnings.extend(checks)
     order = {name: i for i, name in enumerate(header.contigs)}
     records.sort(key=lambda r: (order.get(r.chrom, len(order)), r.chrom, r.pos, r.ref, r.alts))

@@ -44,6 +44,8 @@ online_backoff_s               1.0         retry wait: this x 2^(retry-1) s unle
 online_max_retry_after_s       120         a Retry-After longer than this fails the step
 online_vep_batch_size          200         variants per VEP POST (Ensembl's public limit: 200)
 online_cache_days              7           cached online responses older than this are not used
+max_line_bytes                 64 MiB      longest VCF line (header or record) read; a longer one
+                                           is refused (exit 3) before it is held in memory
 vep_grch37_url                 (...)       Ensembl REST for GRCh37: https://grch37.rest.ensembl.org
 vep_grch38_url                 (...)       Ensembl REST for GRCh38: https://rest.ensembl.org
 panelapp_url                   (...)       PanelApp API: https://panelapp.genomicsengland.co.uk/api/v1
@@ -53,6 +55,11 @@ panelapp_au_url                (...)       PanelApp Australia API: https://panel
 Online URLs must be https:// (plain http:// only for a loopback host, e.g. a local mirror or a
 test server); see docs/validation-and-security.md, "Online features (opt-in) and privacy"
 
+Values from ``--config`` are checked (:func:`load_settings`, exit 4): every number finite and within
+its plausible range (:data:`RANGES`: fractions and frequencies in [0, 1], counts and windows bounded),
+and consistent (``ba1_af >= bs1_af >= bs1_supporting_af >= pm2_max_af``, ``sex_male_het_fraction <
+sex_female_het_fraction``). The file is read once, at most 1 MiB.
+
 Frequency thresholds follow the recessive-disease derivation in docs/clinical-basis.md, section 4.4 (ClinGen SVI
 BA1 exceptions, Ghosh et al. 2018; Whiffin et al. 2017; curated founder and hypomorphic alleles are exempt).
 Load overrides from TOML with :func:`load_settings`.
@@ -61,12 +68,14 @@ Load overrides from TOML with :func:`load_settings`.
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from varhlh.errors import ConfigError
+from varhlh.errors import ConfigError, shown
+from varhlh.fileio import CONFIG_LIMIT, TooLarge, read_limited
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -156,6 +165,9 @@ class Settings:
     """Variants per VEP POST (Ensembl's public limit: 200)."""
     online_cache_days: float = 7.0
     """Cached online responses older than this (days) are not used."""
+    max_line_bytes: int = 64 << 20
+    """Longest VCF line (header or record) read, in bytes; a longer one is refused (exit 3) before it is held in
+    memory (a gzip bomb of NULs, ``/dev/zero``, a 1-GB INFO value)."""
     vep_grch37_url: str = "https://grch37.rest.ensembl.org"
     """Ensembl REST for GRCh37."""
     vep_grch38_url: str = "https://rest.ensembl.org"
@@ -170,6 +182,42 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+
+_FRACTION = (0.0, 1.0)
+RANGES: dict[str, tuple[float, float]] = {
+    "region_padding_bp": (0, 1_000_000),
+    "upstream_window_bp": (0, 10_000_000),
+    "min_gq": (0, 10_000),
+    "min_dp": (0, 1_000_000),
+    "min_het_allele_fraction": _FRACTION,
+    "ba1_af": _FRACTION,
+    "bs1_af": _FRACTION,
+    "bs1_supporting_af": _FRACTION,
+    "pm2_max_af": _FRACTION,
+    "cis_proximity_bp": (0, 1_000_000),
+    "min_hom_allele_fraction": _FRACTION,
+    "resource_sha256_max_bytes": (0, 1 << 50),
+    "ref_mismatch_refuse_fraction": _FRACTION,
+    "ref_mismatch_refuse_min": (1, 1_000_000),
+    "sex_min_x_calls": (1, 1_000_000),
+    "sex_female_het_fraction": _FRACTION,
+    "sex_male_het_fraction": _FRACTION,
+    "online_connect_timeout_s": (0.1, 600),
+    "online_read_timeout_s": (0.1, 3600),
+    "online_retries": (0, 20),
+    "online_backoff_s": (0, 600),
+    "online_max_retry_after_s": (0, 3600),
+    "online_vep_batch_size": (1, 1000),
+    "online_cache_days": (0, 3650),
+    "max_line_bytes": (1 << 16, (1 << 31) - 1),
+}
+"""Plausible range (inclusive) of every numeric setting; a value outside is refused."""
+ORDERED: tuple[tuple[str, str], ...] = (
+    ("ba1_af", "bs1_af"), ("bs1_af", "bs1_supporting_af"), ("bs1_supporting_af", "pm2_max_af"),
+)
+"""(a, b): a must be >= b (the ACMG frequency ladder: stand-alone benign above strong benign above supporting
+benign above the PM2 ceiling)."""
 
 
 def _jsonable(value: Any) -> Any:
@@ -193,17 +241,39 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             msg = f"{path or 'settings'}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}"
             raise ConfigError(msg)
         checked[key] = _coerce(key, value, getattr(defaults, key), path)
-    return Settings(**checked)
+    settings = Settings(**checked)
+    check_consistency(settings, path)
+    return settings
+
+
+def check_consistency(settings: Settings, path: Path | None = None) -> None:
+    """Refuse settings that contradict each other (:data:`ORDERED`, the sex-inference fractions)."""
+    where = path or "settings"
+    for high, low in ORDERED:
+        if getattr(settings, high) < getattr(settings, low):
+            msg = (f"{where}: {high} = {getattr(settings, high):g} is below {low} = {getattr(settings, low):g}; the "
+                   "frequency thresholds must satisfy ba1_af >= bs1_af >= bs1_supporting_af >= pm2_max_af")
+            raise ConfigError(msg)
+    if settings.sex_male_het_fraction >= settings.sex_female_het_fraction:
+        msg = (f"{where}: sex_male_het_fraction = {settings.sex_male_het_fraction:g} must be below "
+               f"sex_female_het_fraction = {settings.sex_female_het_fraction:g}")
+        raise ConfigError(msg)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_limited(path, CONFIG_LIMIT).decode("utf-8"))
     except OSError as exc:
         msg = f"{path}: cannot read config file ({exc.strerror}); check the --config path"
         raise ConfigError(msg) from exc
+    except TooLarge as exc:
+        msg = f"{path}: the config file is {exc}; a settings file is a few lines of TOML — check the --config path"
+        raise ConfigError(msg) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{path}: not valid TOML ({exc}); fix the file or drop --config"
+        msg = f"{path}: not valid TOML ({str(exc)[:200]}); fix the file or drop --config"
+        raise ConfigError(msg) from exc
+    except RecursionError as exc:
+        msg = f"{path}: not valid settings TOML (nested too deeply); settings are flat key = value pairs"
         raise ConfigError(msg) from exc
     section = data.get("settings", data)
     if not isinstance(section, dict):
@@ -216,7 +286,7 @@ def _coerce(key: str, value: Any, default: Any, path: Path | None) -> Any:
     where = f"{path or 'settings'}: setting {key!r}"
     if isinstance(default, str):
         if not isinstance(value, str) or not value.strip():
-            msg = f"{where} must be a non-empty string, got {value!r}"
+            msg = f"{where} must be a non-empty string, got {shown(value)}"
             raise ConfigError(msg)
         return value.strip()
     if isinstance(default, tuple):
@@ -226,18 +296,23 @@ def _coerce(key: str, value: Any, default: Any, path: Path | None) -> Any:
         return tuple(value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            msg = f"{where} must be true or false, got {value!r}"
+            msg = f"{where} must be true or false, got {shown(value)}"
             raise ConfigError(msg)
         return value
     if not isinstance(value, int | float) or isinstance(value, bool):
-        msg = f"{where} must be a number, got {value!r}"
+        msg = f"{where} must be a number, got {shown(value)}"
+        raise ConfigError(msg)
+    if isinstance(value, float) and not math.isfinite(value):
+        msg = f"{where} must be a finite number, got {value}"
+        raise ConfigError(msg)
+    low, high = RANGES.get(key, (0, float("inf")))
+    if not low <= value <= high:
+        unit = " (a fraction)" if (low, high) == _FRACTION else ""
+        msg = f"{where} must be between {low:g} and {high:g}{unit}, got {shown(value)}"
         raise ConfigError(msg)
     if isinstance(default, int) and not isinstance(default, bool):
         if not float(value).is_integer():
-            msg = f"{where} must be a whole number, got {value!r}"
+            msg = f"{where} must be a whole number, got {shown(value)}"
             raise ConfigError(msg)
         value = int(value)
-    if value < 0:
-        msg = f"{where} must not be negative, got {value!r}"
-        raise ConfigError(msg)
     return value

@@ -10,9 +10,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from varhlh.errors import PanelError
+from varhlh.errors import PanelError, shown
+from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited
 
 E = TypeVar("E", bound=Enum)
 
@@ -39,8 +40,8 @@ class Row:
 
     def integer(self, column: str) -> int:
         value = self.text(column)
-        if not value.isdigit() or int(value) < 1:
-            msg = f"{self.where(column)}: expected a positive integer, got {value!r}"
+        if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) < 1:  # not '²', not 10^5000
+            msg = f"{self.where(column)}: expected a positive integer (digits 0-9), got {shown(value)}"
             raise PanelError(msg)
         return int(value)
 
@@ -50,13 +51,13 @@ class Row:
             return enum(value)
         except ValueError:
             allowed = ", ".join(str(m.value) for m in enum)
-            msg = f"{self.where(column)}: {value!r} is not one of: {allowed}"
+            msg = f"{self.where(column)}: {shown(value)} is not one of: {allowed}"
             raise PanelError(msg) from None
 
     def flag(self, column: str) -> bool:
         value = self.text(column).lower()
         if value not in ("yes", "no"):
-            msg = f"{self.where(column)}: expected 'yes' or 'no', got {value!r}"
+            msg = f"{self.where(column)}: expected 'yes' or 'no', got {shown(value)}"
             raise PanelError(msg)
         return value == "yes"
 
@@ -67,16 +68,22 @@ class Row:
         except ValueError:
             number = float("nan")
         if not 0.0 <= number <= 1.0:
-            msg = f"{self.where(column)}: expected a number between 0 and 1, got {value!r}"
+            msg = f"{self.where(column)}: expected a number between 0 and 1, got {shown(value)}"
             raise PanelError(msg)
         return number
 
 
-def read_tsv(path: Path, columns: tuple[str, ...]) -> tuple[dict[str, str], list[Row]]:
+def read_tsv(path: Path, columns: tuple[str, ...], digest: Any = None) -> tuple[dict[str, str], list[Row]]:
+    """Metadata and rows of one table, read once (at most :data:`varhlh.fileio.TABLE_LIMIT` bytes); the bytes
+    read are added to ``digest`` (a hashlib object), so the fingerprint is of exactly what was parsed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_limited(path, TABLE_LIMIT)
+        text = raw.decode("utf-8")
     except OSError as exc:
         msg = f"{path}: cannot read panel file ({exc.strerror}); check the --panel path"
+        raise PanelError(msg) from exc
+    except TooLarge as exc:
+        msg = f"{path}: the panel file is {exc}; a panel table is at most a few megabytes — check the --panel path"
         raise PanelError(msg) from exc
     except UnicodeDecodeError as exc:
         msg = f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the panel as UTF-8 TSV"
@@ -107,6 +114,8 @@ def read_tsv(path: Path, columns: tuple[str, ...]) -> tuple[dict[str, str], list
     if header is None or not rows:
         msg = f"{path}: no data rows; a panel needs a header row and at least one gene"
         raise PanelError(msg)
+    if digest is not None:
+        digest.update(raw)
     return meta, rows
 
 

@@ -356,10 +356,14 @@ class Annotator:
         local = self._local_evidence(allele)
         info_clinvar = clinvar.read(record.info, self.clinvar_fields, allele.alt_index,
                                     self._per_allele(self.clinvar_fields.significance))
-        info_freq = evidence.info_frequency(record.info, self.info_defs, self.af_fields, self.popmax_fields,
-                                            allele.alt_index)
         settings = self.settings
-        entry_freq, entry_note = evidence.entry_frequency(choice, settings.af_fields, settings.popmax_fields)
+        try:
+            info_freq = evidence.info_frequency(record.info, self.info_defs, self.af_fields, self.popmax_fields,
+                                                allele.alt_index)
+            entry_freq, entry_note = evidence.entry_frequency(choice, settings.af_fields, settings.popmax_fields)
+        except evidence.NotAFrequency as exc:
+            msg = f"record {record.chrom}:{record.pos}: {exc}"
+            raise evidence.NotAFrequency(msg) from exc
         clin = evidence.choose([local.clinvar, info_clinvar, evidence.entry_clinvar(choice)], "ClinVar")
         freq = evidence.choose([local.frequency, info_freq, entry_freq], "population frequency")
         notes = list(local.notes)

@@ -15,6 +15,10 @@ is kept and shown as not used, with its source):
 An *absence* (a declared field without a value, or an allele missing from a local gnomAD file)
 is used only when no source has a value: an observation elsewhere always beats an absence.
 
+A frequency value that is not a number in [0, 1] (``inf``, ``nan``, ``1.5``, ``-0.1``) is refused
+(:class:`NotAFrequency`, exit 3): ignoring it would read a common allele as absent (PM2), and an
+infinity or NaN is not JSON.
+
 VEP column values: ``&`` joins values of several co-located known variants (the highest is used
 and a note says so); the pre-v90 form ``A:0.0064`` (allele:frequency) is read for this entry's
 allele only.
@@ -23,16 +27,33 @@ allele only.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from varhlh.annotate import clinvar
 from varhlh.annotate.consequence import Dialect, TranscriptConsequence
+from varhlh.errors import InputError, shown
 from varhlh.models import ClinVarEvidence, FrequencyEvidence
 from varhlh.read.reader import FieldDef
 
 E = TypeVar("E", FrequencyEvidence, ClinVarEvidence)
+
+
+class NotAFrequency(InputError):
+    """A population-frequency value outside [0, 1] or not finite."""
+
+
+def frequency(text: str, field: str) -> float:
+    """``text`` as an allele frequency; ValueError when it is not a number, :class:`NotAFrequency` when it is a
+    number outside [0, 1] (or not finite)."""
+    value = float(text)
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        msg = (f"{field} = {shown(text)} is not an allele frequency (a number from 0 to 1); fix the annotation step "
+               "that wrote it")
+        raise NotAFrequency(msg)
+    return value
 
 
 @dataclass(frozen=True)
@@ -99,7 +120,7 @@ def first_value(info: Mapping[str, str], defs: Mapping[str, FieldDef], fields: S
         if number == "R" and len(values) > alt_index:
             text = values[alt_index]
         try:
-            return float(text), name
+            return frequency(text, name), name
         except ValueError:
             continue
     return None, None
@@ -139,7 +160,7 @@ def _first_column(choice: TranscriptConsequence, names: Sequence[str],
             if sep and allele is not None and key.upper() != allele.upper():
                 continue
             try:
-                numbers.append(float(value))
+                numbers.append(frequency(value, f"{choice.source_label} column {name}"))
             except ValueError:
                 continue
         if numbers:

@@ -3,6 +3,15 @@
 Opened with pysam (imported here only, so the default triage path never loads it). Contig names
 are reconciled like the VCF's (``10`` / ``chr10`` / ``NC_000010.10`` all serve chromosome 10).
 
+* Integrity (exit 3, before anything is read): a bgzip-compressed FASTA must have whole BGZF blocks and its
+  end-of-file block (a truncated download); plain gzip cannot be indexed; an existing ``.fai`` (and
+  ``.gzi``) must describe this file — at the offset it gives for each primary chromosome the line before
+  must be that sequence's ``>name`` line, and the sequence's last base must lie inside the file (another
+  FASTA's index, or a truncated plain FASTA, is refused). A FASTA without its index is indexed in a private
+  temporary directory, never next to the user's file (read-only reference stores, concurrent runs); index it
+  once with ``samtools faidx`` to save that time. A read error later is a refusal too, never a traceback.
+* Coverage: :meth:`Reference.gaps` names the panel chromosomes the FASTA has no sequence for; the pipeline
+  states them as warnings and limitations (REF was not checked there).
 * Build check: a FASTA contig whose length is that of the *other* build (and none of this
   build) is refused as the wrong reference (:class:`BuildError`); lengths matching neither build
   (a partial or custom FASTA) are allowed and stated.
@@ -18,18 +27,25 @@ are reconciled like the VCF's (``10`` / ``chr10`` / ``NC_000010.10`` all serve c
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-from collections.abc import Callable
+import logging
+import struct
+import zlib
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from varhlh.annotate.change import Change
 from varhlh.errors import BuildError, InputError
+from varhlh.fileio import PrivateTempDir
 from varhlh.genome import CONTIG_LENGTHS, canonical_chrom
 from varhlh.models import Build
+from varhlh.read.scan import check_bgzf_blocks
 
 _CHUNK = 64
+_BGZF_BLOCK = 1 << 16
 _WILDCARD = frozenset("NRYKMSWBDHV")
 
 
@@ -49,9 +65,19 @@ class Reference:
         import pysam
 
         self.path = path
+        self._tmp: PrivateTempDir | None = None
+        opened = _prepare(path)
+        if opened != path:  # no index beside the FASTA: a link in a private directory gets it
+            logging.getLogger("varhlh").info("%s has no samtools faidx index: indexing it in a temporary directory "
+                                             "(run `samtools faidx` once to save this time)", path)
+            self._tmp = PrivateTempDir()
+            link = self._tmp.path / path.name
+            link.symlink_to(path.resolve())
+            opened = link
         try:
-            self._fasta: Any = pysam.FastaFile(str(path))
+            self._fasta: Any = pysam.FastaFile(str(opened))
         except (OSError, ValueError) as exc:
+            self.close()
             msg = (f"{path}: cannot open the reference FASTA ({exc}); give an uncompressed or bgzip-compressed "
                    "FASTA with a samtools faidx index (.fai, and .gzi when bgzipped)")
             raise InputError(msg) from exc
@@ -65,14 +91,30 @@ class Reference:
         self.build_note = _build_note(path, self.lengths, build)
 
     def close(self) -> None:
-        self._fasta.close()
+        if getattr(self, "_fasta", None) is not None:
+            self._fasta.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def gaps(self, chroms: Collection[str]) -> list[str]:
+        """A warning naming the chromosomes of ``chroms`` (canonical) the FASTA has no sequence for."""
+        missing = sorted((c for c in chroms if c not in self.names), key=lambda c: (not c.isdigit(), c.zfill(2)))
+        if not missing:
+            return []
+        return [f"--fasta {self.path.name} has no sequence for chromosome(s) {', '.join(missing)}: REF was not checked "
+                "against the reference there, and codon-level effects were not computed from it"]
 
     def fetch(self, chrom: str, start: int, end: int) -> str | None:
         """Upper-case plus-strand bases ``start..end`` of canonical ``chrom``; None if not available."""
         name = self.names.get(chrom)
         if name is None or start < 1 or end > self.lengths[chrom] or end < start:
             return None
-        return str(self._fasta.fetch(name, start - 1, end)).upper()
+        try:
+            return str(self._fasta.fetch(name, start - 1, end)).upper()
+        except (OSError, ValueError) as exc:
+            msg = (f"{self.path}: cannot read {name}:{start}-{end} from the reference FASTA ({exc}); the file or its "
+                   "index is damaged — obtain a fresh copy and re-index it with `samtools faidx`")
+            raise InputError(msg) from exc
 
     def fetcher(self, chrom: str) -> Callable[[int, int], str | None]:
         """:meth:`fetch` bound to one chromosome (the form :mod:`varhlh.annotate.protein` and locus use)."""
@@ -94,6 +136,114 @@ class Reference:
 
     def provenance(self) -> dict[str, object]:
         return {"contigs": len(self._fasta.references), "build_check": self.build_note}
+
+
+def _prepare(path: Path) -> Path:
+    """Check the FASTA's integrity and its index (module docstring); returns ``path`` when it is indexed beside
+    it, else a different path (meaning: index it in a private directory)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(18)
+    except OSError as exc:
+        msg = f"{path}: cannot read the reference FASTA ({exc.strerror}); check --fasta"
+        raise InputError(msg) from exc
+    bgzf = head[:4] == b"\x1f\x8b\x08\x04" and head[12:14] == b"BC"
+    if head[:2] == b"\x1f\x8b" and not bgzf:
+        msg = (f"{path}: the reference FASTA is plain gzip, which cannot be indexed; re-compress it with "
+               "`bgzip` and index it with `samtools faidx`")
+        raise InputError(msg)
+    if bgzf:
+        check_bgzf_blocks(path, f"{path} (--fasta)")
+    fai, gzi = Path(f"{path}.fai"), Path(f"{path}.gzi")
+    if not fai.is_file() or (bgzf and not gzi.is_file()):
+        return path.with_name(path.name + ".unindexed")
+    _check_index(path, fai, gzi if bgzf else None)
+    return path
+
+
+def _check_index(path: Path, fai: Path, gzi: Path | None) -> None:
+    """The ``.fai`` (and ``.gzi``) describe this file: each primary chromosome's ``>name`` line sits just
+    before its offset, and its last base lies inside the file."""
+    fix = f"re-index it with `samtools faidx {path.name}`"
+    try:
+        reader = _Uncompressed(path, gzi)
+        lines = fai.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        msg = f"{path}: cannot read the FASTA index ({exc}); {fix}"
+        raise InputError(msg) from exc
+    for number, line in enumerate(lines, start=1):
+        fields = line.split("\t")
+        try:
+            name, length, offset, bases, width = fields[0], *(int(f) for f in fields[1:5])
+        except (ValueError, IndexError):
+            msg = (f"{fai}: line {number} is not a samtools faidx line (name, length, offset, linebases, "
+                   f"linewidth); {fix}")
+            raise InputError(msg) from None
+        if canonical_chrom(name) is None:
+            continue  # only the primary chromosomes are read
+        if length < 1 or bases < 1 or width <= bases or offset < 1:
+            msg = f"{fai}: line {number}: impossible values for {name}; {fix}"
+            raise InputError(msg)
+        last = offset + (length - 1) // bases * width + (length - 1) % bases
+        try:
+            before = reader.read(max(0, offset - 4096), offset)
+            tail = reader.read(last, last + 1)
+        except (OSError, ValueError, EOFError) as exc:
+            msg = f"{path}: the .fai/.gzi index does not fit this FASTA at {name} ({exc}); {fix}"
+            raise InputError(msg) from exc
+        header = before[before.rfind(b"\n", 0, len(before) - 1) + 1:].rstrip(b"\r\n")
+        if not before.endswith(b"\n") or not header.startswith(b">") or header[1:].split()[:1] != [name.encode()]:
+            msg = (f"{path}: the index {fai.name} does not belong to this FASTA (no '>{name}' line before byte "
+                   f"{offset}); {fix}")
+            raise InputError(msg)
+        if len(tail) != 1 or tail in (b">", b"\n"):
+            msg = (f"{path}: the FASTA ends before the last base of {name} that {fai.name} describes (truncated, or "
+                   f"another file's index); obtain a complete copy and {fix}")
+            raise InputError(msg)
+
+
+class _Uncompressed:
+    """Random access to the uncompressed bytes of a plain or BGZF file (through its ``.gzi``)."""
+
+    def __init__(self, path: Path, gzi: Path | None) -> None:
+        self.path = path
+        self.points: list[tuple[int, int]] = [(0, 0)]  # (compressed, uncompressed) block starts
+        if gzi is not None:
+            data = gzi.read_bytes()
+            (count,) = struct.unpack_from("<Q", data, 0) if len(data) >= 8 else (-1,)
+            if count < 0 or len(data) != 8 + 16 * count:
+                msg = f"{gzi.name} is not a bgzip .gzi index"
+                raise ValueError(msg)
+            self.points += [struct.unpack_from("<QQ", data, 8 + 16 * i) for i in range(count)]
+        self.bgzf = gzi is not None
+
+    def read(self, start: int, end: int) -> bytes:
+        with self.path.open("rb") as fh:
+            if not self.bgzf:
+                fh.seek(start)
+                return fh.read(end - start)
+            i = bisect.bisect_right([u for _, u in self.points], start) - 1
+            compressed, uncompressed = self.points[i]
+            if start - uncompressed > _BGZF_BLOCK:  # a .gzi lists every block: this one is another file's
+                msg = f"the .gzi index has no block near byte {start}"
+                raise ValueError(msg)
+            fh.seek(compressed)
+            pieces: list[bytes] = []
+            held = 0
+            while uncompressed + held < end:
+                head = fh.read(18)
+                if not head:
+                    break
+                if len(head) < 18 or head[:4] != b"\x1f\x8b\x08\x04":
+                    msg = f"no BGZF block at byte {fh.tell() - len(head)}"
+                    raise ValueError(msg)
+                block = head + fh.read(struct.unpack_from("<H", head, 16)[0] + 1 - 18)
+                try:
+                    pieces.append(zlib.decompress(block, 31))
+                except zlib.error as exc:
+                    raise ValueError(str(exc)) from exc
+                held += len(pieces[-1])
+            return b"".join(pieces)[start - uncompressed:end - uncompressed]
 
 
 def _build_note(path: Path, lengths: dict[str, int], build: Build) -> str:

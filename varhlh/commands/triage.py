@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import shlex
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 from varhlh import __version__
 from varhlh.commands import NOTICE, online_options, refuse_stdout_dir, write_stdout
 from varhlh.errors import ExitStatus, UsageError
-from varhlh.fileio import spool_stdin
+from varhlh.fileio import is_stream, scratch_dir, spool
 from varhlh.models import Build, Sex
 from varhlh.report.output import FORMATS
 
@@ -44,7 +43,9 @@ EXIT_CODES: dict[str, str] = {
     "CONFIG": "panel, configuration or genome-build problem; optional feature not installed",
     "ONLINE": "a required online service failed (opt-in online features only)",
     "OUTPUT": "outputs could not be written",
+    "HANGUP": "stopped by SIGHUP (a closed terminal); cleaned up, previous outputs kept",
     "INTERRUPTED": "interrupted (Ctrl-C); no partial outputs are left",
+    "TERMINATED": "stopped by SIGTERM (SLURM, Snakemake, Nextflow, kill); cleaned up, previous outputs kept",
 }
 
 
@@ -56,8 +57,7 @@ def epilog() -> str:
     lines += [f"  {'':<12} {text}" for text in COHORT_FILES]
     lines += ["", "stdout: the summary sentence (not with -q), or the JSON result with --json-stdout; "
                   "stderr: the log.", "", "exit codes:"]
-    lines += [f"  {int(code):<4} {EXIT_CODES.get(code.name, code.name.lower().replace('_', ' '))}"
-              for code in ExitStatus]
+    lines += [f"  {int(code):<4} {EXIT_CODES[code.name]}" for code in ExitStatus]
     return "\n".join(lines)
 
 
@@ -117,8 +117,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     log.log(NOTICE, "varhlh %s", __version__)
     log.info("command: %s", command)
     log.info("settings: %s", settings.to_dict())
-    with tempfile.TemporaryDirectory(prefix="varhlh-") as scratch:
-        source = spool_stdin(Path(scratch)) if args.input == "-" else Path(args.input)
+    with scratch_dir() as scratch:
+        source = _source(args.input, scratch)
         request = Request(input=args.input, source=source, sample=args.sample,
                           sex=Sex(args.sex) if args.sex else None, ped=args.ped,
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         prefix = args.prefix or safe_prefix(result.sample)
         context = RenderContext(to_document(result), prefix, result.input.extract or source,
                                 result.input.access_mode)
-        paths = write_outputs(context, args.output_dir, formats, [args.input])
+        paths = write_outputs(context, args.output_dir, formats, input_files(args), owns_set=True)
     for warning in result.warnings:
         log.warning("warning: %s", warning)
     conclusion = result.conclusion
@@ -149,6 +149,34 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
+def _source(name: str, scratch: Path) -> Path:
+    """The file to read: the input itself, or — for ``-`` and any input that is not a regular file (a pipe,
+    ``<(zcat x.vcf.gz)``, ``/dev/stdin``) — one private copy, whose first bytes must look like a VCF or BCF."""
+    if not is_stream(name):
+        return Path(name)
+    from varhlh.read.validate import check_stream_start
+
+    display = "standard input" if name == "-" else name
+    return spool(name, scratch, "input", display, lambda head: check_stream_start(head, display))
+
+
+def input_files(args: argparse.Namespace) -> list[str | Path]:
+    """Every file the run reads, so that no output can replace one (input, its index, PED, clinical context,
+    settings, panel files, samples list and local resources with their indexes)."""
+    from varhlh.panel import panel_files
+
+    files: list[str | Path] = [args.input, f"{args.input}.tbi", f"{args.input}.csi"]
+    for option in ("ped", "clinical", "config", "samples"):
+        if (value := getattr(args, option, None)) is not None:
+            files.append(value)
+    if args.panel is not None:
+        files.extend(panel_files(args.panel))
+    for option, suffixes in (("fasta", (".fai", ".gzi")), ("clinvar", (".tbi", ".csi")), ("gnomad", (".tbi", ".csi"))):
+        if (value := getattr(args, option, None)) is not None:
+            files.extend([value, *(Path(f"{value}{suffix}") for suffix in suffixes)])
+    return files
+
+
 def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) -> int:
     """The ``--all-samples`` / ``--samples FILE`` branch (:mod:`varhlh.cohort`)."""
     from varhlh.cohort import run_cohort
@@ -161,13 +189,14 @@ def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) 
         msg = (f"{', '.join(conflicts)} cannot be combined with {'--all-samples' if args.all_samples else '--samples'}"
                "; a cohort takes each sample's sex and relatives from --ped")
         raise UsageError(msg)
-    if args.input == "-":
-        msg = "cohort mode reads genotypes region by region and cannot read stdin; give an indexed VCF or BCF file"
+    if is_stream(args.input):
+        msg = ("cohort mode reads genotypes region by region and cannot read stdin or a pipe; give an indexed VCF or "
+               "BCF file")
         raise UsageError(msg)
     started = time.perf_counter()
     try:
         rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or "cohort",
-                                   args.threads)
+                                   args.threads, input_files(args))
     except KeyboardInterrupt:
         log.warning("cohort interrupted: the results already written in %s are complete; no cohort summary was "
                     "written (re-run to finish)", args.output_dir)

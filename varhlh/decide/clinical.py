@@ -9,6 +9,14 @@ converted and say so. Missing values are reported as missing, never as normal: a
   verified against the 2024 text and is reported as such (docs/clinical-basis.md, section 6).
 * HScore (Fardet et al., Arthritis Rheumatol 2014): designed for reactive HLH in adults; it does not diagnose familial
   HLH. Probability interpolated from the published points table.
+
+The file is untrusted input, read once (at most :data:`varhlh.fileio.CONFIG_LIMIT` bytes) and refused
+(exit 3) unless it is a flat mapping with string keys: YAML anchors and aliases are refused (a 339-byte
+alias bomb expands to gigabytes), so are duplicate keys (YAML and JSON would silently keep the last),
+``NaN``/``Infinity``, one quantity given twice (in two units, e.g. ``hemoglobin_g_per_l`` and
+``hemoglobin_g_per_dl``) and values outside the plausible range of their unit (:data:`RANGES`: a
+``temperature_c`` of 102.5 is a Fahrenheit value, not a fever). Echoed values are cut
+(:func:`varhlh.errors.shown`).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from varhlh.classify.functional import KEYS as FUNCTIONAL_KEYS
-from varhlh.errors import InputError
+from varhlh.errors import InputError, shown
+from varhlh.fileio import CONFIG_LIMIT, TooLarge, read_limited
 from varhlh.models import FunctionalResult
 
 
@@ -48,6 +58,20 @@ CONVERSIONS = {  # alternative unit -> (field, factor)
     "neutrophils_per_ul": ("neutrophils_10e9_per_l", 0.001),
     "leukocytes_per_ul": ("leukocytes_10e9_per_l", 0.001),
 }
+RANGES: dict[str, tuple[float, float]] = {  # plausible values in the field's own unit (after conversion)
+    "temperature_c": (25.0, 45.0),
+    "hemoglobin_g_per_l": (10.0, 250.0),
+    "platelets_10e9_per_l": (0.0, 5000.0),
+    "neutrophils_10e9_per_l": (0.0, 500.0),
+    "leukocytes_10e9_per_l": (0.0, 1000.0),
+    "triglycerides_mmol_per_l": (0.0, 200.0),
+    "fibrinogen_g_per_l": (0.0, 30.0),
+    "ferritin_ug_per_l": (0.0, 5_000_000.0),
+    "scd25_u_per_ml": (0.0, 1_000_000.0),
+    "ast_iu_per_l": (0.0, 100_000.0),
+    "age_days": (0.0, 130 * 366.0),
+}
+"""Plausible range of each quantity; a value outside is refused (a wrong unit, a typo, a shifted decimal)."""
 HSCORE_PROBABILITY = ((90, 0.5), (100, 1), (110, 3), (120, 5), (130, 9), (140, 16), (150, 25), (160, 40),
                       (170, 54), (180, 70), (190, 80), (200, 88), (210, 93), (220, 96), (230, 98), (240, 99),
                       (250, 99.5))
@@ -137,9 +161,9 @@ def load_clinical(path: Path) -> ClinicalContext:
     course = _course(raw.get("hlh_course"), path)
     occurred = raw.get("hlh_occurred")
     if occurred is not None and not isinstance(occurred, bool):
-        msg = f"{path}: 'hlh_occurred' must be true or false, got {occurred!r}"
+        msg = f"{path}: 'hlh_occurred' must be true or false, got {shown(occurred)}"
         raise InputError(msg)
-    return ClinicalContext(str(path), hashlib.sha256(path.read_bytes()).hexdigest(), course, occurred,
+    return ClinicalContext(str(path), hashlib.sha256(raw_bytes(raw)).hexdigest(), course, occurred,
                            hlh2004(values), hscore(values), functional, values)
 
 
@@ -154,55 +178,154 @@ def _functional(raw: Mapping[str, Any], path: Path) -> dict[str, FunctionalResul
             out[key] = FunctionalResult(str(value).strip().lower())
         except ValueError:
             allowed = ", ".join(r.value for r in FunctionalResult)
-            msg = f"{path}: {key!r} must be one of {allowed}, got {str(value)[:40]!r}"
+            msg = f"{path}: {key!r} must be one of {allowed}, got {shown(value)}"
             raise InputError(msg) from None
     return out
 
 
+class _Raw(dict[str, Any]):
+    """The parsed mapping, with the bytes it was parsed from (hashed into the result)."""
+
+    source: bytes = b""
+
+
+def raw_bytes(raw: Mapping[str, Any]) -> bytes:
+    return raw.source if isinstance(raw, _Raw) else b""
+
+
 def _read(path: Path) -> dict[str, Any]:
+    is_json = path.suffix.lower() == ".json"
     try:
-        text = path.read_text(encoding="utf-8")
+        source = read_limited(path, CONFIG_LIMIT)
+        text = source.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"{path}: cannot read the clinical context file ({exc}); check --clinical"
         raise InputError(msg) from exc
+    except TooLarge as exc:
+        msg = f"{path}: the clinical context file is {exc}; it is a short list of field: value — check --clinical"
+        raise InputError(msg) from exc
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # json.JSONDecodeError or yaml.YAMLError
-        msg = f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({exc})".replace("\n", " ")
+        data = _json(text, path) if is_json else _yaml(text, path)
+    except InputError:
+        raise
+    except RecursionError as exc:
+        msg = f"{path}: not a clinical context (nested too deeply); it must be a flat mapping of field: value"
+        raise InputError(msg) from exc
+    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError, ValueError (an integer of 4,300+ digits)
+        text = " ".join(str(exc).split())[:300]
+        if "integer string conversion" in text:
+            text = "a number with thousands of digits"
+        msg = f"{path}: not valid {'JSON' if is_json else 'YAML'} ({text}); fix the file"
         raise InputError(msg) from exc
     if not isinstance(data, dict):
         msg = f"{path}: the clinical context must be a mapping of field: value"
         raise InputError(msg)
-    return data
+    bad = [k for k in data if not isinstance(k, str)]
+    if bad:
+        msg = f"{path}: field names must be text, got {shown(bad[0])}; write the field names of the example file"
+        raise InputError(msg)
+    out = _Raw(data)
+    out.source = source
+    return out
+
+
+def _json(text: str, path: Path) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                msg = f"{path}: field {shown(key)} is given twice; give each field once"
+                raise InputError(msg)
+            seen[key] = value
+        return seen
+
+    def constant(name: str) -> float:
+        msg = f"{path}: {name} is not a number; give a finite value or leave the field out"
+        raise InputError(msg)
+
+    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+
+
+def _yaml(text: str, path: Path) -> Any:
+    """``yaml.safe_load`` without anchors, aliases or duplicate keys."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not accepted in a clinical "
+                       "context; write each value out")
+                raise InputError(msg)
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if getattr(event, "anchor", None) is not None:
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML anchors (&name) are not accepted in a clinical "
+                       "context; write each value out")
+                raise InputError(msg)
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    msg = (f"{path}: line {key_node.start_mark.line + 1}: field {shown(key)} is given twice; give "
+                           "each field once")
+                    raise InputError(msg)
+                if isinstance(key, str | int | float | bool):
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return yaml.load(text, Loader=StrictLoader)  # a SafeLoader subclass
 
 
 def _values(raw: Mapping[str, Any], path: Path) -> dict[str, float | bool | None]:
     known = {*NUMBERS, *FLAGS, *CONVERSIONS, *FUNCTIONAL_KEYS, "hlh_course", "hlh_occurred"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        msg = f"{path}: unknown field(s) {', '.join(unknown)}; known fields: {', '.join(sorted(known))}"
+        listed = ", ".join(shown(k, 40) for k in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5
+                                                                 else "")
+        msg = f"{path}: unknown field(s) {listed}; known fields: {', '.join(sorted(known))}"
         raise InputError(msg)
     values: dict[str, float | bool | None] = {name: None for name in (*NUMBERS, *FLAGS)}
+    given: dict[str, str] = {}
     for key, value in raw.items():
         if value is None or key in ("hlh_course", "hlh_occurred"):
             continue
         target, factor = CONVERSIONS.get(key, (key, 1.0))
+        if target in given:
+            msg = (f"{path}: {given[target]!r} and {key!r} give the same quantity twice; keep one (in the unit its "
+                   "name gives)")
+            raise InputError(msg)
+        given[target] = key
         if target in FLAGS:
             if not isinstance(value, bool):
-                msg = f"{path}: {key!r} must be true or false, got {value!r}"
+                msg = f"{path}: {key!r} must be true or false, got {shown(value)}"
                 raise InputError(msg)
             values[target] = value
         else:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                msg = f"{path}: {key!r} must be a non-negative number in the unit its name gives, got {value!r}"
-                raise InputError(msg)
-            values[target] = float(value) * factor
+            values[target] = _quantity(key, value, target, factor, path)
     return values
+
+
+def _quantity(key: str, value: Any, target: str, factor: float, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{path}: {key!r} must be a non-negative number in the unit its name gives, got {shown(value)}"
+        raise InputError(msg)
+    try:
+        number = float(value) * factor
+    except OverflowError:
+        number = float("inf")
+    low, high = RANGES[target]
+    if not math.isfinite(number) or not low <= number <= high:
+        hint = ""
+        if target == "temperature_c" and isinstance(value, int | float) and 77 <= value <= 113:
+            hint = f" ({shown(value)} looks like °F: {(float(value) - 32) / 1.8:.1f} °C)"
+        scale = f" (= {low / factor:g} to {high / factor:g} as {key})" if factor != 1.0 else ""
+        msg = (f"{path}: {key!r} = {shown(value)} is outside the plausible range {low:g} to {high:g} for "
+               f"{target}{scale}{hint}; check the value and its unit")
+        raise InputError(msg)
+    return number
 
 
 def _course(value: Any, path: Path) -> Course | None:
@@ -210,8 +333,8 @@ def _course(value: Any, path: Path) -> Course | None:
         return None
     try:
         return Course(value)
-    except ValueError:
-        msg = f"{path}: 'hlh_course' must be one of {', '.join(c.value for c in Course)}, got {value!r}"
+    except (ValueError, TypeError):
+        msg = f"{path}: 'hlh_course' must be one of {', '.join(c.value for c in Course)}, got {shown(value)}"
         raise InputError(msg) from None
 
 

@@ -3,9 +3,13 @@
 Standard 6-column PED (family, individual, father, mother, sex, phenotype), tab- or
 space-separated, ``#`` lines ignored. Sex 1 = male, 2 = female, 0/other-unknown; phenotype
 2 = affected, 1 = unaffected, 0/-9 = unknown. Every problem is an :class:`InputError` naming
-file and line. Only the proband's family is analysed; other families in the file are named
-in a warning (a cohort run analyses each family separately). :func:`relatives` is the policy of
-which relatives are used: genotyped parents and unaffected full siblings present in the VCF.
+file and line. A UTF-8 byte-order mark (what spreadsheet programs write) is not part of the first
+family id; a person who is their own parent, has one person as both parents, or is their own ancestor
+(a parent/child cycle) is refused: no pedigree can be like that, so the file is corrupt. The file is
+read once, at most :data:`varhlh.fileio.TABLE_LIMIT` bytes. Only the proband's family is analysed;
+other families in the file are named in a warning (a cohort run analyses each family separately).
+:func:`relatives` is the policy of which relatives are used: genotyped parents and unaffected full
+siblings present in the VCF.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from varhlh.errors import InputError
+from varhlh.errors import InputError, printable, shown
+from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited
 from varhlh.models import Family, Sex
 
 _SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN, "-9": Sex.UNKNOWN, "other": Sex.UNKNOWN}
@@ -53,9 +58,12 @@ class Pedigree:
 
 def read_ped(path: Path) -> Pedigree:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, TABLE_LIMIT).decode("utf-8-sig")  # -sig: a leading BOM is not part of the id
     except OSError as exc:
         msg = f"{path}: cannot read PED file ({exc.strerror}); check the --ped path"
+        raise InputError(msg) from exc
+    except TooLarge as exc:
+        msg = f"{path}: the PED file is {exc}; check the --ped path"
         raise InputError(msg) from exc
     except UnicodeDecodeError as exc:
         msg = f"{path}: PED file is not UTF-8 ({exc.reason}); save it as UTF-8 text"
@@ -67,7 +75,15 @@ def read_ped(path: Path) -> Pedigree:
             continue
         person = _person(path, number, line.split())
         if person.id in seen:
-            msg = f"{path}: line {number}: individual {person.id!r} is listed twice"
+            msg = f"{path}: line {number}: individual {shown(person.id)} is listed twice"
+            raise InputError(msg)
+        if person.id in (person.father, person.mother):
+            msg = (f"{path}: line {number}: individual {shown(person.id)} is given as their own parent; fix the parent "
+                   "columns")
+            raise InputError(msg)
+        if person.father is not None and person.father == person.mother:
+            msg = (f"{path}: line {number}: {shown(person.father)} is both father and mother of "
+                   f"{shown(person.id)}; fix the parent columns")
             raise InputError(msg)
         seen.add(person.id)
         people.append(person)
@@ -76,7 +92,40 @@ def read_ped(path: Path) -> Pedigree:
         raise InputError(msg)
     pedigree = Pedigree(str(path), tuple(people))
     _check_parents(pedigree)
+    _check_cycles(pedigree)
     return pedigree
+
+
+def _check_cycles(pedigree: Pedigree) -> None:
+    """Refuse a person who is their own ancestor (A is B's parent and B is A's, or longer loops)."""
+    parents = {p.id: [q for q in (p.father, p.mother) if q is not None] for p in pedigree.people}
+    done: set[str] = set()
+    for start in parents:
+        path: list[str] = []
+        on_path: set[str] = set()
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                if node in done:
+                    continue
+                path.append(node)
+                on_path.add(node)
+            ups = parents.get(node, [])
+            if i < len(ups):
+                stack.append((node, i + 1))
+                nxt = ups[i]
+                if nxt in on_path:
+                    loop = [*path[path.index(nxt):], nxt]
+                    msg = (f"{pedigree.path}: {' -> '.join(map(shown, reversed(loop)))}: a person is their own "
+                           "ancestor (a parent/child cycle); fix the parent columns")
+                    raise InputError(msg)
+                if nxt not in done:
+                    stack.append((nxt, 0))
+            else:
+                path.pop()
+                on_path.discard(node)
+                done.add(node)
 
 
 def _person(path: Path, number: int, fields: list[str]) -> Person:
@@ -86,10 +135,10 @@ def _person(path: Path, number: int, fields: list[str]) -> Person:
         raise InputError(msg)
     family, individual, father, mother, sex, phenotype = fields[:6]
     if sex not in _SEX:
-        msg = f"{path}: line {number}: sex {sex!r} must be 1 (male), 2 (female) or 0 (unknown)"
+        msg = f"{path}: line {number}: sex {shown(sex)} must be 1 (male), 2 (female) or 0 (unknown)"
         raise InputError(msg)
     if phenotype not in _AFFECTED:
-        msg = f"{path}: line {number}: phenotype {phenotype!r} must be 2 (affected), 1 (unaffected), 0 or -9"
+        msg = f"{path}: line {number}: phenotype {shown(phenotype)} must be 2 (affected), 1 (unaffected), 0 or -9"
         raise InputError(msg)
     return Person(family, individual, None if father in ("0", ".") else father,
                   None if mother in ("0", ".") else mother, _SEX[sex], _AFFECTED[phenotype])
@@ -110,7 +159,7 @@ def choose_proband(vcf_samples: Sequence[str], requested: str | None, pedigree: 
     """The sample to analyse: ``-s``, the only sample, or the PED's only affected sample in the VCF."""
     if requested is not None:
         if requested not in vcf_samples:
-            msg = f"{source}: sample {requested!r} is not in the VCF; available: {', '.join(vcf_samples)}"
+            msg = f"{source}: sample {shown(requested)} is not in the VCF; available: {_listed(vcf_samples)}"
             raise InputError(msg)
         return requested
     if len(vcf_samples) == 1:
@@ -125,8 +174,14 @@ def choose_proband(vcf_samples: Sequence[str], requested: str | None, pedigree: 
         msg = (f"{source}: {len(vcf_samples)} samples and the PED names {len(affected)} affected of them "
                f"({', '.join(affected) or 'none'}); choose one with -s SAMPLE")
         raise InputError(msg)
-    msg = f"{source}: {len(vcf_samples)} samples; choose one with -s SAMPLE (available: {', '.join(vcf_samples)})"
+    msg = f"{source}: {len(vcf_samples)} samples; choose one with -s SAMPLE (available: {_listed(vcf_samples)})"
     raise InputError(msg)
+
+
+def _listed(samples: Sequence[str], limit: int = 20) -> str:
+    """Sample names for a message: escaped, cut, at most ``limit`` of them."""
+    shown_names = ", ".join(printable(s if len(s) <= 40 else s[:40] + "…") for s in samples[:limit])
+    return shown_names + (f" and {len(samples) - limit} more" if len(samples) > limit else "")
 
 
 def relatives(pedigree: Pedigree | None, proband: str, samples: Sequence[str],

@@ -33,7 +33,7 @@ import numpy as np
 from varhlh.errors import InputError
 from varhlh.genome import canonical_chrom, in_par
 from varhlh.models import Build, SampleCall, VcfRecord
-from varhlh.read.reader import query_variants, sample_call
+from varhlh.read.reader import htslib_list_safe, query_variants, sample_call
 from varhlh.read.validate import RecordValidator
 
 CHUNK_RECORDS = 512
@@ -96,25 +96,32 @@ def read_query(plan: Plan, number: int, query: tuple[str, int, int, int]) -> Que
     from cyvcf2 import VCF
 
     warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
-    vcf = VCF(plan.path, gts012=True, strict_gt=True, lazy=True, threads=1, samples=list(plan.samples))
+    in_c = htslib_list_safe(plan.samples)  # else every sample is parsed and the columns are taken by index
+    vcf = VCF(plan.path, gts012=True, strict_gt=True, lazy=True, threads=1,
+              samples=list(plan.samples) if in_c else None)
     vcf.set_index(plan.index)
-    if tuple(vcf.samples) != plan.samples:
+    columns: list[int] | None = None
+    if not in_c:
+        position = {name: i for i, name in enumerate(vcf.samples)}
+        columns = [position[name] for name in plan.samples if name in position]
+    if (tuple(vcf.samples) if columns is None else tuple(vcf.samples[i] for i in columns)) != plan.samples:
         msg = f"{plan.display}: the cohort reader saw samples in another order than the header; re-index the file"
         raise InputError(msg)
     result = QueryResult(number)
     seen: set[Key] = set()
     variants = query_variants(vcf, query, plan.window, plan.display)
-    for chunk_number, chunk in enumerate(_chunks(variants, plan.format_keys, plan.display)):
+    for chunk_number, chunk in enumerate(_chunks(variants, plan.format_keys, plan.display, columns)):
         part = plan.directory / f"q{number:05d}_{chunk_number:05d}"
         result.parts.append(Part(part, _write_chunk(plan, chunk, part, seen, result)))
     vcf.close()
     return result
 
 
-def _chunks(variants: Iterator[Any], keys: Sequence[str], display: str) -> Iterator[list[_Site]]:
+def _chunks(variants: Iterator[Any], keys: Sequence[str], display: str,
+            columns: list[int] | None = None) -> Iterator[list[_Site]]:
     chunk: list[_Site] = []
     for variant in variants:
-        chunk.append(_Site.of(variant, keys, display))
+        chunk.append(_Site.of(variant, keys, display, columns))
         if len(chunk) == CHUNK_RECORDS:
             yield chunk
             chunk = []
@@ -136,16 +143,22 @@ class _Site:
     formats: dict[str, np.ndarray | None]
 
     @classmethod
-    def of(cls, variant: Any, keys: Sequence[str], display: str) -> _Site:
+    def of(cls, variant: Any, keys: Sequence[str], display: str, columns: list[int] | None = None) -> _Site:
+        """``columns``: the selected samples' columns when every sample was parsed (names htslib would misread)."""
         try:
             genotypes = variant.genotype.array()
+            if columns is not None:
+                genotypes = genotypes[columns]
         except Exception as exc:  # None without GT; cyvcf2 raises a bare Exception on unparsable genotypes
             msg = (f"{display}: record {variant.CHROM}:{variant.POS}: the genotypes cannot be read (no GT in FORMAT, "
                    "or fewer sample columns than the header); varhlh needs every sample's GT — use the called VCF")
             raise InputError(msg) from exc
         # header-declared keys only, and never variant.FORMAT (cyvcf2 0.35 crashes on undeclared tags; see reader.py)
+        formats = {k: variant.format(k) for k in keys}
+        if columns is not None:
+            formats = {k: None if a is None else a[columns] for k, a in formats.items()}
         return cls(variant.CHROM, variant.POS, variant.end, variant.ID, variant.REF, tuple(variant.ALT),
-                   genotypes, {k: variant.format(k) for k in keys})
+                   genotypes, formats)
 
 
 def _write_chunk(plan: Plan, sites: list[_Site], part: Path, seen: set[Key],

@@ -11,6 +11,18 @@ strategy, recorded in provenance:
   ``bcftools index``).
 
 Genotypes are converted to plain allele indices here; cyvcf2's ``gt_types`` never leaves.
+
+Samples are subset in C (htslib's ``bcf_hdr_set_samples``) only when htslib's sample-list syntax reads
+every name as itself (:func:`htslib_list_safe`): the list is comma-separated, a leading ``^`` excludes
+and ``-`` alone means every sample, so ``SMITH,JOHN`` or ``^HG002`` would silently select nobody (every
+allele a no-call) or the wrong people. Otherwise every sample is parsed and the wanted ones are taken
+by column index. Either way the samples read are checked against the request.
+
+Input that is not a regular file (``-``, a pipe, ``<(zcat x.vcf.gz)``, ``/dev/stdin``) is spooled once
+into the reader's private directory. A BGZF-compressed BCF must end with the BGZF end-of-file block and
+with a whole block (htslib, like cyvcf2, would return the records before a cut without an error; bcftools
+refuses such a file). Lines longer than ``max_line_bytes`` are refused (exit 3) before they are held in
+memory, and so is an INFO value longer than that read through an index.
 """
 
 from __future__ import annotations
@@ -21,18 +33,18 @@ import logging
 import math
 import re
 import struct
-import tempfile
 import warnings
+import zlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from varhlh.errors import InputError
-from varhlh.fileio import BackgroundDigest, spool_stdin
+from varhlh.errors import InputError, shown
+from varhlh.fileio import BackgroundDigest, is_stream, scratch_dir, spool
 from varhlh.models import Access, SampleCall, VcfRecord
-from varhlh.read import index_check, validate
-from varhlh.read.scan import BGZF_EOF, Targets, merge_spans, scan
+from varhlh.read import index_check, scan, validate
+from varhlh.read.scan import BGZF_EOF, Targets, merge_spans
 
 _INT_MISSING = -2147483648
 _HEADER_FIELD = re.compile(
@@ -59,24 +71,51 @@ class Header:
     raw: str
 
 
+def htslib_list_safe(names: Sequence[str]) -> bool:
+    """True when htslib's sample-list syntax (``bcf_hdr_set_samples``: ``,`` separates, a leading ``^``
+    excludes, ``-`` alone means all) reads each of ``names`` as itself."""
+    return all(name and "," not in name and not name.startswith("^") and name != "-" for name in names)
+
+
 class VcfReader:
     """An open input: header facts now, records of the requested regions on demand."""
 
     def __init__(self, path: str, samples: Sequence[str] | None = None, threads: int = 2,
-                 display: str | None = None) -> None:
+                 display: str | None = None, max_line_bytes: int = validate.MAX_LINE_BYTES) -> None:
         self.display = display or path
-        self._tmp = tempfile.TemporaryDirectory(prefix="varhlh-")
-        self.path = spool_stdin(Path(self._tmp.name)) if path == "-" else Path(path)
+        self.max_line_bytes = max_line_bytes
+        self._tmp = scratch_dir()
+        try:
+            self._setup(path, samples, threads)
+        except BaseException:
+            self._tmp.cleanup()
+            raise
+
+    def _setup(self, path: str, samples: Sequence[str] | None, threads: int) -> None:
+        if is_stream(path):
+            self.path = spool(path, self._tmp.path, "input", self.display,
+                              lambda head: validate.check_stream_start(head, self.display))
+        else:
+            self.path = Path(path)
         self.threads = threads
         self._samples: list[str] | None = list(samples) if samples is not None else None
+        self._columns: tuple[int, ...] | None = None
+        """Column indices of the selected samples when they are taken in Python (names htslib would misread)."""
         self.kind = _sniff(self.path, self.display)
         if self.kind != "bcf":
-            validate.check_header(validate.header_lines(self.path, self.kind, self.display), self.display)
+            validate.check_header(validate.header_lines(self.path, self.kind, self.display, self.max_line_bytes),
+                                  self.display)
+        elif _bgzf_compressed(self.path):
+            scan.check_bgzf_blocks(self.path, self.display)
         self.warnings = validate.input_warnings(self.path, self.kind, self.display)
         self.index, self.index_note = _usable_index(self.path, self.kind)
         self._vcf = self._open(self.path, samples=None)
         self.header = _header_of(self._vcf, self.display)
-        if self.index is not None and not _index_matches_header(self.index, self.header):
+        names = index_reference_names(self.index) if self.index is not None else []
+        if self.index is not None and names is None:
+            corrupt = self.index.name
+            self.index, self.index_note = None, f"index {corrupt} cannot be read (corrupt), so it was ignored"
+        elif self.index is not None and self.header.contigs and not set(names or ()) <= set(self.header.contigs):
             foreign = self.index.name
             self.index, self.index_note = None, (f"index {foreign} names contigs absent from the header "
                                                  "(foreign index), so it was ignored")
@@ -108,9 +147,23 @@ class VcfReader:
         self.close()
 
     def select_samples(self, samples: Sequence[str]) -> None:
-        """Parse genotypes of these samples only (the reader subsets them in C)."""
+        """Parse genotypes of these samples only: subset in C when htslib reads the names as themselves, else
+        by column index (see the module docstring)."""
         self._samples = list(samples)
-        self._vcf.set_samples(self._samples)
+        unknown = [s for s in samples if s not in self.header.samples]
+        if unknown:
+            msg = f"{self.display}: sample {shown(unknown[0])} is not in the VCF; check -s and the PED"
+            raise InputError(msg)
+        if htslib_list_safe(samples):
+            self._columns = None
+            self._vcf.set_samples(self._samples)
+            _check_subset(self._vcf, samples, self.display)
+        else:
+            if tuple(self._vcf.samples) != self.header.samples:  # an earlier subset cannot be undone in htslib
+                self._vcf.close()
+                self._vcf = self._open(self.path, samples=None)
+            wanted = set(samples)
+            self._columns = tuple(i for i, name in enumerate(self.header.samples) if name in wanted)
 
     @property
     def sha256(self) -> str:
@@ -151,13 +204,20 @@ class VcfReader:
 
     # ------------------------------------------------------------------ strategies
 
+    def _converter(self, vcf: Any) -> _Converter:
+        return _Converter(vcf, self.header, self._info_keys, self.validator, self._columns, self.max_line_bytes)
+
     def _query(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
         """Region queries widened ``window`` bp upstream: a symbolic deletion with SVLEN but no END is
         indexed at its POS only, yet reaches into the region (same window as the streamed path)."""
         vcf = self._vcf
-        vcf.set_index(str(self.index))
+        try:
+            vcf.set_index(str(self.index))
+        except Exception as exc:  # cyvcf2 raises bare Exception/OSError on an index htslib cannot load
+            msg = f"{self.display}: the index {self.index} cannot be loaded ({exc}); remove it or re-index the file"
+            raise InputError(msg) from exc
         warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
-        converter = _Converter(vcf, self.header, self._info_keys, self.validator)
+        converter = self._converter(vcf)
         for query in query_plan(regions):
             for variant in query_variants(vcf, query, window, self.display):
                 yield converter.record(variant)
@@ -181,7 +241,8 @@ class VcfReader:
         if keep is not None:
             self.extract = extract
         with self.path.open("rb") as fh, extract.open("wb") as out:
-            stats = scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display, self.threads)
+            stats = scan.scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display, self.threads,
+                              self.max_line_bytes)
         self._sha256 = hasher.hexdigest()
         self.contigs_seen = [c.decode("utf-8", "replace") for c in stats.contigs]
         self.warnings += validate.check_contigs(self.contigs_seen, self.header.contigs, self.display)
@@ -191,8 +252,8 @@ class VcfReader:
 
     def _iterate(self, path: Path, regions: Mapping[str, Sequence[tuple[int, int]]]) -> Iterator[VcfRecord]:
         targets = {contig: merge_spans(spans) for contig, spans in regions.items()}
-        vcf = self._vcf if path == self.path else self._open(path, self._samples)
-        converter = _Converter(vcf, self.header, self._info_keys, self.validator)
+        vcf = self._vcf if path == self.path else self._open(path, self._samples if self._columns is None else None)
+        converter = self._converter(vcf)
         count = 0
         seen: dict[str, None] = {}
         for variant in _guarded(vcf, self.display):
@@ -215,8 +276,13 @@ class VcfReader:
         set_htslib_log_level(3 if logging.getLogger("varhlh").isEnabledFor(logging.DEBUG) else 0)
 
         try:
-            return VCF(str(path), gts012=True, strict_gt=True, lazy=True, threads=self.threads,
-                       samples=list(samples) if samples is not None else None)
+            vcf = VCF(str(path), gts012=True, strict_gt=True, lazy=True, threads=self.threads,
+                      samples=list(samples) if samples is not None else None)
+            if samples is not None:
+                _check_subset(vcf, samples, self.display)
+            return vcf
+        except InputError:
+            raise
         except UnicodeDecodeError as exc:
             msg = f"{self.display}: the header is not valid UTF-8 ({exc.reason}); fix the sample names"
             raise InputError(msg) from exc
@@ -256,11 +322,12 @@ def _guarded(vcf: Any, source: str, region: str = "") -> Iterator[Any]:
         for variant in vcf:
             last = variant
             yield variant
-    except Exception as exc:  # cyvcf2 raises bare Exception on record parse errors
+    except (Exception, MemoryError) as exc:  # cyvcf2 raises bare Exception on record parse errors
         after = (f"the record after {last.CHROM}:{last.POS}" if last is not None
                  else f"the first record{' of ' + region if region else ''}")
-        msg = (f"{source}: cannot parse {after} (malformed value, e.g. a GT that is not a number or '.'); "
-               "validate the file with `bcftools view`")
+        what = ("too large to read" if isinstance(exc, MemoryError) else
+                "a malformed value, e.g. a GT that is not a number or '.', or a truncated or corrupt record")
+        msg = f"{source}: cannot parse {after} ({what}); validate the file with `bcftools view`"
         raise InputError(msg) from exc
 
 
@@ -279,6 +346,21 @@ def _not_utf8(variant: Any, exc: UnicodeDecodeError, source: str) -> InputError:
     return InputError(f"{source}: record at position {variant.POS}: a field is not valid UTF-8 text (bytes "
                       f"{exc.object[exc.start:exc.end][:8].hex(' ')}); the file is corrupt — regenerate it")
 
+
+
+def _check_subset(vcf: Any, samples: Sequence[str], source: str) -> None:
+    """The samples htslib kept are exactly the requested ones (in header order): never a silent no-call."""
+    got = tuple(vcf.samples)
+    if sorted(got) != sorted(samples):
+        msg = (f"{source}: the VCF reader selected samples {', '.join(map(shown, got)) or '(none)'} for "
+               f"{', '.join(map(shown, samples))}; rename the samples with `bcftools reheader -s`")
+        raise InputError(msg)
+
+
+def _bgzf_compressed(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(18)
+    return head[:4] == b"\x1f\x8b\x08\x04" and head[12:14] == b"BC"
 
 
 # ---------------------------------------------------------------------- header and file type
@@ -370,17 +452,27 @@ class _Converter:
     """Turns cyvcf2 variants into :class:`VcfRecord`, reading only the fields the stages use."""
 
     def __init__(self, vcf: Any, header: Header, info_keys: Collection[str] | None = None,
-                 validator: validate.RecordValidator | None = None) -> None:
-        self.samples = tuple(vcf.samples)
+                 validator: validate.RecordValidator | None = None, columns: Sequence[int] | None = None,
+                 max_field: int = validate.MAX_LINE_BYTES) -> None:
+        """``columns``: the selected samples' column indices when htslib parsed every sample (names it would
+        misread); None when it parsed only the selected ones."""
+        every = tuple(vcf.samples)
+        self.columns = None if columns is None else list(columns)
+        self.samples = every if columns is None else tuple(every[i] for i in columns)
         self.info_keys = tuple(k for k in header.info if info_keys is None or k in info_keys)
         self.format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
         self.validator = validator or validate.RecordValidator({}, "input")
+        self.max_field = max_field
 
     def record(self, variant: Any) -> VcfRecord:
         try:
             return self._record(variant)
         except UnicodeDecodeError as exc:  # cyvcf2 decodes CHROM, ID, REF, ALT, FILTER and INFO strings as UTF-8
             raise _not_utf8(variant, exc, self.validator.source) from exc
+        except MemoryError as exc:
+            msg = (f"{self.validator.source}: record at position {variant.POS} is too large to read; the file is "
+                   "corrupt or not a called VCF — check the step that produced it")
+            raise InputError(msg) from exc
         except Exception as exc:
             if type(exc) is not Exception:  # cyvcf2 raises bare Exception; anything else is a bug in varhlh
                 raise
@@ -393,15 +485,29 @@ class _Converter:
         for key in self.info_keys:
             value = variant.INFO.get(key)
             if value is not None:
-                info[key] = _info_text(value)
+                info[key] = text = _info_text(value)
+                if len(text) > self.max_field:
+                    msg = (f"{self.validator.source}: record {variant.CHROM}:{variant.POS}: INFO/{key} holds "
+                           f"{len(text):,} characters, more than max_line_bytes ({self.max_field:,}); the file is "
+                           "corrupt — regenerate it (or raise max_line_bytes with --config)")
+                    raise InputError(msg)
+                if "inf" in text.lower() and not _finite_text(text):
+                    msg = (f"{self.validator.source}: record {variant.CHROM}:{variant.POS}: INFO/{key}={shown(text)} "
+                           "is not a finite number; fix the annotation step that wrote it")
+                    raise InputError(msg)
         filters = tuple(f for f in (variant.FILTER or "").split(";") if f and f != "PASS")
         formats: dict[str, Any] = {}
         calls: dict[str, SampleCall] = {}
         if self.samples:  # none in the cohort's sites pass: cyvcf2 0.35 crashes reading FORMAT of a sample-less BCF
             formats = {key: variant.format(key) for key in self.format_keys}
             genotypes = self._genotypes(variant)
+            if self.columns is not None:  # every sample was parsed: take the selected columns
+                formats = {key: None if array is None else array[self.columns] for key, array in formats.items()}
+                genotypes = [genotypes[i] for i in self.columns] if genotypes else genotypes
             calls = {name: self._call(genotypes, i, name, formats) for i, name in enumerate(self.samples)}
         qual = variant.QUAL
+        if qual is not None and not math.isfinite(qual):
+            qual = None  # QUAL=Inf is valid VCF (hts-specs passed_body_qual) but not a JSON number: left out
         alts = tuple(variant.ALT)
         record = VcfRecord(
             chrom=variant.CHROM, pos=variant.POS, end=validate.record_end(variant.POS, variant.end, alts, variant.INFO),
@@ -442,6 +548,17 @@ def sample_call(genotypes: Any, i: int, name: str, formats: Mapping[str, Any]) -
     )
 
 
+def _finite_text(text: str) -> bool:
+    """No value of a comma-separated INFO text is an infinity (``inf``, ``-Infinity``)."""
+    for part in text.split(","):
+        try:
+            if math.isinf(float(part)):
+                return False
+        except ValueError:
+            continue
+    return True
+
+
 def _info_text(value: Any) -> str:
     if isinstance(value, tuple | list):
         return ",".join("." if v is None else _number_text(v) for v in value)
@@ -478,7 +595,7 @@ def _scalar_number(array: Any, i: int) -> float | None:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if math.isnan(number) or number <= _INT_MISSING + 1:
+    if not math.isfinite(number) or number <= _INT_MISSING + 1:  # NaN is htslib's missing float; +-inf is no value
         return None
     return number
 
@@ -494,19 +611,22 @@ def _vector(array: Any, i: int) -> tuple[int | None, ...] | None:
     return values if any(v is not None for v in values) else None
 
 
-def _index_matches_header(index: Path, header: Header) -> bool:
-    names = index_reference_names(index)
-    return not header.contigs or set(names) <= set(header.contigs)
-
-
-def index_reference_names(index: Path) -> list[str]:
-    """Contig names stored in a .tbi index (empty for .csi, which keeps them in the header)."""
+def index_reference_names(index: Path) -> list[str] | None:
+    """Contig names stored in a .tbi index (empty for .csi, which keeps them in the header); None when the
+    index cannot be read (random bytes, a truncated or foreign file): it is then not used."""
     if index.suffix != ".tbi":
         return []
-    with gzip.open(index, "rb") as fh:
-        head = fh.read(36)
-        if head[:4] != b"TBI\x01":
-            return []
-        (l_nm,) = struct.unpack_from("<i", head, 32)
-        names = fh.read(l_nm)
+    try:
+        with gzip.open(index, "rb") as fh:
+            head = fh.read(36)
+            if head[:4] != b"TBI\x01" or len(head) < 36:
+                return None
+            (l_nm,) = struct.unpack_from("<i", head, 32)
+            if not 0 <= l_nm <= 1 << 24:
+                return None
+            names = fh.read(l_nm)
+    except (OSError, EOFError, zlib.error, struct.error):
+        return None
+    if len(names) != l_nm:
+        return None
     return [n.decode("utf-8", "replace") for n in names.split(b"\x00") if n]

@@ -13,6 +13,13 @@ never half-read. Disorder confined to the inside of one skipped stretch cannot b
 reading every line; the VCF specification requires sorted records, and indexing the file with
 tabix (which refuses unsorted input) excludes even that. A missing BGZF end-of-file marker, a corrupt
 block or a truncated gzip stream is refused before any result is produced.
+
+Bounded memory: decompressed text is handed on in pieces of at most :data:`_PIECE` bytes (a BGZF block
+states its own inflated size, at most 64 KiB; plain gzip is inflated with a cap), and a line longer than
+``max_line_bytes`` is refused: exactly for every line read line by line (the header and the stretches near
+panel regions), and anywhere else as soon as ``max_line_bytes`` (plus at most one piece) has been seen
+without a newline — a gzip bomb of NULs, ``/dev/zero`` or a 1-GB INFO value cost at most about
+``max_line_bytes`` of memory, never all of it.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import BinaryIO, Protocol
 
@@ -42,6 +50,9 @@ BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b00030000000000000000
 _GZIP_MAGIC = b"\x1f\x8b"
 _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 _SLICE = 1 << 20
+_PIECE = 4 << 20
+"""Decompressed bytes handed to the line filter at once, at most (plus one BGZF block)."""
+_BGZF_MAX_BLOCK = 1 << 16
 _MIN_SEGMENT = 1 << 16
 """Stretches of decompressed text at most this long are checked line by line."""
 
@@ -100,7 +111,7 @@ class ScanStats:
 
 
 def scan(fh: BinaryIO, kind: str, targets: Targets, out: BinaryIO, hasher: Hasher, source: str,
-         threads: int = 2) -> ScanStats:
+         threads: int = 2, max_line_bytes: int = 64 << 20) -> ScanStats:
     """Copy the header and the target-region records of ``fh`` to ``out``; hash every input byte."""
     if kind == "bgzf":
         chunks = _bgzf_chunks(fh, hasher, source, threads)
@@ -108,7 +119,7 @@ def scan(fh: BinaryIO, kind: str, targets: Targets, out: BinaryIO, hasher: Hashe
         chunks = _gzip_chunks(fh, hasher, source)
     else:
         chunks = _plain_chunks(fh, hasher)
-    line_filter = _LineFilter(targets, out, source)
+    line_filter = _LineFilter(targets, out, source, max_line_bytes)
     for chunk in chunks:
         line_filter.feed(chunk)
     line_filter.finish()
@@ -132,14 +143,16 @@ def _gzip_chunks(fh: BinaryIO, hasher: Hasher, source: str) -> Iterator[bytes]:
         hasher.update(data)
         while data:
             try:
-                out = inflater.decompress(data)
+                out = inflater.decompress(data, _PIECE)  # capped: 1 MB of compressed NULs inflates to 1 GB
             except zlib.error as exc:
                 msg = f"{source}: corrupt gzip data ({exc}); re-create the file with bgzip"
                 raise InputError(msg) from exc
             member_open = True
             if out:
                 yield out
-            data = b""
+            data = inflater.unconsumed_tail
+            if data:
+                continue
             if inflater.eof:
                 data, member_open = inflater.unused_data, False
                 if data[:2] not in (b"", _GZIP_MAGIC[: len(data)]):
@@ -165,7 +178,8 @@ def _bgzf_chunks(fh: BinaryIO, hasher: Hasher, source: str, threads: int) -> Ite
             blocks, used = _split_blocks(buffer, offset, source)
             if blocks:
                 last_block = bytes(blocks[-1])
-                pending.append(pool.submit(_inflate, blocks, offset, source))
+                for group, at in _groups(blocks, offset, source):
+                    pending.append(pool.submit(_inflate, group, at, source))
             buffer, offset = buffer[used:], offset + used
             while len(pending) > 2 * max(1, threads) or (pending and not data):
                 yield pending.popleft().result()
@@ -178,6 +192,60 @@ def _bgzf_chunks(fh: BinaryIO, hasher: Hasher, source: str, threads: int) -> Ite
     if last_block != BGZF_EOF:
         msg = (f"{source}: BGZF end-of-file marker is missing, so the file may be truncated; "
                "obtain a complete copy, or re-compress a complete file with bgzip")
+        raise InputError(msg)
+
+
+def _groups(blocks: list[memoryview], offset: int, source: str) -> Iterator[tuple[list[memoryview], int]]:
+    """Consecutive blocks whose stated inflated sizes (ISIZE, the last 4 bytes) add up to at most :data:`_PIECE`."""
+    group: list[memoryview] = []
+    size = 0
+    start = at = offset
+    for block in blocks:
+        inflated = struct.unpack_from("<I", block, len(block) - 4)[0]
+        if inflated > _BGZF_MAX_BLOCK:
+            msg = (f"{source}: BGZF block at byte {at} claims {inflated:,} inflated bytes (at most 65,536); the file "
+                   "is corrupt")
+            raise InputError(msg)
+        if group and size + inflated > _PIECE:
+            yield group, start
+            group, size, start = [], 0, at
+        group.append(block)
+        size += inflated
+        at += len(block)
+    if group:
+        yield group, start
+
+
+def check_bgzf_blocks(path: Path, source: str) -> None:
+    """Walk the BGZF block headers of a file (a few bytes per block, nothing inflated): refuse one that ends
+    inside a block or without the end-of-file block (truncated; htslib readers return the records before the cut
+    without an error, bcftools refuses such a file)."""
+    offset = 0
+    last = b""
+    with path.open("rb") as fh:
+        size = fh.seek(0, 2)
+        while offset < size:
+            fh.seek(offset)
+            head = fh.read(min(1024, size - offset))
+            if len(head) < 18:
+                break
+            if head[:4] != _BGZF_MAGIC:
+                msg = f"{source}: not a valid BGZF block at byte {offset}; the file is corrupt — obtain a fresh copy"
+                raise InputError(msg)
+            block_size = _block_size(head, 0, offset, source)
+            if offset + block_size > size:
+                break
+            if offset + block_size == size:
+                fh.seek(offset)
+                last = fh.read(block_size)
+            offset += block_size
+    if offset != size:
+        msg = (f"{source}: the file ends inside a BGZF block at byte {offset} of {size} (truncated); obtain a "
+               "complete copy of the file")
+        raise InputError(msg)
+    if last != BGZF_EOF:
+        msg = (f"{source}: BGZF end-of-file marker is missing, so the file is truncated (bcftools refuses it too); "
+               "obtain a complete copy, or re-create it with `bcftools view -Ob`")
         raise InputError(msg)
 
 
@@ -222,8 +290,9 @@ def _inflate(blocks: list[memoryview], offset: int, source: str) -> bytes:
 
 
 class _LineFilter:
-    def __init__(self, targets: Targets, out: BinaryIO, source: str) -> None:
+    def __init__(self, targets: Targets, out: BinaryIO, source: str, max_line_bytes: int = 64 << 20) -> None:
         self.targets, self.out, self.source = targets, out, source
+        self.max_line = max_line_bytes
         self.stats = ScanStats()
         self.carry = b""
         self.line_no = 0
@@ -237,8 +306,20 @@ class _LineFilter:
         data = self.carry + chunk if self.carry else chunk
         cut = data.rfind(b"\n") + 1
         self.carry = data[cut:]
+        if len(self.carry) > self.max_line:
+            self._too_long(self.carry)
         if cut:
             self._lines(data[:cut])
+
+    def _too_long(self, line: bytes) -> None:
+        length = len(line)
+        after = (f"after {self.contig.decode(errors='replace')}:{self.last_pos} " if self.contig
+                 else f"after header line {self.line_no} " if self.line_no else "")
+        nul = " of NUL bytes" if b"\0" in line[:4096] else ""
+        msg = (f"{self.source}: the line {after}is longer than max_line_bytes ({self.max_line:,} bytes; "
+               f"{length:,} read{nul}); the file is corrupt or not a VCF — check the step that produced it (or raise "
+               "max_line_bytes with --config)")
+        raise InputError(msg)
 
     def finish(self) -> None:
         if self.carry:
@@ -266,6 +347,8 @@ class _LineFilter:
         while start < len(body):
             end = body.index(b"\n", start) + 1
             line = body[start:end]
+            if len(line) > self.max_line:
+                self._too_long(line)
             if self.line_no == 0 and not line.startswith(b"##fileformat=VCF"):
                 shown = line[:40].decode("utf-8", "replace").rstrip()
                 msg = f"{self.source}: line 1 is {shown!r}, not '##fileformat=VCF…'; this is not a VCF file"
@@ -304,9 +387,11 @@ class _LineFilter:
         self._segment(body, middle, high)
 
     def _each_line(self, body: bytes) -> None:
-        """Check CHROM/POS order on every line and keep the target-region records."""
-        hit, write = self.targets.hit, self.out.write
+        """Check CHROM/POS order and length on every line and keep the target-region records."""
+        hit, write, longest = self.targets.hit, self.out.write, self.max_line
         for line in body.split(b"\n")[:-1]:
+            if len(line) > longest:
+                self._too_long(line)
             parts = line.split(b"\t", 2)
             if len(parts) < 3 or not parts[1].isdigit():
                 self._malformed(line)

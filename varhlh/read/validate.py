@@ -59,6 +59,9 @@ _TYPES = frozenset(("Integer", "Float", "String", "Character", "Flag"))
 _NUMBER = re.compile(r"\d+|[ARGP.]")
 _HEADER_LIMIT = 64 << 20
 """At most this many header bytes are checked (a real header is well below a megabyte)."""
+MAX_LINE_BYTES = 64 << 20
+"""Default of ``Settings.max_line_bytes``: the longest line (header or record) read; a longer one is refused."""
+_VCF_START = b"##fileformat=VCF"
 _SPLIT_FIX = "split multi-allelic records with `bcftools norm -m-any` (it rewrites Number=A/R fields)"
 
 
@@ -134,15 +137,36 @@ def _samples(line: bytes, number: int, source: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def header_lines(path: Path, kind: str, source: str) -> Iterator[bytes]:
+def check_stream_start(head: bytes, source: str) -> None:
+    """The first bytes of a spooled stream must start a VCF, a gzip/BGZF file or a BCF: ``/dev/zero`` or a
+    binary stream is refused after one chunk instead of being copied forever."""
+    if head.startswith((b"\x1f\x8b", b"BCF")) or (head and head[: len(_VCF_START)] == _VCF_START[: len(head)]):
+        return
+    binary = any(b < 9 or 13 < b < 32 for b in head[:16])
+    shown = head[:16].hex(" ") if binary else repr(head[:40].decode("utf-8", "replace"))
+    what = "is empty" if not head else f"starts with {shown}"
+    msg = f"{source}: the input {what}, not '##fileformat=VCF…', gzip or BCF; this is not a VCF"
+    raise InputError(msg)
+
+
+def header_lines(path: Path, kind: str, source: str, max_line: int = MAX_LINE_BYTES) -> Iterator[bytes]:
     """The raw header lines of a text, gzip or BGZF VCF, and the first record line.
 
     BGZF blocks are inflated one by one with their CRC checked, so a corrupt header block is
-    named as such (htslib would only say it cannot parse the header).
+    named as such (htslib would only say it cannot parse the header). A line longer than ``max_line``
+    bytes is refused before it is held whole (a header followed by gigabytes of NULs).
     """
     read = 0
+    number = 0
     try:
-        for line in _lines(path, kind):
+        for line in _lines(path, kind, max_line):
+            number += 1
+            if len(line) > max_line:
+                nul = " of NUL bytes" if b"\0" in line[:4096] else ""
+                msg = (f"{source}: line {number} is longer than max_line_bytes ({max_line:,} bytes{nul}); the file "
+                       "is corrupt or not a VCF — check the step that produced it (or raise max_line_bytes with "
+                       "--config)")
+                raise InputError(msg)
             yield line
             read += len(line)
             if not line.startswith(b"#") or read > _HEADER_LIMIT:
@@ -152,30 +176,44 @@ def header_lines(path: Path, kind: str, source: str) -> Iterator[bytes]:
         raise InputError(msg) from exc
 
 
-def _lines(path: Path, kind: str) -> Iterator[bytes]:
+def _lines(path: Path, kind: str, max_line: int) -> Iterator[bytes]:
+    """Lines of at most ``max_line + 1`` bytes (a longer line is cut there, so the caller can refuse it)."""
     if kind == "bgzf":
-        yield from _bgzf_lines(path)
+        yield from _bgzf_lines(path, max_line)
         return
     import gzip
 
     with (gzip.open(path, "rb") if kind == "gzip" else path.open("rb")) as fh:
-        yield from fh
+        while line := fh.readline(max_line + 1):
+            yield line
 
 
-def _bgzf_lines(path: Path) -> Iterator[bytes]:
-    carry = b""
+def _bgzf_lines(path: Path, max_line: int) -> Iterator[bytes]:
+    pieces: list[bytes] = []  # the current line's pieces (joined once: a long line costs linear time)
+    held = 0
     with path.open("rb") as fh:
         while len(head := fh.read(18)) == 18:
             if head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
                 msg = "not a BGZF block"
                 raise OSError(msg)
-            block = head + fh.read(int.from_bytes(head[16:18], "little") + 1 - 18)
-            lines = (carry + zlib.decompress(block, 31)).split(b"\n")
-            carry = lines.pop()
+            data = zlib.decompress(head + fh.read(int.from_bytes(head[16:18], "little") + 1 - 18), 31)
+            if b"\n" not in data:
+                pieces.append(data)
+                held += len(data)
+                if held > max_line:
+                    yield b"".join(pieces)
+                    return
+                continue
+            lines = (b"".join(pieces) + data if pieces else data).split(b"\n")
+            last = lines.pop()
+            pieces, held = [last], len(last)
             for line in lines:
                 yield line + b"\n"
-    if carry:
-        yield carry
+            if held > max_line:
+                yield last
+                return
+    if held:
+        yield b"".join(pieces)
 
 
 def input_warnings(path: Path, kind: str, source: str) -> list[str]:

@@ -3,15 +3,23 @@
 Formats are registered in :data:`FORMATS` as ``"module:function"`` so that a renderer's heavy
 imports (jinja2, WeasyPrint, phenopackets, pysam) happen only when that format is asked for.
 A renderer takes a :class:`RenderContext` and returns ``(suffix, bytes)`` pairs; files are named
-``PREFIX.SUFFIX``. Everything is rendered before anything is written; each file is written to a
-temporary file in the output directory and renamed into place, so an interrupted or failed run
-never leaves a half-written report. Output never overwrites an input, and the prefix is
-sanitised so that a sample name can never become a path.
+``PREFIX.SUFFIX`` (:data:`SUFFIXES` lists every name a format writes). Everything is rendered before
+anything is written, then the files are written as one set (:func:`varhlh.fileio.write_set`): staged in
+the output directory, swapped in under a lock on the directory, all new or all old — an interrupted,
+killed (SIGTERM/SIGHUP) or failed run leaves the previous set exactly as it was, and two runs writing
+the same prefix cannot leave a mix. ``varhlh triage`` owns the whole set ``PREFIX.*`` of
+:data:`SUFFIXES`: the files of formats it did not write this time (the HTML of an earlier run) are
+removed in the same swap, so a report never sits beside a result it was not drawn from; ``varhlh
+report`` replaces only the formats it renders. Output never overwrites an input (same path or same
+file through a link), and the prefix is sanitised so that a sample name can never become a path.
+Files get mode 0666 minus the umask.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +29,7 @@ from typing import Any
 import msgspec
 
 from varhlh.errors import OutputError, UsageError
-from varhlh.fileio import stage
+from varhlh.fileio import write_set
 from varhlh.models import Access
 from varhlh.result import ResultDoc
 
@@ -34,6 +42,16 @@ FORMATS: dict[str, str] = {
     "phenopacket": "varhlh.report.phenopacket:render_phenopacket",
     "multiqc": "varhlh.report.multiqc:render_multiqc",
 }
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "json": ("varhlh.json",),
+    "tsv": ("varhlh.tsv",),
+    "html": ("varhlh.html",),
+    "pdf": ("varhlh.pdf",),
+    "vcf": ("varhlh.vcf.gz", "varhlh.vcf.gz.tbi"),
+    "phenopacket": ("phenopacket.json",),
+    "multiqc": ("varhlh_mqc.json", "varhlh_results_mqc.json"),
+}
+"""The file names (after ``PREFIX.``) each format writes."""
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -80,36 +98,58 @@ def safe_prefix(name: str) -> str:
     return cleaned[:100]
 
 
-def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], inputs: Sequence[str]) -> list[Path]:
-    """Render every format first, then write each file atomically; returns the written paths."""
+def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], inputs: Sequence[str | Path],
+                  owns_set: bool = False) -> list[Path]:
+    """Render every format first, then write the files as one set; returns the written paths.
+
+    ``inputs``: every file the run read (never overwritten). ``owns_set``: the run replaces the whole set
+    ``PREFIX.*`` (triage), so the old files of formats not written now are removed with the swap.
+    """
+    check_finite(context.data)
     rendered = [(f"{context.prefix}.{suffix}", payload) for f in formats for suffix, payload in renderer(f)(context)]
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         msg = f"{outdir}: cannot create the output directory ({exc.strerror}); choose another -o"
         raise OutputError(msg) from exc
-    targets = [outdir / name for name, _ in rendered]
-    protected = {Path(p).resolve() for p in inputs if p != "-"}
-    for target in targets:
-        if target.resolve() in protected:
-            msg = f"{target}: output would overwrite an input file; choose another -o or --prefix"
-            raise OutputError(msg)
-    staged: list[tuple[Path, Path]] = []
-    temps: list[Path] = []
-    placed: list[Path] = []
+    refuse_overwriting_inputs([outdir / name for name, _ in rendered], inputs)
+    others = [f"{context.prefix}.{suffix}" for names in SUFFIXES.values() for suffix in names] if owns_set else []
     try:
-        for target, (_, payload) in zip(targets, rendered, strict=True):
-            staged.append((stage(outdir, target.name, payload, temps), target))
-        for temp, target in staged:
-            temp.replace(target)
-            placed.append(target)
-    except BaseException as exc:  # also KeyboardInterrupt: never leave a partial set of outputs
-        for temp in temps:
-            temp.unlink(missing_ok=True)
-        for target in placed:
-            target.unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
+        return write_set(outdir, rendered, others)
+    except OSError as exc:
         msg = f"{outdir}: cannot write outputs ({exc.strerror}); check space and permissions"
         raise OutputError(msg) from exc
-    return targets
+
+
+def check_finite(data: Any, where: str = "result") -> None:
+    """No NaN or infinity anywhere in the result (they are not JSON); a bug if one got this far."""
+    stack: list[tuple[str, Any]] = [(where, data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            msg = f"{path} is {value}, which is not JSON; refusing to write it (please report this)"
+            raise ValueError(msg)
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+
+
+def refuse_overwriting_inputs(targets: Sequence[Path], inputs: Sequence[str | Path]) -> None:
+    """:class:`OutputError` when an output would replace an input: the same path, or the same file reached
+    through a symbolic or hard link."""
+    protected = [Path(p) for p in inputs if str(p) != "-"]
+    paths = {p.resolve() for p in protected}
+    files = set()
+    for p in protected:
+        with contextlib.suppress(OSError):
+            info = p.stat()
+            files.add((info.st_dev, info.st_ino))
+    for target in targets:
+        same = target.resolve() in paths
+        with contextlib.suppress(OSError):
+            info = target.stat()
+            same = same or (info.st_dev, info.st_ino) in files
+        if same:
+            msg = f"{target}: output would overwrite an input file; choose another -o or --prefix"
+            raise OutputError(msg)

@@ -3,48 +3,93 @@
 The file must be a complete result of this varhlh's schema version: every field present with its type, no
 unknown keys (:class:`varhlh.result.ResultDoc`). Anything else — truncated, hand-edited or foreign JSON, a result
 of a newer schema (unknown fields it may rely on) or of an older one (fields this version needs are missing) — is
-refused with the file, the versions and the first offending path, never a traceback mid-render.
+refused with the file, the versions and the first offending path, never a traceback mid-render: also
+``NaN``/``Infinity`` and numbers out of range (not JSON), integers beyond ±2^53 (not exact in JavaScript), nesting
+deeper than :data:`MAX_DEPTH` and files larger than :data:`varhlh.fileio.RESULT_LIMIT`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import msgspec
 
 from varhlh.errors import InputError
+from varhlh.fileio import RESULT_LIMIT, TooLarge, read_limited
 from varhlh.result import SCHEMA_VERSION, ResultDoc
 
 SUPPORTED_MAJOR = SCHEMA_VERSION.split(".")[0]
 FIX = "re-create it with varhlh triage"
+MAX_DEPTH = 32
+"""A result nests about 6 levels deep; deeper is not a varhlh result."""
+_MAX_INT = 2**53
 
 
 def load_result(path: Path) -> ResultDoc:
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, RESULT_LIMIT)
     except FileNotFoundError as exc:
         msg = f"{path}: no such file; give a result written by varhlh triage (PREFIX.varhlh.json)"
         raise InputError(msg) from exc
     except OSError as exc:
         msg = f"{path}: cannot be read ({exc.strerror}); give a result written by varhlh triage"
         raise InputError(msg) from exc
+    except TooLarge as exc:
+        msg = f"{path}: the file is {exc}, far larger than any varhlh result; give PREFIX.varhlh.json"
+        raise InputError(msg) from exc
     try:
         data = msgspec.json.decode(raw)
     except msgspec.DecodeError as exc:
         raise InputError(_syntax_error(path, raw, exc)) from exc
+    except RecursionError as exc:
+        msg = f"{path}: nested too deeply to be a varhlh result; {FIX}"
+        raise InputError(msg) from exc
+    _check_values(data, path)
     return check_result(data, path)
+
+
+def _check_values(data: object, path: Path) -> None:
+    """Depth, integer range and finite numbers, walked without recursion."""
+    stack: list[tuple[str, object, int]] = [("$", data, 0)]
+    while stack:
+        where, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            msg = f"{path}: {where}: nested deeper than {MAX_DEPTH} levels, not a varhlh result; {FIX}"
+            raise InputError(msg)
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int) and not -_MAX_INT <= value <= _MAX_INT:
+            msg = f"{path}: {where}: an integer out of range (beyond ±2^53); {FIX}"
+            raise InputError(msg)
+        if isinstance(value, float) and not math.isfinite(value):
+            msg = f"{path}: {where}: {value} is not a JSON number; {FIX}"
+            raise InputError(msg)
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{key}"[:200], item, depth + 1) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item, depth + 1) for i, item in enumerate(value))
 
 
 def _syntax_error(path: Path, raw: bytes, exc: msgspec.DecodeError) -> str:
     """The refusal of a file that is not JSON, with line and column (from the standard parser)."""
     try:
-        json.loads(raw.decode("utf-8"))
+        json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError as err:
         return f"{path}: not UTF-8 text ({err.reason}); give a result written by varhlh triage"
     except json.JSONDecodeError as err:
         return f"{path}: line {err.lineno} column {err.colno}: not valid JSON ({err.msg}); {FIX}"
+    except ValueError as err:  # NaN, Infinity
+        return f"{path}: {err}; {FIX}"
+    except RecursionError:
+        return f"{path}: nested too deeply to be a varhlh result; {FIX}"
     return f"{path}: not valid JSON ({exc}); {FIX}"
+
+
+def _no_constant(name: str) -> object:
+    msg = f"{name} is not a JSON number"
+    raise ValueError(msg)
 
 
 def check_result(data: object, path: Path) -> ResultDoc:

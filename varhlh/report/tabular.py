@@ -1,4 +1,16 @@
-"""The JSON (authoritative) and TSV (one row per variant) renderings of a result dictionary."""
+"""The JSON (authoritative) and TSV (one row per variant) renderings of a result dictionary.
+
+TSV cells are safe to open in a spreadsheet and to print in a terminal (the JSON keeps every value
+as it is):
+
+* a cell that would start a formula — first character (or first after leading spaces) ``=``, ``+``,
+  ``-``, ``@`` or their full-width forms — gets a leading apostrophe ``'`` (CWE-1236, OWASP "CSV
+  injection"): spreadsheets show it as text and never evaluate it; strip one leading ``'`` to get the
+  value back;
+* tab, carriage return and newline become a space (they would split the cell or the row); other
+  control characters and bidirectional overrides are written as ``\\xNN``/``\\uNNNN``;
+* an empty value is ``.``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from varhlh.errors import printable
 from varhlh.result import ResultDoc
 
 if TYPE_CHECKING:
@@ -38,9 +51,10 @@ TSV_COLUMNS = (
 def json_bytes(data: Mapping[str, Any]) -> bytes:
     """Readable and fast: top-level keys one per line, list items (genes, variants…) one per line.
 
-    The C encoder does the work (``indent`` would switch to the ~10x slower pure-Python one).
+    The C encoder does the work (``indent`` would switch to the ~10x slower pure-Python one). NaN and
+    infinities are refused (``allow_nan=False``): they are not JSON, and JavaScript readers reject them.
     """
-    dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
     parts = []
     for key, value in data.items():
         if isinstance(value, list) and value:
@@ -85,13 +99,18 @@ def tsv_bytes(doc: ResultDoc) -> bytes:
 
 
 _CONTROL = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
+_FORMULA = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+"""First characters a spreadsheet reads as the start of a formula (CWE-1236), with their full-width forms."""
 
 
 def _cell(value: Any) -> str:
-    if value is None:
+    if value is None or value == "":
         return "."
-    text = str(value)
-    return (text.translate(_CONTROL) if "\t" in text or "\n" in text or "\r" in text else text) or "."
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = printable(str(value).translate(_CONTROL))
+    start = text.lstrip(" ")[:1]
+    return "'" + text if start in _FORMULA and start else text
 
 
 

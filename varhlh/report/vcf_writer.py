@@ -16,7 +16,10 @@ Rules:
 * ``VARHLH_CALL``/``VARHLH_PHASE``/``VARHLH_STRENGTH`` are filled only for the alleles that drive
   their gene's call (``genes[].variant_ids``), as in the TSV.
 * Provenance header lines: ``##varhlh_version``, ``##varhlh_command``, ``##varhlh_panel``,
-  ``##varhlh_conclusion``, ``##varhlh_completeness`` and, only with SOURCE_DATE_EPOCH, ``##varhlh_date``.
+  ``##varhlh_conclusion``, ``##varhlh_completeness`` and, only with SOURCE_DATE_EPOCH, ``##varhlh_date``. Values
+  come from the input (the sample name) or a custom panel, so they are written per VCF 4.3 §1.4: one line (white
+  space runs become one space, control characters are escaped), and inside ``<…>`` every value with a
+  delimiter is double-quoted with ``\\`` and ``\"`` escaped — a ``"`` in a sample name cannot add keys.
 * A VCF whose header already declares a ``VARHLH_`` INFO tag or ``##varhlh_version`` is refused
   (:class:`InputError`): re-annotating would mix two analyses in one file.
 * Output is bgzip (BGZF blocks carry no timestamp) plus a tabix index; identical inputs give
@@ -26,7 +29,6 @@ Rules:
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -34,7 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from varhlh.errors import InputError, UsageError
+from varhlh.errors import InputError, UsageError, printable
+from varhlh.fileio import scratch_dir
 from varhlh.models import Access
 from varhlh.report.tabular import completeness_line
 from varhlh.result import GeneDoc, ResultDoc, VariantDoc
@@ -77,7 +80,7 @@ def render_vcf(context: RenderContext) -> list[tuple[str, bytes]]:
     display = doc.input.path
     by_id = {v.id: v for v in doc.variants}
     drivers = {vid: gene for gene in doc.genes for vid in gene.variant_ids}
-    with tempfile.TemporaryDirectory(prefix="varhlh-vcf-") as tmp:
+    with scratch_dir("varhlh-vcf-") as tmp:
         with _reader(pysam, Path(context.source), display, doc, context.access) as (reader, records):
             refuse_reannotation(reader.header, display)
             header = reader.header.copy()
@@ -125,7 +128,7 @@ def header_lines(doc: ResultDoc) -> list[str]:
             f"sample={_structured(doc.sample.id)}",
             f"primary_hlh={conclusion.primary_hlh.value}",
             f"transplant_workup={conclusion.transplant_workup.value}",
-            f"genes={'|'.join(conclusion.genes) or _MISSING}",
+            f"genes={_structured('|'.join(conclusion.genes)) if conclusion.genes else _MISSING}",
         ]) + ">",
     ]
     lines.append(f"##varhlh_completeness={_one_line(completeness_line(doc))}")
@@ -223,10 +226,14 @@ def _query(reader: Any, wanted: Mapping[str, set[int]], gap: int = 10_000) -> It
 
 
 def _structured(value: Any) -> str:
-    """A value inside ``##key=<…>``: quoted when it contains a delimiter."""
+    """A value inside ``##key=<…>``: double-quoted when it contains a delimiter, with backslash and double quote
+    escaped (VCF 4.3 §1.4), so the value can never end the quotes or the line."""
     text = _one_line(str(value))
-    return f'"{text}"' if re.search(r'[,<>="\s]', text) else text
+    if not text or re.search(r'[,<>="\\\s;]', text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """One line: white space runs (tabs, newlines) become one space; other control characters are escaped."""
+    return printable(" ".join(str(text).split()))
