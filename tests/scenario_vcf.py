@@ -56,14 +56,31 @@ def missense(gene: str, codon: int, ref_aa: str, alt_aa: str, gt: str, ps: int |
     return Spike(gene, f"missense:{codon}:{ref_aa}:{alt_aa}", gt, ps, info)
 
 
+def coding_snv(gene: str, c: int, ref: str, alt: str, gt: str, info: str = "", consequence: str = "",
+               hgvs_p: str = "") -> Spike:
+    """An SNV at coding position ``c`` with coding-strand bases ``ref``>``alt`` (placed on the plus strand for
+    the VCF), optionally annotated by a VEP-style CSQ (``consequence``, ``hgvs_p``)."""
+    return Spike(gene, f"coding:{c}:{ref}:{alt}:{consequence}:{hgvs_p}", gt, None, info)
+
+
 def known_missense(gene: str, hgvs_p: str, gt: str, info: str = "") -> Spike:
     """A pathogenic missense change of the bundled knowledge base (ClinVar-derived), at its coordinates in either
     build, unannotated."""
     return Spike(gene, f"knowledge:{hgvs_p}", gt, None, info)
 
 
+_COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
 def csq(spike: Spike, alt: str) -> str:
-    """The CSQ entry of a constructed missense spike ('' for other spikes)."""
+    """The CSQ entry of a constructed missense spike or an annotated coding SNV ('' for other spikes)."""
+    if spike.allele.startswith("coding:"):
+        _, c, ref, alt_c, term, hgvs_p = spike.allele.split(":", 5)
+        if not term:
+            return ""
+        transcript = PANEL.gene(spike.gene).mane_refseq
+        impact = {"missense_variant": "MODERATE", "stop_gained": "HIGH"}.get(term, "LOW")
+        return f"CSQ={alt}|{term}|{impact}|{spike.gene}|{transcript}|{transcript}:c.{c}{ref}>{alt_c}|{hgvs_p}"
     if not spike.allele.startswith("missense:"):
         return ""
     _, codon, ref_aa, alt_aa = spike.allele.split(":")
@@ -79,6 +96,14 @@ def locate(spike: Spike, build: Build) -> tuple[str, int, str, str, str]:
         entry = next(m for m in PANEL.knowledge.missense if m.gene == spike.gene and m.hgvs_p == hgvs_p)
         site = entry.sites[build]
         return site.chrom, site.pos, site.ref, site.alt, f"{spike.gene}:{hgvs_p}_knowledge_base_missense"
+    if spike.allele.startswith("coding:"):
+        _, c, ref, alt, *_ = spike.allele.split(":")
+        model = PANEL.transcripts[(spike.gene, build)]
+        tmap = TranscriptMap(model)
+        pos = tmap.g_of_c(int(c))
+        if not tmap.plus:
+            ref, alt = ref.translate(_COMPLEMENT), alt.translate(_COMPLEMENT)
+        return model.chrom, pos, ref, alt, f"{spike.gene}_c.{c}{spike.allele.split(':')[2]}>{spike.allele.split(':')[3]}"
     if spike.allele.startswith("missense:"):
         _, codon, ref_aa, alt_aa = spike.allele.split(":")
         model = PANEL.transcripts[(spike.gene, build)]
@@ -107,16 +132,23 @@ def locate(spike: Spike, build: Build) -> tuple[str, int, str, str, str]:
     return locus.chrom, locus.start, locus.ref, locus.alt, f"{spike.gene}:{spike.allele}"
 
 
-def build_vcf(build: Build, spikes: list[Spike], *, chr_names: bool, drop_x: bool = False) -> str:
-    lines = BACKGROUNDS[build].read_text().splitlines(keepends=True)
+def build_vcf(build: Build, spikes: list[Spike], *, chr_names: bool, drop_x: bool = False,
+              background: Path | None = None, proband: str | None = None) -> str:
+    """The background of ``build`` (or ``background``) with the spikes inserted. In a multi-sample background the
+    spike's genotype goes to ``proband`` (default: the first sample) and every other sample is ``0/0``."""
+    lines = (background or BACKGROUNDS[build]).read_text().splitlines(keepends=True)
     header = [line for line in lines if line.startswith("#")]
+    samples = header[-1].rstrip("\n").split("\t")[9:]
+    column = samples.index(proband) if proband is not None else 0
     body = [line for line in lines if not line.startswith("#")]
     sites = [locate(s, build) for s in spikes]
     blocked = {(c, p) for c, p, *_ in sites}
     records = [line for line in body if not _near(line, blocked) and not (drop_x and _chrom(line) == "X")]
     for spike, (chrom, pos, ref, alt, label) in zip(spikes, sites, strict=True):
         fields = "GT:PS" if spike.ps is not None else "GT"
-        value = f"{spike.gt}:{spike.ps}" if spike.ps is not None else spike.gt
+        mine = f"{spike.gt}:{spike.ps}" if spike.ps is not None else spike.gt
+        other = "0/0:." if spike.ps is not None else "0/0"
+        value = "\t".join(mine if i == column else other for i in range(len(samples)))
         if "N" in ref:
             ref, alt = "A" + ref[1:], "A"
         info = ";".join(x for x in (f"SPIKED={label}", spike.info, csq(spike, alt)) if x)
