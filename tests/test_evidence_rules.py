@@ -157,6 +157,15 @@ def test_known_plp(known: KnownAllele, counted: set[EvidenceCode], code: Evidenc
         assert "2016-09" in criterion.reason and "check the current ClinVar record" in criterion.reason
 
 
+def test_a_dated_benign_listing_is_shown_not_counted() -> None:
+    benign = KnownAllele("PRF1", "c.900C>T", "p.(His300=)", {}, ClinVarClass.BENIGN, 2,
+                         "criteria_provided,_multiple_submitters,_no_conflicts", "12345", (), False,
+                         "ClinVar 2016-09 release", "2016-09")
+    criterion = listed_criterion(Annotation("synonymous_variant", None, None, "c.900C>T", None, VEP, listed=benign),
+                                 set())
+    assert criterion.code is None and "Listed as benign" in criterion.reason and "not counted" in criterion.reason
+
+
 def pm(hgvs_p: str) -> PathogenicMissense:
     return PathogenicMissense("PRF1", 374, "Trp", hgvs_p[-4:-1], hgvs_p, {}, "13710", "ClinVar-derived", "2016-09")
 

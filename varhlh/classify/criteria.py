@@ -178,6 +178,9 @@ def listed_criterion(annotation: Annotation, counted: set[EvidenceCode]) -> Crit
     name = listed.hgvs_c or "this allele"
     record = (f"bundled knowledge base: ClinVar {listed.significance.value.replace('_', ' ')}, {listed.stars} star(s), "
               f"VariationID {listed.variation_id or '?'}, release {listed.source_date}")
+    if listed.significance.is_benign:
+        return Criterion(None, f"Listed as benign in the {record}: shown, not counted (a dated record; the current "
+                               "ClinVar record and the population frequency decide).")
     if not listed.well_described:
         return Criterion(None, f"Listed in the {record}; not counted (not a well-described pathogenic allele).")
     if E.CLINVAR_PLP in counted or E.CLINVAR_BLB in counted:
