@@ -96,3 +96,18 @@ def test_two_qualifying_alleles_of_unknown_phase_are_still_suspected(run_cli, tm
                      chr_names=False)
     data = triage(run_cli, tmp_path, "two", text)
     assert outcome(data, "PRF1") == ("possible_biallelic", "suspected", "consider")
+
+
+def test_a_2016_pathogenic_listing_of_a_common_polymorphism_does_not_make_a_healthy_genome_suspected(  # type: ignore[no-untyped-def]
+        run_cli) -> None:
+    """GIAB HG002 (healthy) is homozygous for FCGR3A c.197T>A p.(Leu66His), listed pathogenic (0 stars, OMIM) in
+    the 2016 ClinVar release of the bundled knowledge base. Without a population frequency the listing is not
+    counted (the list names polymorphisms too), so the allele stays uncertain and the result undetermined."""
+    result = run_cli("triage", str(DATA / "vcf" / "ashk_hg002_fcgr3a.vcf"), "-s", "HG002")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["conclusion"]["primary_hlh"] == "undetermined"
+    listed = next(v for v in data["variants"] if v["pos"] == 161518333)
+    assert listed["zygosity"] == "hom" and "Known_PLP" not in listed["evidence"]
+    assert listed["classification"] == "uncertain"
+    assert any("not counted because its population frequency is unknown" in r for r in listed["reasons"])

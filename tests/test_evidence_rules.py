@@ -111,20 +111,23 @@ def listed(well: bool) -> KnownAllele:
 MISSENSE = Annotation("missense_variant", "MODERATE", "NM_002351.5", "c.95G>C", "p.(Arg32Thr)", VEP, frequency=ABSENT)
 
 
-@pytest.mark.parametrize(("clinvar", "known", "weight"), [
-    (cv("pathogenic", 2), None, DiagnosticWeight.FULL),        # ClinVar >= 2 stars, no conflict: well-described
-    (cv("likely_pathogenic", 3), None, DiagnosticWeight.FULL),
-    (cv("pathogenic", 1), None, DiagnosticWeight.PARTIAL),     # 1 star: 'rare missense' row of Henter 2024
-    (None, listed(True), DiagnosticWeight.FULL),                # a well-described allele of the knowledge base
-    (None, listed(False), DiagnosticWeight.PARTIAL),
+@pytest.mark.parametrize(("clinvar", "known", "frequency", "weight"), [
+    (cv("pathogenic", 2), None, ABSENT, DiagnosticWeight.FULL),     # ClinVar >= 2 stars, no conflict: well-described
+    (cv("likely_pathogenic", 3), None, None, DiagnosticWeight.FULL),
+    (cv("pathogenic", 1), None, ABSENT, DiagnosticWeight.PARTIAL),  # 1 star: 'rare missense' row of Henter 2024
+    (None, listed(True), ABSENT, DiagnosticWeight.FULL),             # a well-described allele of the knowledge base
+    (None, listed(True), None, DiagnosticWeight.PARTIAL),            # ... but its frequency is unknown
+    (None, listed(False), ABSENT, DiagnosticWeight.PARTIAL),
 ])
 def test_well_described_is_about_evidence_not_consequence(clinvar: ClinVarEvidence | None,
                                                           known: KnownAllele | None,
+                                                          frequency: FrequencyEvidence | None,
                                                           weight: DiagnosticWeight) -> None:
     annotation = Annotation(MISSENSE.consequence, MISSENSE.impact, MISSENSE.transcript, MISSENSE.hgvs_c,
-                            MISSENSE.hgvs_p, VEP, frequency=ABSENT, clinvar=clinvar, listed=known)
-    assert diagnostic_weight(Classification.LIKELY_PATHOGENIC, False, annotation) is weight
-    assert well_described(annotation) is (weight is DiagnosticWeight.FULL)
+                            MISSENSE.hgvs_p, VEP, frequency=frequency, clinvar=clinvar, listed=known)
+    evidence = classify(allele("SH2D1A"), annotation, HET, S).evidence
+    assert diagnostic_weight(Classification.LIKELY_PATHOGENIC, False, annotation, evidence) is weight
+    assert well_described(annotation, evidence) is (weight is DiagnosticWeight.FULL)
 
 
 def test_not_pathogenic_has_no_weight_whatever_the_evidence() -> None:
@@ -144,14 +147,23 @@ def test_numeric_clinvar_codes_are_shown_in_words() -> None:
     assert "5 (pathogenic)" in clinvar_criterion(old).reason
 
 
-@pytest.mark.parametrize(("known", "counted", "code"), [
-    (listed(True), set(), E.KNOWN_PLP),
-    (listed(False), set(), None),
-    (listed(True), {E.CLINVAR_PLP}, None),   # a current ClinVar record with 2 or more stars already counted
+def freq(af: float) -> FrequencyEvidence:
+    return FrequencyEvidence(af, "gnomAD_AF", None, None, "VCF INFO (gnomAD_AF)")
+
+
+@pytest.mark.parametrize(("known", "counted", "frequency", "code"), [
+    (listed(True), set(), ABSENT, E.KNOWN_PLP),
+    (listed(True), set(), freq(0.0002), E.KNOWN_PLP),
+    (listed(False), set(), ABSENT, None),
+    (listed(True), {E.CLINVAR_PLP}, ABSENT, None),  # a current ClinVar record with 2 or more stars already counted
+    (listed(True), set(), None, None),              # frequency unknown: a 2016 OMIM record may be a polymorphism
+    (listed(True), set(), freq(0.05), None),        # common (FCGR3A c.197T>A is homozygous in healthy genomes)
 ])
-def test_known_plp(known: KnownAllele, counted: set[EvidenceCode], code: EvidenceCode | None) -> None:
-    annotation = Annotation("missense_variant", None, None, "c.95G>C", "p.(Arg32Thr)", VEP, listed=known)
-    criterion = listed_criterion(annotation, counted)
+def test_known_plp(known: KnownAllele, counted: set[EvidenceCode], frequency: FrequencyEvidence | None,
+                   code: EvidenceCode | None) -> None:
+    annotation = Annotation("missense_variant", None, None, "c.95G>C", "p.(Arg32Thr)", VEP, listed=known,
+                            frequency=frequency)
+    criterion = listed_criterion(annotation, counted, S)
     assert criterion.code is code
     if code is not None:
         assert "2016-09" in criterion.reason and "check the current ClinVar record" in criterion.reason
@@ -162,7 +174,7 @@ def test_a_dated_benign_listing_is_shown_not_counted() -> None:
                          "criteria_provided,_multiple_submitters,_no_conflicts", "12345", (), False,
                          "ClinVar 2016-09 release", "2016-09")
     criterion = listed_criterion(Annotation("synonymous_variant", None, None, "c.900C>T", None, VEP, listed=benign),
-                                 set())
+                                 set(), S)
     assert criterion.code is None and "Listed as benign" in criterion.reason and "not counted" in criterion.reason
 
 

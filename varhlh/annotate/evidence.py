@@ -220,3 +220,18 @@ def covers(freq: FrequencyEvidence, consequence: str | None) -> bool:
 def _exome_only(name: str) -> bool:
     lower = name.lower()
     return any(marker in lower for marker in EXOME_ONLY)
+
+
+def not_rare(freq: FrequencyEvidence | None, consequence: str | None, threshold: float) -> str | None:
+    """Why an allele cannot be taken as rare: no frequency source, an exome-only source silent outside the exome,
+    or a filtering allele frequency at or above ``threshold``; None when a source that looked says it is rare."""
+    if freq is None:
+        return ("its population frequency is unknown (no frequency annotation, --gnomad file or installed "
+                "resource)")
+    af = freq.filtering_af
+    if af is None and not covers(freq, consequence):
+        return f"it is absent from {freq.source}, an exome-only source, at a position outside the exome"
+    if af is not None and af >= threshold:
+        field = freq.popmax_field or freq.af_field
+        return f"its population frequency {af:g} ({field}; {freq.source}) is >= {threshold:g}"
+    return None

@@ -80,7 +80,7 @@ def classify(allele: Allele, annotation: Annotation, genotype: GenotypeCall, set
         if override is not None:
             result = (result[0], result[1], (override, *result[2]))
     classification, evidence, reasons = result
-    weight = diagnostic_weight(classification, null, annotation if override is None else None)
+    weight = diagnostic_weight(classification, null, annotation if override is None else None, evidence)
     reportable = is_reportable(classification, annotation, genotype)
     aside = set_aside(classification, annotation, genotype, reportable)
     if aside is not None:
@@ -118,7 +118,7 @@ def _acmg(allele: Allele, annotation: Annotation, null: bool, settings: Settings
         pvs1(annotation, allele),
         exempt(frequency_criterion(annotation, settings), annotation.clinvar),
         clinvar,
-        listed_criterion(annotation, {clinvar.code} if clinvar.code else set()),
+        listed_criterion(annotation, {clinvar.code} if clinvar.code else set(), settings),
         codon_criterion(annotation),
         *extra,
     ]
@@ -156,25 +156,25 @@ def combine(codes: tuple[EvidenceCode, ...]) -> Classification:
     return Classification.LIKELY_BENIGN if total >= -6 else Classification.BENIGN
 
 
-def diagnostic_weight(classification: Classification, null: bool,
-                      annotation: Annotation | None) -> DiagnosticWeight:
+def diagnostic_weight(classification: Classification, null: bool, annotation: Annotation | None,
+                      evidence: tuple[EvidenceCode, ...] = ()) -> DiagnosticWeight:
     """Henter 2024 weight: the curated table's; else full for a null or a well-described P/LP allele, partial for
     any other P/LP allele (1-star ClinVar, novel missense, in-frame or non-coding), none otherwise."""
     if annotation is not None and annotation.known is not None:
         return annotation.known.diagnostic_weight
     if not classification.is_pathogenic:
         return DiagnosticWeight.NONE
-    return DiagnosticWeight.FULL if null or (annotation is not None and well_described(annotation)) \
+    return DiagnosticWeight.FULL if null or (annotation is not None and well_described(annotation, evidence)) \
         else DiagnosticWeight.PARTIAL
 
 
-def well_described(annotation: Annotation) -> bool:
-    """Previously well-described: ClinVar P/LP with >= 2 stars (no conflict), or a well-described allele of the
-    bundled knowledge base."""
+def well_described(annotation: Annotation, evidence: tuple[EvidenceCode, ...]) -> bool:
+    """Previously well-described: ClinVar P/LP with >= 2 stars (no conflict), or an allele of the bundled knowledge
+    base that counted as Known_PLP (well described, and rare by a source that looked)."""
     clinvar = annotation.clinvar
     if clinvar is not None and clinvar.significance.is_pathogenic and (clinvar.stars or 0) >= 2:
         return True
-    return annotation.listed is not None and annotation.listed.well_described
+    return E.KNOWN_PLP in evidence
 
 
 def _frequency_override(annotation: Annotation, settings: Settings) -> str | None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from varhlh.annotate.clinvar import stars_text
 from varhlh.annotate.consequence import NULL_TERMS
-from varhlh.annotate.evidence import covers
+from varhlh.annotate.evidence import covers, not_rare
 from varhlh.models import (
     Allele,
     Annotation,
@@ -169,9 +169,11 @@ def clinvar_criterion(clinvar: ClinVarEvidence | None) -> Criterion:
     return Criterion(None, f"{described}: not counted as evidence.")
 
 
-def listed_criterion(annotation: Annotation, counted: set[EvidenceCode]) -> Criterion:
-    """Known_PLP for a previously well-described pathogenic allele of the bundled knowledge base (not when a
-    current ClinVar record with 2 or more stars already counted)."""
+def listed_criterion(annotation: Annotation, counted: set[EvidenceCode], settings: Settings) -> Criterion:
+    """Known_PLP for a previously well-described pathogenic allele of the bundled knowledge base — not when a
+    current ClinVar record with 2 or more stars already counted, and only when a frequency source that looked
+    says the allele is rare (below BS1_Supporting): the 2016 list holds 0-star OMIM records of common
+    polymorphisms too (FCGR3A c.197T>A p.(Leu66His), homozygous in healthy genomes)."""
     listed = annotation.listed
     if listed is None:
         return Criterion(None, "")
@@ -185,6 +187,10 @@ def listed_criterion(annotation: Annotation, counted: set[EvidenceCode]) -> Crit
         return Criterion(None, f"Listed in the {record}; not counted (not a well-described pathogenic allele).")
     if E.CLINVAR_PLP in counted or E.CLINVAR_BLB in counted:
         return Criterion(None, f"Listed in the {record}; the current ClinVar record already counted.")
+    why = not_rare(annotation.frequency, annotation.consequence, settings.bs1_supporting_af)
+    if why is not None:
+        return Criterion(None, f"Listed as pathogenic in the {record}; not counted because {why}: a dated list "
+                               "names common polymorphisms too; add population frequencies.")
     pmids = ", ".join(listed.pmids[:3])
     return Criterion(E.KNOWN_PLP, f"{name} is a previously described pathogenic allele ({record}; publications PMID "
                                   f"{pmids}): Known_PLP. A dated list: check the current ClinVar record.")

@@ -31,7 +31,7 @@ benign, likely benign, not carried          none
 
 from __future__ import annotations
 
-from varhlh.annotate.evidence import covers
+from varhlh.annotate.evidence import not_rare
 from varhlh.models import Classification, DiagnosticWeight, Role, VariantResult
 from varhlh.settings import Settings
 
@@ -56,18 +56,8 @@ def pairing_barrier(v: VariantResult, settings: Settings) -> str | None:
     annotation = v.annotation
     if annotation.known is not None and annotation.known.frequency_exempt:
         return None
-    freq = annotation.frequency
+    why = not_rare(annotation.frequency, annotation.consequence, settings.bs1_supporting_af)
+    if why is None:
+        return None
     name = annotation.hgvs_c or v.id
-    if freq is None:
-        return (f"{name} is a variant of uncertain significance whose population frequency is unknown (no frequency "
-                "annotation, --gnomad file or installed resource): it cannot be counted as a second hit; add "
-                "population frequencies to assess it")
-    field = freq.popmax_field or freq.af_field
-    af = freq.filtering_af
-    if af is None and not covers(freq, annotation.consequence):
-        return (f"{name}: absent from {freq.source}, an exome-only source, at a position outside the exome: its "
-                "rarity is unknown, so it cannot be counted as a second hit")
-    if af is not None and af >= settings.bs1_supporting_af:
-        return (f"{name}: population frequency {af:g} ({field}; {freq.source}) >= {settings.bs1_supporting_af:g}: too "
-                "common to be a second disease-causing allele")
-    return None
+    return f"{name} is a variant of uncertain significance but {why}: it cannot be counted as a second hit"
