@@ -202,10 +202,11 @@ def test_ps1_pm5(mine: str, known: tuple[str, ...], code: EvidenceCode | None) -
     ("PRF1", {"perforin_expression": FunctionalResult.REDUCED}, E.PP4),
     ("PRF1", {"perforin_expression": FunctionalResult.NORMAL}, None),
     ("PRF1", {"cd107a_degranulation": FunctionalResult.ABSENT}, None),     # perforin-deficient cells degranulate
-    ("UNC13D", {"cd107a_degranulation": FunctionalResult.ABSENT}, E.PP4_MODERATE),
+    ("UNC13D", {"cd107a_degranulation": FunctionalResult.ABSENT}, E.PP4),       # a group of genes: supporting
+    ("UNC13D", {"cd107a_degranulation": FunctionalResult.REDUCED}, None),
     ("UNC13D", {"cd107a_degranulation": FunctionalResult.ABSENT,
                 "munc13_4_expression": FunctionalResult.ABSENT}, E.PP4_STRONG),  # the strongest counts, once
-    ("STXBP2", {"cd107a_degranulation": FunctionalResult.REDUCED}, E.PP4),
+    ("STXBP2", {"cd107a_degranulation": FunctionalResult.ABSENT}, E.PP4),
     ("SH2D1A", {"sap_expression": FunctionalResult.ABSENT}, E.PP4_STRONG),
     ("XIAP", {"xiap_expression": FunctionalResult.ABSENT}, E.PP4_STRONG),
     ("XIAP", {"sap_expression": FunctionalResult.ABSENT}, None),

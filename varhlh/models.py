@@ -165,10 +165,9 @@ class EvidenceCode(StrEnum):
     publications, no conflict): strong external evidence, like ClinVar with 2 or more stars."""
     PP4_STRONG = "PP4_Strong"
     """A gene-specific functional test shows absent protein (perforin, SAP, XIAP, Munc13-4, MAGT1)."""
-    PP4_MODERATE = "PP4_Moderate"
-    """Absent degranulation (CD107a): specific to the degranulation genes as a group."""
     PP4 = "PP4"
-    """A reduced result of a gene-specific functional test (supporting)."""
+    """A reduced result of a gene-specific functional test, or absent CD107a degranulation for a degranulation gene
+    (supporting)."""
     BA1 = "BA1"
     BS1 = "BS1"
     BS1_SUPPORTING = "BS1_Supporting"
@@ -185,7 +184,7 @@ class EvidenceCode(StrEnum):
 
 _POINTS: dict[EvidenceCode, int] = {
     EvidenceCode.PVS1: 8, EvidenceCode.PVS1_STRONG: 4, EvidenceCode.PVS1_MODERATE: 2, EvidenceCode.PS1: 4,
-    EvidenceCode.PM5: 2, EvidenceCode.KNOWN_PLP: 6, EvidenceCode.PP4_STRONG: 4, EvidenceCode.PP4_MODERATE: 2,
+    EvidenceCode.PM5: 2, EvidenceCode.KNOWN_PLP: 6, EvidenceCode.PP4_STRONG: 4,
     EvidenceCode.PP4: 1, EvidenceCode.PM2_SUPPORTING: 1, EvidenceCode.CLINVAR_PLP: 6,
     EvidenceCode.PM3_VERY_STRONG: 8, EvidenceCode.PM3_STRONG: 4, EvidenceCode.PM3: 2, EvidenceCode.PM3_SUPPORTING: 1,
     EvidenceCode.BS1: -4, EvidenceCode.BS1_SUPPORTING: -1, EvidenceCode.CLINVAR_BLB: -6, EvidenceCode.BP2: -1,

@@ -3,9 +3,11 @@
 HLH alone is not specific to one gene, so the phenotype gives no PP4 (Richards 2015). A gene-specific
 functional result is: absent perforin points to PRF1 (perforin flow cytometry: sensitivity 96.6 %,
 specificity 99.5 % for biallelic PRF1 variants, Rubin et al., Blood 2017), absent SAP to SH2D1A, absent
-XIAP to XIAP, absent Munc13-4 to UNC13D, absent MAGT1 to MAGT1; an absent CD107a degranulation points to
-the degranulation genes as a group (Henter 2024 cellular pathway; Genomics England PanelApp panels 1343,
-1344 and 1353 are keyed to absent perforin, XIAP and SAP expression).
+XIAP to XIAP, absent Munc13-4 to UNC13D, absent MAGT1 to MAGT1 (Genomics England PanelApp panels 1343,
+1344 and 1353 are keyed to absent perforin, XIAP and SAP expression). A CD107a degranulation defect points
+to the degranulation genes as a group only (sensitivity 93.8 %, specificity 73 %, Rubin 2017), so it is
+supporting evidence for each of them, and only when absent (Henter 2024 cellular pathway: absent
+perforin or defective exocytosis = strong suspicion; low = suspicion).
 
 =====================  ===================================  ===============  ==============
 test (clinical key)    genes                                absent           reduced
@@ -15,7 +17,7 @@ munc13_4_expression    UNC13D                               PP4_Strong (4)   PP4
 sap_expression         SH2D1A                               PP4_Strong (4)   PP4 (1)
 xiap_expression        XIAP                                 PP4_Strong (4)   PP4 (1)
 magt1_expression       MAGT1                                PP4_Strong (4)   PP4 (1)
-cd107a_degranulation   UNC13D STX11 STXBP2 RAB27A LYST      PP4_Moderate (2) PP4 (1)
+cd107a_degranulation   UNC13D STX11 STXBP2 RAB27A LYST      PP4 (1)          none
                        AP3B1 AP3D1
 =====================  ===================================  ===============  ==============
 
@@ -42,6 +44,7 @@ class FunctionalTest:
     label: str
     genes: tuple[str, ...]
     absent: EvidenceCode
+    reduced: EvidenceCode | None = EvidenceCode.PP4
 
 
 DEGRANULATION = ("UNC13D", "STX11", "STXBP2", "RAB27A", "LYST", "AP3B1", "AP3D1")
@@ -51,10 +54,10 @@ TESTS: tuple[FunctionalTest, ...] = (
     FunctionalTest("sap_expression", "SAP expression (flow cytometry)", ("SH2D1A",), EvidenceCode.PP4_STRONG),
     FunctionalTest("xiap_expression", "XIAP expression (flow cytometry)", ("XIAP",), EvidenceCode.PP4_STRONG),
     FunctionalTest("magt1_expression", "MAGT1 expression", ("MAGT1",), EvidenceCode.PP4_STRONG),
-    FunctionalTest("cd107a_degranulation", "CD107a degranulation (NK/CTL)", DEGRANULATION, EvidenceCode.PP4_MODERATE),
+    FunctionalTest("cd107a_degranulation", "CD107a degranulation (NK/CTL)", DEGRANULATION, EvidenceCode.PP4, None),
 )
 KEYS = tuple(t.key for t in TESTS)
-PP4_CODES = frozenset({EvidenceCode.PP4_STRONG, EvidenceCode.PP4_MODERATE, EvidenceCode.PP4})
+PP4_CODES = frozenset({EvidenceCode.PP4_STRONG, EvidenceCode.PP4})
 
 
 def functional_criterion(gene: str, results: Mapping[str, FunctionalResult]) -> Criterion | None:
@@ -64,7 +67,9 @@ def functional_criterion(gene: str, results: Mapping[str, FunctionalResult]) -> 
         result = results.get(test.key)
         if gene not in test.genes or result not in (FunctionalResult.ABSENT, FunctionalResult.REDUCED):
             continue
-        code = test.absent if result is FunctionalResult.ABSENT else EvidenceCode.PP4
+        code = test.absent if result is FunctionalResult.ABSENT else test.reduced
+        if code is None:
+            continue
         scope = "specific to this gene" if len(test.genes) == 1 else \
             f"specific to the degranulation genes ({gene} among them)"
         criterion = Criterion(code, f"{test.label}: {result.value}, a result {scope}: {code} (functional test given in "

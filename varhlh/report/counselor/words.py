@@ -135,7 +135,6 @@ EVIDENCE = {
     "PM5": "a different change at a protein position where disease-causing changes are known (moderate)",
     "Known_PLP": "previously described as disease-causing in patients (bundled ClinVar and literature list)",
     "PP4_Strong": "an abnormal specific immune-function test points to this gene (strong)",
-    "PP4_Moderate": "an abnormal immune-function test points to this gene (moderate)",
     "PP4": "an abnormal immune-function test is consistent with this gene (supporting)",
     "PM2_Supporting": "absent or extremely rare in the population (supporting)",
     "PM3_VeryStrong": "found in trans with disease-causing variants (very strong)",
