@@ -74,11 +74,11 @@ def clinvar_lines(build: Build, changed: dict[str, str] | None = None) -> list[s
     header = [line for line in _lines(own) if line.startswith("#")]
     records = [line for path in (own, real) for line in _lines(path) if not line.startswith("#")]
     records.sort(key=_order)
-    text = "\n".join(records)
+    text = "\n".join([*header, *records])
     for old, new in (changed or {}).items():
         assert old in text, old
         text = text.replace(old, new)
-    return [*header, *text.split("\n")]
+    return text.split("\n")
 
 
 def write_clinvar(root: Path, build: Build, changed: dict[str, str] | None = None) -> Path:

@@ -234,9 +234,10 @@ class OnlineClient:
                        "system CA store")
                 raise OnlineError(msg) from exc
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                # ChunkedEncodingError: the connection dropped before the announced Content-Length arrived
                 state["transmitted"] = True
                 last = f"{type(exc).__name__}: {_reason(exc)}"
+                if isinstance(exc, requests.exceptions.ChunkedEncodingError):  # fewer bytes than Content-Length
+                    last = f"truncated response ({_reason(exc)})"
                 wait = self._backoff(attempt)
             else:
                 from_cache = bool(getattr(response, "from_cache", False))

@@ -188,33 +188,33 @@ class RemoteTabix:
         return lines
 
     def fetch(self, name: str, start: int, end: int) -> Iterator[str]:
-        """Record lines of contig ``name`` overlapping 1-based ``start..end`` (by POS and the REF length)."""
+        """Record lines of contig ``name`` overlapping 1-based ``start..end`` (by POS and the REF length), streamed
+        block by block (a gnomAD region can hold gigabytes of annotated records: never all in memory)."""
+        where = f"{self.service} ({self.url})"
         for begin, finish in self.index.chunks(name, start, end):
             block_start, within = begin >> 16, begin & 0xFFFF
             block_end, until = finish >> 16, finish & 0xFFFF
-            pieces = []
+            carry = b""
+            done = False
             for offset, data in self._blocks(block_start, block_end):
                 first = within if offset == block_start else 0
                 last = until if offset == block_end else len(data)
-                pieces.append(data[first:last])
-                if offset == block_end:
+                *complete, carry = (carry + data[first:last]).split(b"\n")
+                for raw in complete:
+                    line = _line(raw, name, start, end, where)
+                    pos = int(line.split("\t", 2)[1])
+                    if pos > end:
+                        done = True
+                        break
+                    fields = line.split("\t", 5)
+                    if pos + max(len(fields[3]), 1) - 1 >= start:
+                        yield line
+                if done or offset == block_end:
                     break
-            text = b"".join(pieces).decode("utf-8")
-            if text and not text.endswith("\n"):
-                msg = (f"{self.service} ({self.url}): the index chunk for {name}:{start}-{end} does not end at a "
-                       "line end (index and file do not match); nothing was used")
+            if carry and not done:
+                msg = (f"{where}: the index chunk for {name}:{start}-{end} does not end at a line end (index and file "
+                       "do not match); nothing was used")
                 raise OnlineError(msg)
-            for line in text.splitlines():
-                fields = line.split("\t", 5)
-                if len(fields) < 5 or fields[0] != name or not fields[1].isdigit():
-                    msg = (f"{self.service} ({self.url}): unexpected line in the index chunk for {name}:{start}-{end} "
-                           f"({line[:60]!r}: index and file do not match); nothing was used")
-                    raise OnlineError(msg)
-                pos = int(fields[1])
-                if pos > end:
-                    break
-                if pos + max(len(fields[3]), 1) - 1 >= start:
-                    yield line
 
     def _blocks(self, start: int, last: int | None) -> Iterator[tuple[int, bytes]]:
         """Inflated BGZF blocks from file offset ``start`` through the block starting at ``last`` (None: on and on,
@@ -238,6 +238,20 @@ class RemoteTabix:
                 if last is not None and base + offset >= last:
                     return
             buffer, base = buffer[consumed:], base + consumed
+
+
+def _line(raw: bytes, name: str, start: int, end: int, where: str) -> str:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"{where}: a record in {name}:{start}-{end} is not UTF-8 text (index and file do not match?)"
+        raise OnlineError(msg) from exc
+    fields = line.split("\t", 5)
+    if len(fields) < 5 or fields[0] != name or not fields[1].isdigit():
+        msg = (f"{where}: unexpected line in the index chunk for {name}:{start}-{end} ({line[:60]!r}: index and file "
+               "do not match); nothing was used")
+        raise OnlineError(msg)
+    return line
 
 
 def _inflate_all(data: bytes, where: str) -> Iterator[tuple[int, int, bytes]]:

@@ -132,18 +132,23 @@ def _subset_header(header: Sequence[str], fields: Sequence[str], kind: str, temp
 
 
 def _records(lines: Iterable[str], fields: set[str], where: str) -> list[str]:
-    """Records with the kept INFO fields only, unique, sorted by chromosome and position."""
-    out: dict[tuple[tuple[int, str], int, str, str, str], str] = {}
+    """Records with the kept INFO fields only, sorted by chromosome and position, exact duplicates once (a record
+    overlapping two regions is returned by both queries)."""
+    out: list[str] = []
     for line in lines:
-        cols = line.split("\t")
+        cols = line.split("\t", 8)
         if len(cols) < 8:
             msg = f"{where}: a record has {len(cols)} columns ({line[:60]!r}); nothing was installed"
             raise OnlineError(msg)
         info = ";".join(item for item in cols[7].split(";") if item.split("=", 1)[0] in fields) or "."
-        record = "\t".join([*cols[:7], info])
-        chrom = canonical_chrom(cols[0]) or cols[0]
-        out.setdefault((_order(chrom), int(cols[1]), cols[3], cols[4], record), record)
-    return [out[key] for key in sorted(out)]
+        out.append("\t".join([*cols[:7], info]))
+    out.sort(key=_record_key)
+    return [line for i, line in enumerate(out) if i == 0 or line != out[i - 1]]
+
+
+def _record_key(line: str) -> tuple[tuple[int, str], int, str]:
+    chrom, pos, _ = line.split("\t", 2)
+    return _order(canonical_chrom(chrom) or chrom), int(pos), line
 
 
 def _order(chrom: str) -> tuple[int, str]:
