@@ -130,25 +130,25 @@ def _offsets() -> dict[str, list[tuple[int, int, int]]]:
 def sequence_source() -> Callable[[str, str, int, int], str | None]:
     """``sequence(build, chrom, start, end)``: the constructed segments, N elsewhere (Ensembl-like: None for an
     unknown chromosome)."""
-    segments = read_segments()
     offsets = _offsets()
-    bases: dict[tuple[str, str], dict[int, str]] = {}
-    for chrom, pieces in segments.items():
-        plain = bases.setdefault(("GRCh37", chrom), {})
-        moved = bases.setdefault(("GRCh38", chrom), {})
-        for start, seq in pieces:
-            for i, base in enumerate(seq):
-                plain[start + i] = base
-                shift = next((d for s, e, d in offsets.get(chrom, ()) if s <= start + d <= e), None)
-                if shift is not None:
-                    moved[start + i + shift] = base
+    pieces: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for chrom, segments in read_segments().items():
+        for start, seq in segments:
+            pieces.setdefault(("GRCh37", chrom), []).append((start, seq))
+            shift = next((d for s, e, d in offsets.get(chrom, ()) if s <= start + d <= e), None)
+            if shift is not None:
+                pieces.setdefault(("GRCh38", chrom), []).append((start + shift, seq))
     known = {str(i) for i in range(1, 23)} | {"X", "Y"}
 
     def sequence(build: str, chrom: str, start: int, end: int) -> str | None:
         if chrom not in known:
             return None
-        table = bases.get((build, chrom), {})
-        return "".join(table.get(p, "N") for p in range(start, end + 1))
+        out = bytearray(b"N" * (end - start + 1))
+        for first, seq in pieces.get((build, chrom), ()):
+            lo, hi = max(start, first), min(end, first + len(seq) - 1)
+            if lo <= hi:
+                out[lo - start:hi - start + 1] = seq[lo - first:hi - first + 1].encode()
+        return out.decode()
 
     return sequence
 

@@ -436,6 +436,20 @@ def test_a_given_fasta_wins_and_no_installed_resources_ignores_the_install(
     assert "installed" not in ignored.err
 
 
+def test_a_cohort_uses_the_install_in_every_result(run_cli: Any, use_install: Path, indexed: Any,
+                                                   tmp_path: Path) -> None:
+    vcf = indexed(DATA / "vcf" / "trio_prf1_comphet.vcf")
+    out = tmp_path / "cohort"
+    run = run_cli("triage", str(vcf), "--all-samples", "--ped", str(DATA / "ped" / "trio_prf1_comphet.ped"),
+                  "--threads", "2", "-o", str(out))
+    assert run.code == 0, run.err
+    for sample in ("HG002", "HG003", "HG004"):
+        data = json.loads((out / f"{sample}.varhlh.json").read_text())
+        assert [(r["kind"], r["origin"]) for r in data["input"]["resources"]] == \
+            [("reference", "installed"), ("clinvar", "installed"), ("gnomad", "installed")]
+    assert run.err.count("using installed resources") == 1
+
+
 def test_outside_the_installed_regions_nothing_is_read(installed: Path) -> None:
     reference = RegionReference(installed / "resources" / "GRCh37" / "reference.fa.gz", Build.GRCH37, "installed")
     assert reference.check_ref("10", 72358355, "C").state == "match"

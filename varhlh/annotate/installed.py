@@ -37,7 +37,6 @@ from varhlh.annotate.reference import RegionReference
 from varhlh.annotate.resources import LocalSources, LocalVcf, open_local
 from varhlh.errors import VarhlhError
 from varhlh.fileio import BackgroundDigest, sha256_file
-from varhlh.genome import canonical_chrom
 from varhlh.models import Build
 from varhlh.panel import Panel
 from varhlh.settings import Settings
@@ -374,12 +373,3 @@ def read_records(path: Path) -> Iterable[list[str]]:
 def info_map(info: str) -> Mapping[str, str]:
     """INFO text as key -> value ('' for a flag)."""
     return {item.partition("=")[0]: item.partition("=")[2] for item in info.split(";") if item and info != "."}
-
-
-def gene_of(regions: Sequence[RegionEntry], chrom: str, pos: int) -> str:
-    """The genes of the installed region holding ``chrom:pos`` ('/'-joined), or '-'."""
-    canonical = canonical_chrom(chrom) or chrom
-    for region in regions:
-        if region.chrom == canonical and region.start <= pos <= region.end:
-            return "/".join(region.genes)
-    return "-"

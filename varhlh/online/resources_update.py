@@ -111,8 +111,13 @@ def update_resources(root: Path, builds: Sequence[Build], kinds: Sequence[str], 
             staged: dict[Build, Path] = {}
             with OnlineClient(settings, request) as client:
                 for build in builds:
-                    staged[build] = _stage_build(client, settings, panel, build, kinds, regions[build],
-                                                 previous[build], stage / build.value, when)
+                    try:
+                        staged[build] = _stage_build(client, settings, panel, build, kinds, regions[build],
+                                                     previous[build], stage / build.value, when)
+                    except OSError as exc:  # pysam's bgzip/tabix/faidx or a copy: the disk, not the service
+                        msg = (f"{stage}: cannot write the {build} resources ({exc.strerror or exc}); check space "
+                               "and permissions; the previous install is unchanged")
+                        raise OutputError(msg) from exc
                 exchanges = list(client.exchanges)
             diffs = {}
             for build in builds:
