@@ -106,8 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         data = target.read_bytes()
         header = self.headers.get("Range")
+        stamp = {"Last-Modified": self.date_time_string(int(target.stat().st_mtime))}
         if header is None:
-            self._send(200, data, "application/octet-stream", fault=fault)
+            self._send(200, data, "application/octet-stream", fault=fault, extra=stamp)
             return
         match = _RANGE.match(header.strip())
         if match is None or int(match.group(1)) >= len(data):
@@ -116,7 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
         start = int(match.group(1))
         end = min(int(match.group(2)) if match.group(2) else len(data) - 1, len(data) - 1)
         self._send(206, data[start:end + 1], "application/octet-stream", fault=fault,
-                   extra={"Content-Range": f"bytes {start}-{end}/{len(data)}", "Accept-Ranges": "bytes"})
+                   extra={"Content-Range": f"bytes {start}-{end}/{len(data)}", "Accept-Ranges": "bytes", **stamp})
 
     def _ensembl(self, service: str, path: str, query: dict[str, list[str]], fault: Fault | None) -> None:
         build = self.state.assemblies.get(service, "")

@@ -364,6 +364,28 @@ def test_remote_tabix_matches_htslib_region_queries(tmp_path: Path) -> None:
             assert list(remote.fetch(contig, 1, max(ends) + 1)) == list(local.fetch(contig))
 
 
+def test_a_file_replaced_during_the_download_is_refused(tmp_path: Path, served: Path) -> None:
+    """ClinVar replaces clinvar.vcf.gz weekly: an index read before the replacement must not serve the new data."""
+    import os
+
+    from varhlh.online import OnlineRequest
+    from varhlh.online.http import OnlineClient
+    from varhlh.online.remote_tabix import RemoteTabix
+    from varhlh.settings import Settings
+
+    root = tmp_path / "root"
+    shutil.copytree(served / "clinvar", root / "clinvar")
+    url_path = "clinvar/vcf_GRCh37/clinvar.vcf.gz"
+    with server(root) as (base, _), OnlineClient(Settings(), OnlineRequest(use_cache=False)) as client:
+        remote = RemoteTabix(client, "NCBI ClinVar", f"{base}/files/{url_path}", 131072)
+        assert len(list(remote.fetch("10", 72356000, 72363000))) == 5
+        remote.confirm_unchanged()
+        index = root / f"{url_path}.tbi"
+        os.utime(index, (index.stat().st_atime, index.stat().st_mtime + 86400 * 7))  # next week's release
+        with pytest.raises(OnlineError, match="replaced during the download"):
+            remote.confirm_unchanged()
+
+
 def test_a_server_ignoring_ranges_is_refused(tmp_path: Path, served: Path) -> None:
     from varhlh.online import OnlineRequest
     from varhlh.online.http import OnlineClient

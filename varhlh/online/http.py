@@ -171,7 +171,8 @@ class OnlineClient:
     def get_text(self, service: str, url: str, purpose: str, validate: Callable[[str], T],
                  params: Mapping[str, str] | None = None) -> T:
         """A plain-text GET (not cached); ``validate`` gets the body decoded as UTF-8."""
-        return self._call(service, "GET", url, purpose, validate, params, None, (), parse=_text, cached=False)
+        return self._call(service, "GET", url, purpose, validate, params, None, (), parse=_text, cached=False,
+                          headers={"Accept": "text/plain"})
 
     def get_bytes(self, service: str, url: str, purpose: str, byte_range: tuple[int, int] | None = None
                   ) -> RangeAnswer:

@@ -14,8 +14,9 @@ algorithm htslib uses:
   and reads exactly those virtual-offset ranges: the BGZF blocks are fetched with HTTP range requests of at
   most ``Settings.resources_range_bytes`` and inflated here (each block's CRC32 and size checked);
 * the header is read from the first blocks of the file until the first record line;
-* every range request is checked against the file's size and ETag/Last-Modified seen first: a file replaced
-  during the download (ClinVar's ``clinvar.vcf.gz`` is replaced weekly) is an error, never a silent mix.
+* every range request is checked against the file's size and ETag/Last-Modified seen first, and after the reads
+  the index's ETag/Last-Modified must be unchanged (:meth:`RemoteTabix.confirm_unchanged`): a file replaced during
+  the download (ClinVar's ``clinvar.vcf.gz`` is replaced weekly) is an error, never a silent mix.
 
 Only public file names and byte offsets are sent. A truncated, garbled or inconsistent answer is an
 :class:`OnlineError` (exit 5): nothing from it is used.
@@ -148,8 +149,20 @@ class RemoteTabix:
         self._total: int | None = None
         self._version: str | None = None
         answer = client.get_bytes(service, f"{url}.tbi", "tabix index")
+        self._index_version = answer.version
         index_bytes = bytes(b"".join(block for _, _, block in _inflate_all(answer.data, f"{url}.tbi")))
         self.index = parse_tbi(index_bytes, f"{url}.tbi")
+
+    def confirm_unchanged(self) -> None:
+        """After the reads: the index must still be the one read first (its ETag/Last-Modified), so index and data
+        belong together (a file replaced between the index and the first range read would otherwise go unseen)."""
+        if self._index_version is None:
+            return
+        answer = self.client.get_bytes(self.service, f"{self.url}.tbi", "index unchanged?", (0, 0))
+        if answer.version != self._index_version:
+            msg = (f"{self.service} ({self.url}): the file was replaced during the download (index "
+                   f"{self._index_version} -> {answer.version}); nothing was used: run the update again")
+            raise OnlineError(msg)
 
     def _get(self, start: int, end: int, purpose: str) -> bytes:
         if self._total is not None:

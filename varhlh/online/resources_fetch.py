@@ -85,6 +85,7 @@ def vcf_subset(client: OnlineClient, settings: Settings, kind: str, build: Build
             name = names.get(region.chrom)
             if name is not None:
                 records.extend(remote.fetch(name, region.start, region.end))
+        remote.confirm_unchanged()
     assert header is not None  # regions is never empty
     fields = _kept_fields(kind, header, settings)
     release = _release(kind, header, template)
