@@ -29,6 +29,23 @@ except ImportError:  # pragma: no cover - hypothesis is in the test extra
     pass
 
 
+_EMPTY_DATA_DIR: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Never read a developer's real 'varhlh resources update' install: every test (and every subprocess it starts)
+    sees an empty data directory, unless the test points VARHLH_DATA_DIR elsewhere itself (monkeypatch)."""
+    import tempfile
+
+    _EMPTY_DATA_DIR.append(tempfile.mkdtemp(prefix="varhlh-test-data-"))
+    os.environ["VARHLH_DATA_DIR"] = _EMPTY_DATA_DIR[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for directory in _EMPTY_DATA_DIR:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/cases/*/expected.json")
 

@@ -38,8 +38,9 @@ def _run(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     ["panel", "show"],
     ["panel", "validate", str(ROOT / "gene_panels" / "hlh_genes.tsv")],
     ["schema"],
+    ["resources", "show", "--dir", "data"],
     ["--version"],
-], ids=["triage", "panel-show", "panel-validate", "schema", "version"])
+], ids=["triage", "panel-show", "panel-validate", "schema", "resources-show", "version"])
 def test_offline_commands_run_without_any_extra(tmp_path: Path, argv: list[str]) -> None:
     done = _run(tmp_path, *argv)
     assert done.returncode == 0, done.stderr
@@ -55,11 +56,12 @@ def test_report_html_runs_without_any_extra(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("argv", "line"), [
     (["panel", "update", "--source", "panelapp", "-o", "new.tsv"], "pip install 'varhlh[online]'"),
+    (["resources", "update", "--dir", "new.tsv"], "pip install 'varhlh[online]'"),
     (["triage", str(HOM), "-o", "out", "--annotate-online", "vep"], "pip install 'varhlh[online]'"),
     (["triage", str(HOM), "-o", "out", "--format", "json,phenopacket"], "pip install 'varhlh[phenopacket]'"),
     (["triage", str(HOM), "-o", "out", "--format", "pdf"], "pip install 'varhlh[pdf]'"),
     (["completion", "bash"], "pip install 'varhlh[completion]'"),
-], ids=["panel-update", "annotate-online", "phenopacket", "pdf", "completion"])
+], ids=["panel-update", "resources-update", "annotate-online", "phenopacket", "pdf", "completion"])
 def test_optional_features_exit_4_with_the_install_line(tmp_path: Path, argv: list[str], line: str) -> None:
     done = _run(tmp_path, *argv)
     assert done.returncode == ExitStatus.CONFIG, done.stderr

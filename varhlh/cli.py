@@ -29,10 +29,11 @@ from types import FrameType
 from typing import Any
 
 from varhlh import __version__
-from varhlh.commands import NOTICE, completion, panel, report, schema, triage
+from varhlh.commands import NOTICE, completion, panel, report, resources, schema, triage
 from varhlh.errors import ExitStatus, Interrupted, VarhlhError, clip, printable
 
-COMMANDS = {"triage": triage, "report": report, "panel": panel, "schema": schema, "completion": completion}
+COMMANDS = {"triage": triage, "report": report, "panel": panel, "resources": resources, "schema": schema,
+            "completion": completion}
 """Each command module has ``register(subparsers, parents)`` and ``run(args, argv) -> int``; heavy imports
 happen inside ``run``."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from varhlh.annotate.annotator import Annotator
-from varhlh.annotate.resources import open_local
+from varhlh.annotate.installed import open_resources
 from varhlh.classify.acmg import classify
 from varhlh.classify.functional import functional_criterion, with_functional_effect
 from varhlh.classify.pm3 import apply_pm3
@@ -90,6 +90,9 @@ class Request:
     """Opt-in online annotation (``--annotate-online``); None = fully offline (the default)."""
     keep_records: Path | None = None
     """A directory where a streamed input's panel-region lines are kept for the annotated VCF."""
+    installed_resources: bool = True
+    """Use the resources installed by ``varhlh resources update`` for what --fasta/--clinvar/--gnomad do not give
+    (False: ``--no-installed-resources``)."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class InputFacts:
     annotation: dict[str, object]
     records_read: int
     resources: tuple[dict[str, object], ...] = ()
-    """Provenance of the opt-in local resources (--fasta, --clinvar, --gnomad)."""
+    """Provenance of the local resources (--fasta, --clinvar, --gnomad, or installed by resources update)."""
     extract: Path | None = None
     """The kept panel-region lines of a streamed input (``Request.keep_records``), for the annotated VCF."""
     access_mode: Access | None = None
@@ -194,7 +197,8 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     log.info("genome build %s (%s)", build.build, build.evidence)
     names = panel_contigs(panel, header.contigs)
     regions = panel_regions(panel, build.build, names, settings.region_padding_bp)
-    local = open_local(request.fasta, request.clinvar, request.gnomad, build.build, settings)
+    local = open_resources(request.fasta, request.clinvar, request.gnomad, build.build, settings, panel,
+                           request.installed_resources, warnings)  # given files, then the installed ones
     annotator = Annotator(header.info, panel, build.build, settings, local)
     spans = spans_by_contig(regions)
     for chrom, start, end in SEX_CHECK_REGIONS[build.build]:  # read for sex inference only, not reported

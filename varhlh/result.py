@@ -99,9 +99,9 @@ class AnnotationSourcesDoc(Doc):
 
 class ResourceDoc(Doc, kw_only=True):
     kind: str
-    """reference (--fasta), clinvar (--clinvar) or gnomad (--gnomad)."""
+    """reference (--fasta or the installed panel reference), clinvar (--clinvar) or gnomad (--gnomad)."""
     path: str
-    """The file as given."""
+    """The file as given, or the installed file."""
     size: int
     """Size in bytes."""
     sha256: str | None
@@ -118,6 +118,15 @@ class ResourceDoc(Doc, kw_only=True):
     """Number of sequences in a reference FASTA."""
     build_check: str
     """How the resource's build was checked against the VCF's."""
+    origin: str = "given"
+    """'given' on the command line (--fasta, --clinvar, --gnomad) or 'installed' by varhlh resources update and used
+    offline."""
+    release: str | UnsetType = UNSET
+    """Release of an installed resource: the ClinVar file date, the gnomAD version, the Ensembl release."""
+    retrieved: str | UnsetType = UNSET
+    """When an installed resource was downloaded (UTC)."""
+    source_url: str | UnsetType = UNSET
+    """Where an installed resource was downloaded from (gnomAD: the per-chromosome URL template)."""
 
 
 class InputDoc(Doc):
@@ -141,7 +150,8 @@ class InputDoc(Doc):
     records_read: int
     """Records read from the panel regions (and the sex-check windows)."""
     resources: list[ResourceDoc]
-    """Opt-in local resources (--fasta, --clinvar, --gnomad): what was read, its date and hash."""
+    """Local resources (--fasta, --clinvar, --gnomad, or installed by varhlh resources update): what was read, its
+    origin, release, date and hash."""
 
 
 class CacheDoc(Doc):

@@ -50,6 +50,16 @@ vep_grch37_url                 (...)       Ensembl REST for GRCh37: https://grch
 vep_grch38_url                 (...)       Ensembl REST for GRCh38: https://rest.ensembl.org
 panelapp_url                   (...)       PanelApp API: https://panelapp.genomicsengland.co.uk/api/v1
 panelapp_au_url                (...)       PanelApp Australia API: https://panelapp-aus.org/api/v1
+resources_flank_bp             1000        varhlh resources update: bp added on each side of every
+                                           panel region (gene span + region_padding_bp)
+resources_clinvar_grch37_url   (...)       NCBI ClinVar VCF, GRCh37 (bgzipped, with URL.tbi)
+resources_clinvar_grch38_url   (...)       NCBI ClinVar VCF, GRCh38
+resources_gnomad_grch37_url    (...)       gnomAD v2.1.1 genomes sites VCF, one per {chrom}
+resources_gnomad_grch38_url    (...)       gnomAD v4.1 genomes sites VCF, one per {chrom}
+resources_sequence_grch37_url  (...)       Ensembl REST for GRCh37 sequence (sequence/region)
+resources_sequence_grch38_url  (...)       Ensembl REST for GRCh38 sequence
+resources_sequence_chunk_bp    1000000     bp of reference sequence per request (REST limit 10 Mb)
+resources_range_bytes          4194304     bytes per HTTP range request of a remote VCF
 =============================  ==========  ====================================================
 
 Online URLs must be https:// (plain http:// only for a loopback host, e.g. a local mirror or a
@@ -176,6 +186,30 @@ class Settings:
     """Genomics England PanelApp API."""
     panelapp_au_url: str = "https://panelapp-aus.org/api/v1"
     """PanelApp Australia API."""
+    # --- varhlh resources update (docs/resources.md) ---
+    resources_flank_bp: int = 1000
+    """varhlh resources update: bp added on each side of every panel region (gene span plus region_padding_bp) for
+    the installed ClinVar, gnomAD and reference sequence, so that indels at a region edge can be normalised."""
+    resources_clinvar_grch37_url: str = "https://ftp.ncbi.nlm.nih.gov/pub/clinvar/vcf_GRCh37/clinvar.vcf.gz"
+    """NCBI ClinVar VCF for GRCh37 (bgzipped; its tabix index is this URL + .tbi); read by region only."""
+    resources_clinvar_grch38_url: str = "https://ftp.ncbi.nlm.nih.gov/pub/clinvar/vcf_GRCh38/clinvar.vcf.gz"
+    """NCBI ClinVar VCF for GRCh38 (bgzipped; its tabix index is this URL + .tbi); read by region only."""
+    resources_gnomad_grch37_url: str = ("https://gnomad-public-us-east-1.s3.amazonaws.com/release/2.1.1/vcf/genomes/"
+                                        "gnomad.genomes.r2.1.1.sites.{chrom}.vcf.bgz")
+    """gnomAD v2.1.1 genomes sites VCF for GRCh37, one file per chromosome ({chrom}: 1..22, X); read by region
+    only."""
+    resources_gnomad_grch38_url: str = ("https://gnomad-public-us-east-1.s3.amazonaws.com/release/4.1/vcf/genomes/"
+                                        "gnomad.genomes.v4.1.sites.chr{chrom}.vcf.bgz")
+    """gnomAD v4.1 genomes sites VCF for GRCh38, one file per chromosome ({chrom}: 1..22, X, Y); read by region
+    only."""
+    resources_sequence_grch37_url: str = "https://grch37.rest.ensembl.org"
+    """Ensembl REST serving GRCh37 reference sequence (sequence/region)."""
+    resources_sequence_grch38_url: str = "https://rest.ensembl.org"
+    """Ensembl REST serving GRCh38 reference sequence (sequence/region)."""
+    resources_sequence_chunk_bp: int = 1_000_000
+    """Reference sequence fetched per request (bp); Ensembl REST allows up to 10 Mb."""
+    resources_range_bytes: int = 4_194_304
+    """Bytes per HTTP range request when reading a remote bgzipped VCF (at least two BGZF blocks)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}

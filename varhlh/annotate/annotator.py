@@ -117,11 +117,11 @@ class Annotator:
         found = list(annotations)
         consequence_source = self.external_source or ", ".join(f"VCF {s.tag} ({s.dialect.value})"
                                                                 for s in self.sources) or None
-        reference = f"--fasta {self.reference.path}" if self.reference is not None else None
-        clinvar = (f"local ClinVar file {self.local.clinvar.path}" if self.local is not None and self.local.clinvar
+        reference = self.reference.label if self.reference is not None else None
+        clinvar = (self.local.clinvar.evidence_source if self.local is not None and self.local.clinvar
                    else f"VCF INFO {self.clinvar_fields.significance}" if self.clinvar_fields.significance
                    else next((a.clinvar.source for a in found if a.clinvar is not None), None))
-        frequency = (f"local gnomAD file {self.local.gnomad.path}" if self.local is not None and self.local.gnomad
+        frequency = (self.local.gnomad.evidence_source if self.local is not None and self.local.gnomad
                      else f"VCF INFO {', '.join(self.popmax_fields + self.af_fields)}"
                      if self.popmax_fields or self.af_fields
                      else next((a.frequency.source for a in found if a.frequency is not None
@@ -158,7 +158,7 @@ class Annotator:
         if len(bad) >= settings.ref_mismatch_refuse_min and too_many:
             msg = (f"{self.reference.path}: {len(bad)} of {len(checked)} checked panel records have a REF that differs "  # type: ignore[union-attr]
                    f"from the FASTA (e.g. {bad[0].reason}); the FASTA is not the {self.build} reference this VCF was "
-                   "called against: pass the matching FASTA (or drop --fasta)")
+                   f"called against: {self.reference.fix}")  # type: ignore[union-attr]
             raise BuildError(msg)
         out = []
         if bad:
@@ -385,15 +385,17 @@ class Annotator:
             span = (change.start, max(right.end, right.start))
         notes: list[str] = []
         found_clinvar = found_freq = None
+        skipped = {}
         for resource in (self.local.clinvar, self.local.gnomad):
-            if resource is not None and not resource.covers(chrom):
-                notes.append(f"the {resource.label} has no records on chromosome {chrom}: not consulted")
-        if self.local.clinvar is not None and self.local.clinvar.covers(chrom):
+            if resource is not None and (why := resource.not_consulted(chrom, span)) is not None:
+                notes.append(why)
+                skipped[resource.kind] = why
+        if self.local.clinvar is not None and "clinvar" not in skipped:
             hits = self.local.clinvar.lookup(chrom, change, span, self.reference)
             found_clinvar = self.local.clinvar.clinvar(hits)
             if found_clinvar is None:
                 notes.append(f"not in the {self.local.clinvar.label}")
-        if self.local.gnomad is not None and self.local.gnomad.covers(chrom):
+        if self.local.gnomad is not None and "gnomad" not in skipped:
             hits = self.local.gnomad.lookup(chrom, change, span, self.reference)
             found_freq, note = self.local.gnomad.frequency(hits)
             if note:
@@ -462,7 +464,8 @@ def _unresolved(annotation: Annotation, modelled: bool) -> str | None:
     or None when it is known (or the allele is non-coding)."""
     if annotation.consequence in UNRESOLVED_TERMS:
         return ("coding change whose protein effect is unknown: the VCF carries no consequence annotation for it and "
-                "no reference sequence was given (annotate the VCF with VEP, SnpEff or bcftools csq, or give --fasta)")
+                "no reference sequence was given (annotate the VCF with VEP, SnpEff or bcftools csq, give --fasta, or "
+                "install the panel reference once with 'varhlh resources update')")
     if annotation.consequence is None and not modelled:
         return "no consequence annotation and no exon model for this gene: effect unknown (annotate the VCF)"
     return None

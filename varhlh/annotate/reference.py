@@ -23,6 +23,11 @@ are reconciled like the VCF's (``10`` / ``chr10`` / ``NC_000010.10`` all serve c
   the base it would cover (the bcftools norm / VEP shift rule); an ``N`` stops the slide.
   Left-aligned forms are compared when matching curated alleles and local resources; HGVS c.
   uses the 3' (transcript-orientation) shift: right for plus-strand genes, left for minus-strand.
+* :class:`RegionReference`: the panel reference installed by ``varhlh resources update`` — one FASTA
+  record per region, named ``CHROM:START-END`` (1-based, inclusive, genomic coordinates) — served
+  through the same interface, so the annotator computes exactly what it computes with ``--fasta``
+  inside the regions. Outside them nothing is read: a REF there is ``not_checked`` ("outside the
+  installed panel reference"), never a mismatch, and codon effects stay unknown.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import logging
+import re
 import struct
 import zlib
 from collections.abc import Callable, Collection
@@ -89,6 +95,10 @@ class Reference:
                 self.names[chrom] = name
                 self.lengths[chrom] = int(length)
         self.build_note = _build_note(path, self.lengths, build)
+        self.label = f"--fasta {path}"
+        """How the evidence sources name it."""
+        self.fix = "pass the matching FASTA (or drop --fasta)"
+        """What to do when most REFs differ from it."""
 
     def close(self) -> None:
         if getattr(self, "_fasta", None) is not None:
@@ -244,6 +254,58 @@ class _Uncompressed:
                     raise ValueError(str(exc)) from exc
                 held += len(pieces[-1])
             return b"".join(pieces)[start - uncompressed:end - uncompressed]
+
+
+_REGION_NAME = re.compile(r"^([^:]+):(\d+)-(\d+)$")
+
+
+class RegionReference(Reference):
+    """The installed panel reference: records named ``CHROM:START-END`` holding those bases of the build."""
+
+    def __init__(self, path: Path, build: Build, label: str) -> None:  # Reference's init reads whole contigs
+        import pysam
+
+        self.path = path
+        self._tmp = None
+        try:
+            self._fasta = pysam.FastaFile(str(path))
+        except (OSError, ValueError) as exc:
+            msg = f"{path}: cannot open the installed panel reference ({exc})"
+            raise InputError(msg) from exc
+        self.regions: dict[str, list[tuple[int, int, str]]] = {}
+        for name, length in zip(self._fasta.references, self._fasta.lengths, strict=True):
+            match = _REGION_NAME.match(name)
+            chrom = canonical_chrom(match.group(1)) if match else None
+            if match is None or chrom is None or int(match.group(3)) - int(match.group(2)) + 1 != length:
+                msg = f"{path}: record {name!r} is not named CHROM:START-END with its length ({length})"
+                raise InputError(msg)
+            self.regions.setdefault(chrom, []).append((int(match.group(2)), int(match.group(3)), name))
+        for spans in self.regions.values():
+            spans.sort()
+        self._starts = {chrom: [s for s, _, _ in spans] for chrom, spans in self.regions.items()}
+        self.names = {chrom: chrom for chrom in self.regions}
+        self.lengths = {chrom: spans[-1][1] for chrom, spans in self.regions.items()}
+        total = sum(e - s + 1 for spans in self.regions.values() for s, e, _ in spans)
+        self.build_note = f"installed for {build} (manifest); {len(self._fasta.references)} regions, {total:,} bp"
+        self.label = label
+        self.fix = ("run with --no-installed-resources (or give --fasta), and check the build of the VCF; if the "
+                    "install is damaged, run 'varhlh resources update' again")
+
+    def fetch(self, chrom: str, start: int, end: int) -> str | None:
+        """Bases ``start..end`` when one installed region holds them all; None otherwise."""
+        spans = self.regions.get(chrom)
+        if spans is None or end < start:
+            return None
+        i = bisect.bisect_right(self._starts[chrom], start) - 1
+        if i < 0 or spans[i][1] < end:
+            return None
+        first, _, name = spans[i]
+        return str(self._fasta.fetch(name, start - first, end - first + 1)).upper()
+
+    def check_ref(self, chrom: str | None, pos: int, ref: str) -> RefCheck:
+        if chrom is None or self.fetch(chrom, pos, pos + len(ref) - 1) is None:
+            return RefCheck("not_checked", None, f"{chrom}:{pos} is outside the installed panel reference")
+        return super().check_ref(chrom, pos, ref)
 
 
 def _build_note(path: Path, lengths: dict[str, int], build: Build) -> str:

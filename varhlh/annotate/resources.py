@@ -20,14 +20,18 @@
 * A resource whose header says it is the other genome build (contig lengths or ``##reference``)
   is refused (:class:`BuildError`); an unreadable or unindexed file is refused
   (:class:`InputError`).
+* The same classes serve the resources installed by ``varhlh resources update``
+  (:mod:`varhlh.annotate.installed`): such a file holds the panel regions only, so it is consulted only
+  inside them (``regions``); elsewhere an allele is *not consulted*, never absent. Each resource's
+  provenance says whether it was ``given`` on the command line or ``installed``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from varhlh.annotate import clinvar
 from varhlh.annotate.change import Change, minimal_change
@@ -39,6 +43,12 @@ from varhlh.genome import canonical_chrom, detect_build
 from varhlh.models import Build, ClinVarEvidence, FrequencyEvidence
 from varhlh.read.reader import FieldDef
 from varhlh.settings import Settings
+
+if TYPE_CHECKING:
+    from varhlh.annotate.installed import Regions
+
+GIVEN: Mapping[str, object] = {"origin": "given"}
+"""Provenance of a resource given on the command line (--fasta, --clinvar, --gnomad)."""
 
 
 def _index_of(path: Path) -> Path | None:
@@ -76,10 +86,14 @@ class Hit:
 class LocalVcf:
     """A tabix/CSI-indexed VCF queried by region (ClinVar or gnomAD sites)."""
 
-    def __init__(self, path: Path, kind: str, build: Build, settings: Settings) -> None:
+    def __init__(self, path: Path, kind: str, build: Build, settings: Settings, label: str | None = None,
+                 regions: Regions | None = None) -> None:
         import pysam
 
         self.path, self.kind, self.settings = path, kind, settings
+        self.regions = regions
+        """Installed resources: the regions the file holds (consulted only there); None: whole chromosomes."""
+        self.origin: Mapping[str, object] = GIVEN
         if not path.is_file():
             msg = f"{path}: --{kind} file not found; give the path of a bgzipped, indexed VCF"
             raise InputError(msg)
@@ -109,8 +123,11 @@ class LocalVcf:
         self.af_fields = [f for f in settings.resource_af_fields if f in self.defs]
         self.popmax_fields = [f for f in settings.popmax_fields if f in self.defs]
         self.digest = BackgroundDigest(path, settings.resource_sha256_max_bytes)
-        self.label = f"local {'ClinVar' if kind == 'clinvar' else 'gnomAD'} file {path.name}" + (
+        what = "ClinVar" if kind == "clinvar" else "gnomAD"
+        self.label = label or f"local {what} file {path.name}" + (
             f" ({self.meta['fileDate']})" if "fileDate" in self.meta else "")
+        self.evidence_source = label or f"local {what} file {path}"
+        """How the completeness sources name it."""
 
     def _check_build(self, header: Any, build: Build) -> str:
         contigs = {name: header.contigs[name].length for name in header.contigs}
@@ -132,7 +149,7 @@ class LocalVcf:
 
     def provenance(self) -> dict[str, object]:
         extra = {"file_date": self.meta.get("fileDate"), "source": self.meta.get("source"),
-                 "reference": self.meta.get("reference"), "build_check": self.build_note}
+                 "reference": self.meta.get("reference"), "build_check": self.build_note, **self.origin}
         return _provenance(self.kind, self.digest, self.settings.resource_sha256_max_bytes, extra)
 
     # ------------------------------------------------------------------ look-up
@@ -140,6 +157,16 @@ class LocalVcf:
     def covers(self, chrom: str | None) -> bool:
         """The file has records on this chromosome (a per-chromosome gnomAD file covers one)."""
         return chrom is not None and chrom in self.names
+
+    def not_consulted(self, chrom: str | None, span: tuple[int, int]) -> str | None:
+        """Why this file says nothing about an allele at ``chrom:span`` (None: it is consulted)."""
+        if self.regions is not None:
+            if self.regions.covers(chrom, span[0], span[1]):
+                return None
+            return f"{chrom}:{span[0]} is outside the regions of the {self.label}: not consulted"
+        if not self.covers(chrom):
+            return f"the {self.label} has no records on chromosome {chrom}: not consulted"
+        return None
 
     def lookup(self, chrom: str | None, change: Change, span: tuple[int, int],
                reference: Reference | None) -> list[Hit]:
@@ -213,11 +240,14 @@ class LocalSources:
     clinvar: LocalVcf | None = None
     gnomad: LocalVcf | None = None
     limit: int = 0
+    origins: dict[str, Mapping[str, object]] = field(default_factory=dict)
+    """Per kind, where an installed resource came from (``origin``, ``release``, ``retrieved``, ``source_url``)."""
 
     def provenance(self) -> list[dict[str, object]]:
         out = []
         if self.reference is not None and self.reference_digest is not None:
-            out.append(_provenance("reference", self.reference_digest, self.limit, self.reference.provenance()))
+            extra = {**self.reference.provenance(), **self.origins.get("reference", GIVEN)}
+            out.append(_provenance("reference", self.reference_digest, self.limit, extra))
         out.extend(r.provenance() for r in (self.clinvar, self.gnomad) if r is not None)
         return out
 

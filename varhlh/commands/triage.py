@@ -77,6 +77,9 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                                               "effects, HGVS p., indel normalisation")
     p.add_argument("--clinvar", type=Path, help="local ClinVar VCF (bgzipped + tabix-indexed; opt-in, offline)")
     p.add_argument("--gnomad", type=Path, help="local gnomAD sites VCF (bgzipped + tabix-indexed; opt-in, offline)")
+    p.add_argument("--no-installed-resources", action="store_true",
+                   help="ignore the panel resources installed by 'varhlh resources update' (used by default, offline, "
+                        "for what --fasta/--clinvar/--gnomad do not give)")
     p.add_argument("-o", "--output-dir", type=Path, default=Path(), help="output directory (default: .)")
     p.add_argument("--prefix", help="output file prefix (default: the sample ID made filename-safe)")
     p.add_argument("--format", default="json,tsv",
@@ -124,7 +127,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                           build=Build(args.build) if args.build else None, panel=args.panel, settings=settings,
                           threads=args.threads, command=command, clinical=args.clinical,
                           fasta=args.fasta, clinvar=args.clinvar, gnomad=args.gnomad,
-                          online=online,
+                          online=online, installed_resources=not args.no_installed_resources,
                           keep_records=Path(scratch) if "vcf" in formats else None)
         if args.all_samples or args.samples:
             return _cohort(args, request, formats)

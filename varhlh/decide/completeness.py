@@ -32,7 +32,7 @@ class Sources:
     consequence: str | None
     """The consequence annotation used (VCF CSQ/ANN/BCSQ, online VEP), or None."""
     reference: str | None
-    """The reference sequence used for codon-level effects (--fasta), or None."""
+    """The reference sequence used for codon-level effects (--fasta, or the installed panel reference), or None."""
     clinvar: str | None
     """Where ClinVar classifications came from, or None."""
     frequency: str | None
@@ -129,13 +129,15 @@ def assess(genes: tuple[GeneCoverage, ...], sources: Sources, not_assessed: tupl
     if not_assessed:
         reasons.append(f"{len(not_assessed)} carried allele(s) with unknown effect")
         if sources.consequence is None and sources.reference is None:
-            todo.append("annotate the VCF (VEP, SnpEff or bcftools csq) or give --fasta with the reference genome, "
-                        "so that coding changes get their protein effect")
+            todo.append("annotate the VCF (VEP, SnpEff or bcftools csq), give --fasta with the reference genome, or "
+                        "install the panel reference once with 'varhlh resources update', so that coding changes get "
+                        "their protein effect")
         else:
             todo.append("review the not-assessed alleles by hand")
     if sources.frequency is None:
         reasons.append("no population-frequency source")
-        todo.append("give population frequencies (a gnomAD-annotated VCF, or --gnomad with a local gnomAD sites VCF)")
+        todo.append("give population frequencies (a gnomAD-annotated VCF, --gnomad with a local gnomAD sites VCF, or "
+                    "the panel's gnomAD regions installed once with 'varhlh resources update')")
     verdict = "complete" if not reasons else "partial: " + "; ".join(reasons)
     return Completeness(verdict, genes, sources, tuple(absent), tuple(without_records), not_assessed, tuple(todo))
 

@@ -19,6 +19,11 @@ Rules (docs/validation-and-security.md, "Online features (opt-in) and privacy"):
   ``--offline`` answers from the cache only; ``--no-cache`` keeps responses in memory;
 * a response is parsed as JSON and validated by the caller before use; a garbled or drifted
   response is an :class:`OnlineError`, and its cache entry is deleted so it cannot be replayed;
+* :meth:`OnlineClient.get_bytes` and :meth:`OnlineClient.get_text` (``varhlh resources update``: byte
+  ranges of public files, plain-text sequence) never use the cache: a range is not part of the cache key,
+  and an update must see the current release. A body shorter than its ``Content-Length`` (a dropped
+  connection) is retried like a connection error; a range request must be answered ``206`` with the
+  ``Content-Range`` asked for (a server that ignores ``Range`` would send the whole multi-GB file);
 * every logical request is recorded as an :class:`Exchange` (endpoint, purpose, number of
   variants sent, from cache or not, attempts, whether data left the machine).
 """
@@ -28,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -51,6 +57,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 CACHE_FILE = "http_cache.sqlite"
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+_CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 
 class ResponseError(ValueError):
@@ -76,6 +83,8 @@ class Exchange:
     attempts: int
     items: tuple[str, ...] = field(default=(), repr=False)
     """The exact variant strings in the body (for the data-sent list; not repeated per request)."""
+    received: int = 0
+    """Bytes of the response body used (0 when the request failed)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"service": self.service, "method": self.method, "endpoint": self.endpoint, "query": self.query,
@@ -159,19 +168,44 @@ class OnlineClient:
                   items: Sequence[str], params: Mapping[str, str] | None = None) -> T:
         return self._call(service, "POST", url, purpose, validate, params, body, tuple(items))
 
+    def get_text(self, service: str, url: str, purpose: str, validate: Callable[[str], T],
+                 params: Mapping[str, str] | None = None) -> T:
+        """A plain-text GET (not cached); ``validate`` gets the body decoded as UTF-8."""
+        return self._call(service, "GET", url, purpose, validate, params, None, (), parse=_text, cached=False,
+                          headers={"Accept": "text/plain"})
+
+    def get_bytes(self, service: str, url: str, purpose: str, byte_range: tuple[int, int] | None = None
+                  ) -> RangeAnswer:
+        """A binary GET (not cached): the whole file, or bytes ``start..end`` (inclusive) answered with 206."""
+        headers = {"Range": f"bytes={byte_range[0]}-{byte_range[1]}", "Accept": "*/*"} if byte_range else \
+            {"Accept": "*/*"}
+        expected = 206 if byte_range else 200
+        return self._call(service, "GET", url, purpose, lambda answer: _check_range(answer, byte_range), None, None,
+                          (), parse=_binary, cached=False, headers=headers, ok=expected,
+                          query=headers.get("Range", ""))
+
     # ------------------------------------------------------------------ internals
 
     def _call(self, service: str, method: str, url: str, purpose: str, validate: Callable[[Any], T],
-              params: Mapping[str, str] | None, body: Any, items: tuple[str, ...]) -> T:
-        query = "&".join(f"{k}={v}" for k, v in (params or {}).items())
+              params: Mapping[str, str] | None, body: Any, items: tuple[str, ...], *,
+              parse: Callable[[Any, str], Any] | None = None, cached: bool = True,
+              headers: Mapping[str, str] | None = None, ok: int = 200, query: str | None = None) -> T:
+        query = query if query is not None else "&".join(f"{k}={v}" for k, v in (params or {}).items())
         where = f"{service} ({url}): {purpose}"
-        state: dict[str, Any] = {"attempts": 0, "transmitted": False, "status": None, "from_cache": False}
+        state: dict[str, Any] = {"attempts": 0, "transmitted": False, "status": None, "from_cache": False,
+                                 "received": 0}
         try:
-            response = self._send(method, url, params, body, where, state)
+            if cached:
+                response = self._send(method, url, params, body, where, state)
+            else:
+                with self.session.cache_disabled():
+                    response = self._send(method, url, params, body, where, state, headers=headers, ok=ok)
+            state["received"] = len(response.content)
             try:
-                return validate(_parse(response, where))
+                return validate((parse or _parse)(response, where))
             except (OnlineError, ResponseError) as exc:
-                self.session.cache.delete(requests=[response.request])  # never replay a bad answer
+                if cached:
+                    self.session.cache.delete(requests=[response.request])  # never replay a bad answer
                 if isinstance(exc, OnlineError):
                     raise
                 msg = f"{where}: unusable response ({exc}); no result was used, nothing was treated as benign"
@@ -179,10 +213,11 @@ class OnlineClient:
         finally:
             self.exchanges.append(Exchange(service, method, url, query, purpose, len(items),
                                            bool(state["from_cache"]), bool(state["transmitted"]),
-                                           state["status"], int(state["attempts"]), items))
+                                           state["status"], int(state["attempts"]), items,
+                                           int(state["received"])))
 
     def _send(self, method: str, url: str, params: Mapping[str, str] | None, body: Any, where: str,
-              state: dict[str, Any]) -> Any:
+              state: dict[str, Any], headers: Mapping[str, str] | None = None, ok: int = 200) -> Any:
         requests = self._requests
         settings = self.settings
         attempts = 1 + (0 if self.offline else settings.online_retries)
@@ -192,15 +227,18 @@ class OnlineClient:
             state["attempts"] = attempt
             try:
                 response = self.session.request(method, url, params=params, json=body, timeout=timeout, verify=True,
-                                                allow_redirects=False, only_if_cached=self.offline)
+                                                allow_redirects=False, only_if_cached=self.offline,
+                                                headers=dict(headers) if headers else None)
             except requests.exceptions.SSLError as exc:
                 state["transmitted"] = True
                 msg = (f"{where}: TLS certificate verification failed ({_reason(exc)}); check the URL and the "
                        "system CA store")
                 raise OnlineError(msg) from exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 state["transmitted"] = True
                 last = f"{type(exc).__name__}: {_reason(exc)}"
+                if isinstance(exc, requests.exceptions.ChunkedEncodingError):  # fewer bytes than Content-Length
+                    last = f"truncated response ({_reason(exc)})"
                 wait = self._backoff(attempt)
             else:
                 from_cache = bool(getattr(response, "from_cache", False))
@@ -213,8 +251,12 @@ class OnlineClient:
                            f"{settings.online_cache_days:g} days) and --offline forbids network access; run once "
                            "without --offline or point --cache-dir at the cache of an earlier run")
                     raise OnlineError(msg)
-                if response.status_code == 200:
+                if response.status_code == ok:
                     return response
+                if response.status_code == 200 and ok == 206:
+                    msg = (f"{where}: the server ignored the byte range (HTTP 200 for a Range request); a whole "
+                           "file was not downloaded: use a server that supports range requests")
+                    raise OnlineError(msg)
                 if 300 <= response.status_code < 400:
                     msg = (f"{where}: HTTP {response.status_code} redirect to {response.headers.get('Location')!r}, "
                            "not followed; update the service URL setting")
@@ -245,6 +287,57 @@ class OnlineClient:
                    f"online_max_retry_after_s = {self.settings.online_max_retry_after_s:g}; retry later")
             raise OnlineError(msg)
         return asked
+
+
+@dataclass(frozen=True)
+class RangeAnswer:
+    """The body of a binary GET, with what the server said about the file."""
+
+    data: bytes
+    start: int
+    """Offset of ``data`` in the file."""
+    total: int | None
+    """Size of the whole file (``Content-Range``/``Content-Length``), None if not stated."""
+    version: str | None
+    """ETag or Last-Modified of the file: a file replaced between two range requests is detected."""
+
+
+def _binary(response: Any, where: str) -> RangeAnswer:
+    data = response.content
+    stated = response.headers.get("Content-Length")
+    if stated is not None and stated.isdigit() and int(stated) != len(data):
+        msg = f"{where}: truncated response ({len(data)} of {stated} bytes); nothing was used"
+        raise OnlineError(msg)
+    start, total = 0, len(data) if response.status_code == 200 else None
+    content_range = response.headers.get("Content-Range", "")
+    if response.status_code == 206:
+        match = _CONTENT_RANGE.match(content_range.strip())
+        if match is None:
+            msg = f"{where}: HTTP 206 without a valid Content-Range ({content_range!r}); nothing was used"
+            raise OnlineError(msg)
+        start = int(match.group(1))
+        total = int(match.group(3)) if match.group(3) != "*" else None
+        if int(match.group(2)) - start + 1 != len(data):
+            msg = (f"{where}: Content-Range {content_range} but {len(data)} bytes received (truncated); "
+                   "nothing was used")
+            raise OnlineError(msg)
+    version = response.headers.get("ETag") or response.headers.get("Last-Modified")
+    return RangeAnswer(data, start, total, version)
+
+
+def _check_range(answer: RangeAnswer, byte_range: tuple[int, int] | None) -> RangeAnswer:
+    if byte_range is not None and answer.start != byte_range[0]:
+        msg = f"asked for bytes from {byte_range[0]}, got bytes from {answer.start}"
+        raise ResponseError(msg)
+    return answer
+
+
+def _text(response: Any, where: str) -> str:
+    try:
+        return str(response.content.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        msg = f"{where}: response is not UTF-8 text ({exc.reason} at byte {exc.start}); nothing was used"
+        raise OnlineError(msg) from exc
 
 
 def _parse(response: Any, where: str) -> Any:
@@ -313,4 +406,4 @@ def _private_file(path: Path) -> None:
         raise ConfigError(msg) from exc
 
 
-__all__ = ["Exchange", "OnlineClient", "ResponseError", "check_url", "parse_retry_after"]
+__all__ = ["Exchange", "OnlineClient", "RangeAnswer", "ResponseError", "check_url", "parse_retry_after"]
