@@ -127,6 +127,24 @@ def read_limited(path: Path, limit: int) -> bytes:
     return data
 
 
+def read_text(path: Path, limit: int, *, what: str, fix: str, error: type[Exception],
+              encoding: str = "utf-8") -> str:
+    """A small input file (``what``: 'PED file', 'config file', …) as text, read once; every failure is one line
+    naming the file and ``fix`` (e.g. 'check the --ped path'), raised as ``error``: unreadable, above ``limit``
+    bytes, or not text in ``encoding``."""
+    try:
+        return read_limited(path, limit).decode(encoding)
+    except OSError as exc:
+        msg = f"{path}: cannot read {what} ({exc.strerror}); {fix}"
+        raise error(msg) from exc
+    except TooLarge as exc:
+        msg = f"{path}: the {what} is {exc}; {fix}"
+        raise error(msg) from exc
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: the {what} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        raise error(msg) from exc
+
+
 def is_stream(path: str) -> bool:
     """``-``, or a path that exists and is not a regular file or directory (pipe, FIFO, ``/dev/stdin``,
     character device): such an input can be read only once, so it is spooled."""

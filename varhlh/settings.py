@@ -85,7 +85,7 @@ from pathlib import Path
 from typing import Any
 
 from varhlh.errors import ConfigError, shown
-from varhlh.fileio import CONFIG_LIMIT, TooLarge, read_limited
+from varhlh.fileio import CONFIG_LIMIT, read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -295,15 +295,10 @@ def check_consistency(settings: Settings, path: Path | None = None) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text(path, CONFIG_LIMIT, what="config file", fix="check the --config path", error=ConfigError)
     try:
-        data = tomllib.loads(read_limited(path, CONFIG_LIMIT).decode("utf-8"))
-    except OSError as exc:
-        msg = f"{path}: cannot read config file ({exc.strerror}); check the --config path"
-        raise ConfigError(msg) from exc
-    except TooLarge as exc:
-        msg = f"{path}: the config file is {exc}; a settings file is a few lines of TOML — check the --config path"
-        raise ConfigError(msg) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         msg = f"{path}: not valid TOML ({str(exc)[:200]}); fix the file or drop --config"
         raise ConfigError(msg) from exc
     except RecursionError as exc:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from varhlh.errors import PanelError, shown
-from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited
+from varhlh.fileio import TABLE_LIMIT, read_text
 
 E = TypeVar("E", bound=Enum)
 
@@ -76,18 +76,7 @@ class Row:
 def read_tsv(path: Path, columns: tuple[str, ...], digest: Any = None) -> tuple[dict[str, str], list[Row]]:
     """Metadata and rows of one table, read once (at most :data:`varhlh.fileio.TABLE_LIMIT` bytes); the bytes
     read are added to ``digest`` (a hashlib object), so the fingerprint is of exactly what was parsed."""
-    try:
-        raw = read_limited(path, TABLE_LIMIT)
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read panel file ({exc.strerror}); check the --panel path"
-        raise PanelError(msg) from exc
-    except TooLarge as exc:
-        msg = f"{path}: the panel file is {exc}; a panel table is at most a few megabytes — check the --panel path"
-        raise PanelError(msg) from exc
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the panel as UTF-8 TSV"
-        raise PanelError(msg) from exc
+    text = read_text(path, TABLE_LIMIT, what="panel file", fix="check the --panel path", error=PanelError)
     meta: dict[str, str] = {}
     header: list[str] | None = None
     rows: list[Row] = []
@@ -115,7 +104,7 @@ def read_tsv(path: Path, columns: tuple[str, ...], digest: Any = None) -> tuple[
         msg = f"{path}: no data rows; a panel needs a header row and at least one gene"
         raise PanelError(msg)
     if digest is not None:
-        digest.update(raw)
+        digest.update(text.encode("utf-8"))
     return meta, rows
 
 

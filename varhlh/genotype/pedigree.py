@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from varhlh.errors import InputError, printable, shown
-from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited
+from varhlh.fileio import TABLE_LIMIT, read_text
 from varhlh.models import Family, Sex
 
 _SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN, "-9": Sex.UNKNOWN, "other": Sex.UNKNOWN}
@@ -57,17 +57,8 @@ class Pedigree:
 
 
 def read_ped(path: Path) -> Pedigree:
-    try:
-        text = read_limited(path, TABLE_LIMIT).decode("utf-8-sig")  # -sig: a leading BOM is not part of the id
-    except OSError as exc:
-        msg = f"{path}: cannot read PED file ({exc.strerror}); check the --ped path"
-        raise InputError(msg) from exc
-    except TooLarge as exc:
-        msg = f"{path}: the PED file is {exc}; check the --ped path"
-        raise InputError(msg) from exc
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: PED file is not UTF-8 ({exc.reason}); save it as UTF-8 text"
-        raise InputError(msg) from exc
+    text = read_text(path, TABLE_LIMIT, what="PED file", fix="check the --ped path", error=InputError,
+                     encoding="utf-8-sig")  # -sig: a leading BOM is not part of the id
     people: list[Person] = []
     seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):
