@@ -266,20 +266,24 @@ def _json(text: str, path: Path) -> Any:
 
 
 def _yaml(text: str, path: Path) -> Any:
-    """``yaml.safe_load`` without anchors, aliases or duplicate keys."""
+    return strict_yaml(text, path, "clinical context")
+
+
+def strict_yaml(text: str, path: Path, what: str) -> Any:
+    """``yaml.safe_load`` without anchors, aliases or duplicate keys (``what`` names the file in messages)."""
     import yaml
 
     class StrictLoader(yaml.SafeLoader):
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()  # type: ignore[no-untyped-call]
-                msg = (f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not accepted in a clinical "
-                       "context; write each value out")
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not accepted in a {what}; "
+                       "write each value out")
                 raise InputError(msg)
             event = self.peek_event()  # type: ignore[no-untyped-call]
             if getattr(event, "anchor", None) is not None:
-                msg = (f"{path}: line {event.start_mark.line + 1}: YAML anchors (&name) are not accepted in a clinical "
-                       "context; write each value out")
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML anchors (&name) are not accepted in a {what}; "
+                       "write each value out")
                 raise InputError(msg)
             return super().compose_node(parent, index)
 

@@ -260,7 +260,8 @@ def _undetermined_actions(result: GeneResult, gene: PanelGene, given: Given) -> 
                           "normal, which argues against this gene; look for another cause."))
         else:
             test = gene.functional_test or "gene-specific functional testing"
-            out.append(f"{gene.symbol}: urgent functional test, {test}: the patient carries a rare variant of uncertain significance "
+            out.append(f"{gene.symbol}: urgent functional test, {test}: the patient carries a rare variant of "
+                       "uncertain significance "
                        f"on {copies}; an abnormal result would support primary HLH (re-run varhlh with the result in "
                        "--clinical), a normal one argues against this gene.")
         if result.phase is Phase.UNKNOWN:
