@@ -212,7 +212,7 @@ def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh, give
     if result.call is GeneCall.BIALLELIC and result.hypomorphs:
         test = gene.functional_test or "a gene-specific functional test"
         out.append(f"{gene.symbol}: the genotype includes a reduced-function (hypomorphic) allele; a transplant only "
-                   f"after functional confirmation ({test}) and review of the clinical course (Henter 2024, "
+                   f"after functional confirmation by {test} and review of the clinical course (Henter 2024, "
                    "Table 4; Bergsten 2020).")
     if given:
         out.append(f"{gene.symbol}: functional result given ({_words(given)}); "

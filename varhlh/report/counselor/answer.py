@@ -62,8 +62,14 @@ def cards(doc: ResultDoc) -> tuple[Card, Card]:
                   else "relapsing or refractory HLH")
         second = Card(second.question, second.key, 2, "Indicated on clinical grounds",
                       f"The clinical course ({course}) indicates a transplant work-up whatever the genetic result "
-                      f"(HLH-2004). Genetics alone: {transplant.label.lower()}.", TRANSPLANT_STEPS, "clinical", ())
+                      f"(HLH-2004). {_genetics_alone(c.transplant_workup)}", TRANSPLANT_STEPS, "clinical", ())
     return first, second
+
+
+def _genetics_alone(workup: str) -> str:
+    if workup == "consider":
+        return "Genetics alone would say: consider."
+    return "Genetics alone does not indicate one."
 
 
 def caveats(doc: ResultDoc) -> tuple[str, ...]:

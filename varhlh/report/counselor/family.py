@@ -116,7 +116,7 @@ def _gene_note(gene: GeneDoc, doc: ResultDoc) -> FamilyNote | None:
     by_id = {v.id: v for v in doc.variants}
     alleles = [by_id[i] for i in gene.variant_ids if i in by_id]
     parents = _parents(doc, alleles)
-    observed = _observed(alleles, doc)
+    observed = _observed(alleles, doc, skip_parents=bool(parents))
     if call == "biallelic_vus":
         return FamilyNote(title, (
             f"This result does not yet say whether the patient is affected or a carrier: the effect of the "
@@ -217,15 +217,17 @@ def _x_linked(symbol: str, call: str, doc: ResultDoc, alleles: Sequence[VariantD
     return (basic, donors)
 
 
-def _observed(alleles: Sequence[VariantDoc], doc: ResultDoc) -> tuple[str, ...]:
-    """What the PED relatives' genotypes show for the gene's variants (only when they were genotyped)."""
+def _observed(alleles: Sequence[VariantDoc], doc: ResultDoc, skip_parents: bool = False) -> tuple[str, ...]:
+    """What the PED relatives' genotypes show for the gene's variants (only when they were genotyped); the parents are
+    left out when a sentence already says what they carry."""
     roles = relatives(doc.sample)
     lines = []
     for v in alleles:
-        if not v.family:
+        calls = {s: c for s, c in v.family.items() if not (skip_parents and roles.get(s) in ("Father", "Mother"))}
+        if not calls:
             continue
         carried = [f"{roles.get(s, 'relative').lower()} {s} ({_carries(c.zygosity)})"
-                   for s, c in sorted(v.family.items())]
+                   for s, c in sorted(calls.items())]
         lines.append(f"In this family, {words.variant_name(v)}: " + "; ".join(carried) + ".")
     return tuple(lines)
 

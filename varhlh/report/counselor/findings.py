@@ -105,7 +105,7 @@ def headline(gene: GeneDoc, shown: Sequence[VariantView], alleles: Sequence[Vari
         where = {"homozygous": f"on both copies of {symbol} (homozygous)",
                  "not_applicable": f"on the only copy of {symbol} (the X chromosome of a male)"}.get(
             phase, f"in {symbol}, " + ("one on each copy" if phase == "trans" else "possibly one on each copy"))
-        return (f"{what} {where}. Whether {'it' if len(shown) == 1 else 'they'} stop the gene working is not "
+        return (f"{what} {where}. Whether {'it stops' if len(shown) == 1 else 'they stop'} the gene working is not "
                 f"known: this is neither an affected nor a carrier result until a functional test decides.")
     if call == "none" and phase == "homozygous" and weak:
         return (f"{what} on both copies of {symbol} (homozygous). On its own this does not explain HLH (healthy "
