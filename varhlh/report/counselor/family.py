@@ -119,7 +119,7 @@ def _gene_note(gene: GeneDoc, doc: ResultDoc) -> FamilyNote | None:
     observed = _observed(alleles, doc, skip_parents=bool(parents))
     if call == "biallelic_vus":
         return FamilyNote(title, (
-            f"This result does not yet say whether the patient is affected or a carrier: the effect of the "
+            f"This result does not yet say whether the patient has the disease or is a carrier: the effect of the "
             f"{symbol} variant{'s' if len(alleles) > 1 else ''} is unknown until a functional test decides.",
             "Relatives are not tested predictively for a variant of uncertain significance. Testing the parents can "
             "help (it shows which copy each variant came from); brothers and sisters should not be considered as "

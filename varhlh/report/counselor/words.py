@@ -190,8 +190,8 @@ GLOSSARY = (
                   "causes disease."),
     ("Compound heterozygous", "Two different variants in the same gene. They cause disease only if they are on "
                               "different copies (in trans)."),
-    ("In trans / in cis", "In trans: the two variants are on different copies of the gene, so no working copy is "
-                          "left. In cis: both are on the same copy, and the other copy still works (a carrier)."),
+    ("In trans / in cis", "In trans: the two variants are on different copies of the gene, so neither copy is "
+                          "intact. In cis: both are on the same copy, and the other copy still works (a carrier)."),
     ("Phase", "Whether two variants are in trans or in cis. It is shown by testing the parents or by reading "
               "both variants on the same DNA molecule (phased or long-read sequencing)."),
     ("Carrier", "A person with one altered copy of a recessive gene. Carriers are usually healthy, but can pass "
@@ -200,7 +200,7 @@ GLOSSARY = (
                    "gene (SH2D1A, XIAP, MAGT1) is enough to cause disease."),
     ("Variant of uncertain significance (VUS)", "A change whose effect is not known. It is not used to make a "
                                                 "diagnosis or to test relatives; it may be reclassified later."),
-    ("Risk allele", "A common variant that reduces protein function a little (for example PRF1 p.Ala91Val). "
+    ("Risk allele", "A common variant that reduces protein function a little (for example PRF1 p.(Ala91Val)). "
                     "It matters mainly together with a disease-causing variant on the other copy."),
     ("Hypomorphic (reduced-function) allele", "A variant that lowers but does not abolish the protein's "
                                                "function, such as PRF1 p.(Ala91Val). Its effect depends on the "
