@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from typing import Any
 
-import pytest
 import msgspec
+import pytest
 from report_helpers import as_doc, scenarios
 
+from varhlh.models import Classification, Zygosity
 from varhlh.report.counselor import figures, haplotypes
 from varhlh.report.counselor.figures import Item, Scene
-from varhlh.models import Classification, Zygosity
 from varhlh.result import GeneDoc, ResultDoc, VariantDoc
 
 __all__ = ["scenarios"]
@@ -155,7 +156,7 @@ def test_a_third_pathogenic_allele_is_drawn_and_labels_never_overlap(scenarios) 
     assert len(copies) == 3 and set().union(*copies.values()) == {"Copy 1", "Copy 2"}, "all on the phased copies"
     names = [i for i in drawn.scene.items if i.kind == "text" and i.anchor == "middle" and i.weight == "bold"]
     boxes = sorted((round(i.y), i.x - _width(i.text, "") / 2, i.x + _width(i.text, "") / 2) for i in names)
-    for (y1, _, right), (y2, left, _) in zip(boxes, boxes[1:]):
+    for (y1, _, right), (y2, left, _) in itertools.pairwise(boxes):
         assert y1 != y2 or right <= left, "two variant names overlap"
     assert "Copy 1: " in drawn.scene.label and "in trans" in drawn.scene.label
     assert all(i.size >= figures.MIN_TEXT for i in drawn.scene.items if i.kind == "text")

@@ -51,7 +51,7 @@ MUST_NOT: dict[str, list[str]] = {
     "x_linked_male": ["What a carrier result means What it means One copy of a gene is altered; the other copy "
                       "works. For a recessive gene"],
     "biallelic_vus": ["is affected", "a carrier state", "consistent with", "What a carrier result means"],
-    "nothing_found": ["× VUS", "Uncertain significance (VUS)", "not recorded"],
+    "nothing_found": ["\u00d7 VUS", "Uncertain significance (VUS)", "not recorded"],
     "healthy_exome_clinical": ["nk_activity", "probability of reactive HLH", "> 99", ">99%"],
     "confirmed_biallelic": ["(flow cytometry))", "presumed"],
 }
