@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report_helpers import CLASSES, as_doc, chromium_path, scenario_args, triage  # noqa: E402
+from report_helpers import CLASSES, as_doc, chromium_path, scenario_args, triage
 
-from varhlh.report.counselor.html import html_text  # noqa: E402
+from varhlh.report.counselor.html import html_text
 
 VIEWS = ((1280, 800, 800), (390, 844, 390))
 """(viewport width, height, width of the saved PNG)."""
