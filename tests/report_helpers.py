@@ -13,20 +13,74 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
-from conftest import DATA
+from conftest import DATA, ROOT
+from scenario_vcf import Spike, build_vcf, missense, write
 
 from varhlh.cli import main
+from varhlh.models import Build
+from varhlh.result import ResultDoc
 
+RARE = "gnomAD_AF=0.00002"
+REFRACTORY = "hlh_course: refractory\nhlh_occurred: true\nferritin_ug_per_l: 8200\ntemperature_c: 39.1\n"
 SCENARIOS: dict[str, tuple[str, ...]] = {
+    # name: (fixture under tests/data/vcf, or 'spiked:<name>' of SPIKED, then triage arguments; 'clinical:<name>'
+    # gives --clinical with CLINICAL[name])
     "confirmed_biallelic": ("prf1_comphet_phased_trans.vcf",),
     "suspected_unknown_phase": ("prf1_comphet_unphased.vcf",),
     "carrier": ("prf1_carrier.vcf",),
     "x_linked_male": ("xlp1_male_hemizygous.vcf", "--ped", "ped/xlp1_male_hemizygous.ped"),
     "nothing_found": ("nothing_found.vcf",),
     "trio_confirmed": ("trio_prf1_comphet.vcf", "--ped", "ped/trio_prf1_comphet.ped"),
+    "trio_cis": ("trio_prf1_cis.vcf", "--ped", "ped/trio_prf1_cis.ped"),
+    "a91v_with_null": ("prf1_w374x_a91v_trans.vcf",),
+    "refractory_carrier": ("prf1_carrier.vcf", "clinical:refractory"),
+    "healthy_exome_clinical": ("nothing_found.vcf", "clinical:example"),
+    "xlp2_male": ("spiked:xlp2_male", "--sex", "male"),
+    "biallelic_vus": ("spiked:biallelic_vus",),
+    "third_allele": ("spiked:third_allele",),
 }
-KEY_SCENARIOS = tuple(name for name in SCENARIOS if name != "trio_confirmed")
+SPIKED: dict[str, list[Spike]] = {
+    "xlp2_male": [Spike("XIAP", "frameshift", "1")],
+    "biallelic_vus": [missense("PRF1", 300, "Ala", "Thr", "1/1", info=RARE)],
+    "third_allele": [Spike("PRF1", "c.1122G>A", "0|1", 5), Spike("PRF1", "c.449C>A", "1|0", 5),
+                     Spike("PRF1", "frameshift", "1|0", 5)],
+}
+CLINICAL = {"refractory": REFRACTORY, "example": (ROOT / "examples" / "clinical_context.yaml").read_text()}
+KEY_SCENARIOS = ("confirmed_biallelic", "suspected_unknown_phase", "carrier", "x_linked_male", "nothing_found")
+CLASSES = {  # the scenario classes of issue 13 (screenshots, browser tests at 1280 and 390 px)
+    "confirmed": "confirmed_biallelic", "carrier": "carrier", "unknown_phase": "suspected_unknown_phase",
+    "trio_trans": "trio_confirmed", "trio_cis": "trio_cis", "xlp1_male": "x_linked_male", "xlp2_male": "xlp2_male",
+    "a91v_with_null": "a91v_with_null", "healthy_exome": "nothing_found",
+    "healthy_exome_clinical": "healthy_exome_clinical", "refractory_carrier": "refractory_carrier",
+    "biallelic_vus": "biallelic_vus", "third_allele": "third_allele",
+}
+
+
+def as_doc(data: dict[str, Any]) -> ResultDoc:
+    """A result dictionary (as written to JSON) as the typed document the report reads."""
+    return msgspec.convert(data, ResultDoc)
+
+
+def scenario_args(name: str, directory: Path) -> tuple[Path, list[str]]:
+    """The input VCF and the triage arguments of scenario ``name`` (spiked VCFs and clinical files in ``directory``)."""
+    source, *rest = SCENARIOS[name]
+    directory.mkdir(parents=True, exist_ok=True)
+    if source.startswith("spiked:"):
+        spikes = SPIKED[source.split(":", 1)[1]]
+        vcf = write(directory, name, build_vcf(Build.GRCH37, spikes, chr_names=False, drop_x="male" in rest))
+    else:
+        vcf = DATA / "vcf" / source
+    args: list[str] = []
+    for a in rest:
+        if a.startswith("clinical:"):
+            clinical = directory / f"{a.split(':', 1)[1]}.yaml"
+            clinical.write_text(CLINICAL[a.split(":", 1)[1]])
+            args += ["--clinical", str(clinical)]
+        else:
+            args.append(str(DATA / a) if a.endswith(".ped") else a)
+    return vcf, args
 XSS_SAMPLE = "<script>alert(1)</script>"
 XSS_VALUE = '"><img src=x onerror=alert(1)>'
 
@@ -44,9 +98,9 @@ def triage(outdir: Path, vcf: Path, *args: str, formats: str = "json") -> dict[s
 def scenarios(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     root = tmp_path_factory.mktemp("report-scenarios")
     out = {}
-    for name, (vcf, *rest) in SCENARIOS.items():
-        args = [str(DATA / a) if a.endswith(".ped") else a for a in rest]
-        out[name] = triage(root / name, DATA / "vcf" / vcf, *args)
+    for name in SCENARIOS:
+        vcf, args = scenario_args(name, root / f"{name}-in")
+        out[name] = triage(root / name, vcf, *args)
     return out
 
 

@@ -15,11 +15,16 @@ from typing import Any
 
 import pytest
 from conftest import DATA
-from report_helpers import KEY_SCENARIOS, SCENARIOS, XSS_SAMPLE, XSS_VALUE, Page, evil_vcf, scenarios, triage
+from report_helpers import KEY_SCENARIOS, SCENARIOS, XSS_SAMPLE, XSS_VALUE, Page, as_doc, evil_vcf, scenarios, triage
 
-from varhlh.report.counselor.html import html_text
+from varhlh.report.counselor.html import html_text as _html_text
 
 __all__ = ["scenarios"]
+
+
+def html_text(data: dict[str, Any]) -> str:
+    return _html_text(as_doc(data))
+
 
 ANSWERS = {
     "confirmed_biallelic": ("confirmed", "indicated"),
@@ -28,18 +33,32 @@ ANSWERS = {
     "x_linked_male": ("confirmed", "indicated"),
     "nothing_found": ("undetermined", "not_indicated_by_genetics"),
     "trio_confirmed": ("confirmed", "indicated"),
+    "trio_cis": ("undetermined", "not_indicated_by_genetics"),
+    "a91v_with_null": ("suspected", "consider"),
+    "refractory_carrier": ("undetermined", "not_indicated_by_genetics"),
+    "healthy_exome_clinical": ("undetermined", "not_indicated_by_genetics"),
+    "xlp2_male": ("confirmed", "consider"),
+    "biallelic_vus": ("undetermined", "not_indicated_by_genetics"),
+    "third_allele": ("confirmed", "indicated"),
 }
 SCENARIO_TEXT = {
     "confirmed_biallelic": ["one on each copy of the gene (in trans)", "Copies follow the phased genotypes",
                             "1 in 4 (25 %)"],
-    "suspected_unknown_phase": ["Possibility 1", "If in trans: one variant on each copy",
-                                "If in cis: both on the same copy", "Testing both parents"],
+    "suspected_unknown_phase": ["Possibility 1", "If in trans: one on each copy",
+                                "If in cis: both on one copy", "Testing both parents"],
     "carrier": ["on one copy only (a carrier)", "What a carrier result means", "What it does not mean"],
     "x_linked_male": ["X chromosome (from his mother)", "Y chromosome (from his father)",
                       "each son has a 1 in 2 (50 %) chance of being affected"],
     "nothing_found": ["No variant that explains HLH was found", "no direct implications for relatives"],
     "trio_confirmed": ["Father HG003", "Mother HG004", "Copy from the father", "Copy from the mother",
-                       "In this family"],
+                       "In this data the father carries p.(Trp374Ter)"],
+    "trio_cis": ["both on the same copy (in cis)", "In this data the father carries"],
+    "a91v_with_null": ["reduced-function (hypomorphic) variant p.(Ala91Val)"],
+    "refractory_carrier": ["Indicated on clinical grounds", "HLH-2004 diagnostic criteria"],
+    "healthy_exome_clinical": ["HLH-2004 diagnostic criteria", "not interpreted for a child"],
+    "xlp2_male": ["X chromosome (from his mother)", "Check before acting"],
+    "biallelic_vus": ["neither an affected nor a carrier result"],
+    "third_allele": ["Also found in PRF1: p.(Ser150Ter)"],
 }
 
 
@@ -145,7 +164,7 @@ def test_end_to_end_hostile_sample_name_and_info_values(tmp_path: Path) -> None:
     (report,) = (tmp_path / "out").glob("*.varhlh.html")
     assert report.name == "script_alert_1_script.varhlh.html", "the sample name never becomes a path"
     page = _assert_inert(report.read_text())
-    assert f"Patient sample: {XSS_SAMPLE}" in page.text
+    assert f"Sample: {XSS_SAMPLE}" in page.text
     assert f"Pathogenic{XSS_VALUE}" in page.text, "the ClinVar INFO value is shown as written"
 
 
@@ -166,19 +185,21 @@ def test_reproducible_and_dated_only_from_the_result(scenarios) -> None:  # type
     undated = copy.deepcopy(data)
     undated["run"]["date"] = None
     text = Page(html_text(undated)).text
-    assert "Analysis date: not recorded" in text and "1970" not in text
+    assert "Analysis date not stored in the result" in text and "1970" not in text
 
 
 def test_older_result_without_exon_models_still_renders(scenarios) -> None:  # type: ignore[no-untyped-def]
     data = copy.deepcopy(scenarios["confirmed_biallelic"])
     for gene in data["genes"]:
-        gene.pop("exon_model", None)
+        gene["exon_model"] = None
     text = Page(html_text(data)).text
     assert "No exon model for PRF1 in the gene panel: no gene diagram." in text
     assert "c.1122G>A" in text
 
 
-def test_report_command_rerenders_the_stored_result_identically(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_report_command_rerenders_the_stored_result_identically(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # the report date
     triage(tmp_path / "t", DATA / "vcf" / "prf1_comphet_unphased.vcf", formats="json,html")
     (stored,) = (tmp_path / "t").glob("*.varhlh.json")
     run = run_cli("report", str(stored), "-o", str(tmp_path / "r"), "--prefix", "again")
@@ -233,9 +254,10 @@ def test_triage_hot_path_never_imports_the_report_stack(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", KEY_SCENARIOS)
 def test_first_screen_order_answer_then_next_steps(name: str, scenarios) -> None:  # type: ignore[no-untyped-def]
     text = Page(html_text(scenarios[name])).text
-    order = [text.index(s) for s in ("The answer", "Primary HLH", "Transplant (HSCT) work-up",
-                                     "What happens next", "What this means for the family",
-                                     "The evidence: reported variants", "What this test cannot see")]
+    order = [text.index(s) for s in ("1. Result and interpretation", "Primary HLH", "Transplant (HSCT) work-up",
+                                     "Genes interpretable", "2. Recommendations", "3. What this test cannot see",
+                                     "4. What this means for the family", "The evidence", "Methods",
+                                     "About this analysis", "Appendix: variants examined and not reported")]
     assert order == sorted(order)
 
 
@@ -255,8 +277,9 @@ def test_templates_ship_in_the_wheel_and_render_from_it(tmp_path: Path, scenario
     zipfile.ZipFile(wheel).extractall(site)
     stored = tmp_path / "r.json"
     stored.write_text(json.dumps(scenarios["carrier"]))
-    code = ("import json, sys, varhlh; from varhlh.report.counselor.html import html_text; "
-            f"print(varhlh.__file__); sys.stdout.write(html_text(json.load(open({str(stored)!r}))))")
+    code = ("import sys, pathlib, varhlh; from varhlh.report.counselor.html import html_text; "
+            "from varhlh.report.stored import load_result; "
+            f"print(varhlh.__file__); sys.stdout.write(html_text(load_result(pathlib.Path({str(stored)!r}))))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, cwd=tmp_path).stdout
     first, _, page = out.partition("\n")

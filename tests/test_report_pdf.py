@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import DATA
-from report_helpers import KEY_SCENARIOS, SCENARIOS, scenarios, triage
+from report_helpers import KEY_SCENARIOS, SCENARIOS, as_doc, scenarios, triage
 
 from varhlh.report.counselor import words
 
@@ -62,7 +62,7 @@ def pdfs(scenarios) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     _weasyprint()
     from varhlh.report.counselor.pdf import pdf_bytes
 
-    return {name: pdf_bytes(scenarios[name]) for name in SCENARIOS}
+    return {name: pdf_bytes(as_doc(scenarios[name])) for name in SCENARIOS}
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -72,13 +72,15 @@ def test_pdf_text_has_the_answer_and_every_variant_row(name: str, pdfs, scenario
     flat = _squash(text)
     conclusion = data["conclusion"]
     assert _squash(words.PRIMARY_HLH[conclusion["primary_hlh"]].label) in flat
-    assert _squash(words.TRANSPLANT[conclusion["transplant_workup"]].label) in flat
+    clinical = (data["clinical"] or {}).get("clinical_transplant_indication")
+    assert _squash("Indicated on clinical grounds" if clinical else
+                   words.TRANSPLANT[conclusion["transplant_workup"]].label) in flat
     assert _squash(conclusion["summary"]) in flat
     for v in data["variants"]:
         row = f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']}"
         assert _squash(row) in flat, f"{row} missing from the PDF"
         if v["reportable"]:
-            for field in (v["id"], v["hgvs_c"], v["hgvs_p"], words.CLASSIFICATION[v["classification"]],
+            for field in (v["id"], v["hgvs_c"], words.protein(v["hgvs_p"]), words.CLASSIFICATION[v["classification"]],
                           words.ZYGOSITY[v["zygosity"]], *v["reasons"]):
                 if field:
                     assert _squash(field) in flat, f"{v['id']}: {field!r} missing from the PDF"
@@ -111,7 +113,7 @@ def test_pdf_dates_come_only_from_the_result(pdfs, scenarios, tmp_path: Path) ->
     undated = tmp_path / "undated.pdf"
     data = json.loads(json.dumps(scenarios["carrier"]))
     data["run"]["date"] = None
-    undated.write_bytes(pdf_bytes(data))
+    undated.write_bytes(pdf_bytes(as_doc(data)))
     info = {p.name: subprocess.run([pdfinfo, str(p)], capture_output=True, text=True, check=True).stdout
             for p in (dated, undated)}
     assert re.search(r"CreationDate:\s+Thu Jan  1 00:00:00 1970", info["dated.pdf"])
@@ -220,5 +222,36 @@ def test_first_pdf_page_carries_the_answer_and_next_steps(name: str, pdfs, scena
     flat = _squash(first_page)
     conclusion = scenarios[name]["conclusion"]
     assert _squash(conclusion["summary"]) in flat
-    assert _squash("What happens next") in flat
-    assert _squash(conclusion["recommendations"][0]) in flat
+    assert _squash("2. Recommendations") in flat
+    for recommendation in conclusion["recommendations"]:
+        assert _squash(recommendation) in flat, "page 1 holds every recommendation"
+
+
+@pytest.mark.parametrize("name", ["confirmed_biallelic", "a91v_with_null", "nothing_found", "refractory_carrier"])
+def test_pdf_is_tagged_with_bookmarks_and_limitations_before_the_appendix(name: str, pdfs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is in the test extra")
+    import io
+
+    reader = pypdf.PdfReader(io.BytesIO(pdfs[name]))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root, "a structure tree (tagged PDF)"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert str(root.get("/Lang", "")).startswith("en")
+    kinds: set[str] = set()
+    stack = [root["/StructTreeRoot"].get_object()]
+    while stack and len(kinds) < 200:
+        node = stack.pop()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                kinds.add(str(node["/S"]))
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object()
+                stack.extend(k.get_object() for k in (kids if isinstance(kids, list) else [kids])
+                             if hasattr(k, "get_object"))
+    assert {"/H2", "/P", "/L", "/Table"} <= kinds or {"/H2", "/P"} <= kinds, kinds
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[:3] == ["1. Result and interpretation", "2. Recommendations", "3. What this test cannot see"]
+    assert titles[-1] == "Appendix: variants examined and not reported"
+    text = _text(pdfs[name], tmp_path)
+    assert text.index("What this test cannot see") < text.index("Appendix: variants examined")

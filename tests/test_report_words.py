@@ -17,6 +17,7 @@ from varhlh.models import (
     Phase,
     PrimaryHlh,
     QualityFlag,
+    SetAside,
     SexSource,
     Strength,
     Tier,
@@ -32,6 +33,7 @@ WORDING: list[tuple[type[Enum], dict[str, object]]] = [
     (GeneCall, words.CALL), (Phase, words.PHASE), (Strength, words.STRENGTH), (DiagnosticWeight, words.WEIGHT),
     (Tier, words.TIER), (TransplantPolicy, words.POLICY), (SexSource, words.SEX_SOURCE), (Origin, words.ORIGIN),
     (ClinVarClass, words.CLINVAR), (EvidenceCode, words.EVIDENCE), (QualityFlag, words.QUALITY_FLAG),
+    (SetAside, words.SET_ASIDE),
 ]
 
 

@@ -667,6 +667,9 @@ class GeneResult:
     """Alleles carried (or partly called) by the patient whose effect could not be determined."""
     milder_course: tuple[str, ...] = ()
     """Driving alleles the curated table marks as well-described with a milder course (work-up 'consider')."""
+    hypomorphs: tuple[str, ...] = ()
+    """Driving alleles of reduced function (diagnostic weight 'hypomorph', e.g. PRF1 A91V): the genotype's effect is
+    uncertain, a transplant only after functional confirmation (Henter 2024 Table 4)."""
 
 
 @dataclass(frozen=True)

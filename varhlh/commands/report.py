@@ -28,9 +28,13 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--format", default="html", help="comma-separated: html, pdf (default: html)")
     p.add_argument("-o", "--output-dir", type=Path, default=Path(), help="output directory (default: .)")
     p.add_argument("--prefix", help="output file prefix (default: the sample ID made filename-safe)")
+    p.add_argument("--report-meta", type=Path, metavar="META",
+                   help="report metadata (YAML/JSON): patient identifiers, referrer, indication, specimen, sign-off; "
+                        "shown in the HTML/PDF only, see examples/report_meta.yaml")
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from varhlh.report.meta import load_report_meta
     from varhlh.report.output import RenderContext, parse_formats, safe_prefix, write_outputs
     from varhlh.report.stored import load_result
 
@@ -40,9 +44,11 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.prefix and safe_prefix(args.prefix) != args.prefix:
         msg = f"--prefix {args.prefix!r} must be a plain file name (letters, digits, '.', '_', '-')"
         raise UsageError(msg)
+    meta = load_report_meta(args.report_meta) if args.report_meta else None
     doc = load_result(args.result)
     prefix = args.prefix or safe_prefix(doc.sample.id)
-    paths = write_outputs(RenderContext(doc, prefix), args.output_dir, formats, [str(args.result)])
+    inputs = [str(args.result), *([args.report_meta] if args.report_meta else [])]
+    paths = write_outputs(RenderContext(doc, prefix, meta=meta), args.output_dir, formats, inputs)
     conclusion = doc.conclusion
     log.log(NOTICE, "primary HLH: %s; transplant work-up: %s", conclusion.primary_hlh, conclusion.transplant_workup)
     log.info("wrote %s", ", ".join(str(p) for p in paths))

@@ -19,6 +19,7 @@ from varhlh.report.output import FORMATS
 
 if TYPE_CHECKING:
     from varhlh.pipeline import Request
+    from varhlh.report.meta import ReportMeta
 
 log = logging.getLogger("varhlh")
 
@@ -80,6 +81,9 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--no-installed-resources", action="store_true",
                    help="ignore the panel resources installed by 'varhlh resources update' (used by default, offline, "
                         "for what --fasta/--clinvar/--gnomad do not give)")
+    p.add_argument("--report-meta", type=Path, metavar="META",  # report metadata (issue 13)
+                   help="report metadata (YAML/JSON): patient identifiers, referrer, indication, specimen, sign-off; "
+                        "shown in the HTML/PDF report only, never in the result; see examples/report_meta.yaml")
     p.add_argument("-o", "--output-dir", type=Path, default=Path(), help="output directory (default: .)")
     p.add_argument("--prefix", help="output file prefix (default: the sample ID made filename-safe)")
     p.add_argument("--format", default="json,tsv",
@@ -116,6 +120,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         msg = "--json-stdout writes one result; a cohort run writes one per sample (read them from -o OUTDIR)"
         raise UsageError(msg)
     settings = load_settings(args.config)
+    meta = _report_meta(args)
     command = shlex.join(["varhlh", *argv])
     log.log(NOTICE, "varhlh %s", __version__)
     log.info("command: %s", command)
@@ -135,7 +140,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         log.info("panel %s %s (sha256 %s)", result.panel.name, result.panel.version, result.panel.sha256)
         prefix = args.prefix or safe_prefix(result.sample)
         context = RenderContext(to_document(result), prefix, result.input.extract or source,
-                                result.input.access_mode)
+                                result.input.access_mode, meta=meta)
         paths = write_outputs(context, args.output_dir, formats, input_files(args), owns_set=True)
     for warning in result.warnings:
         log.warning("warning: %s", warning)
@@ -150,6 +155,19 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     elif not args.quiet:
         write_stdout(context.document.conclusion.summary + "\n")
     return 0
+
+
+def _report_meta(args: argparse.Namespace) -> ReportMeta | None:
+    """``--report-meta``, read before the analysis so that a bad file fails fast; one patient's identifiers cannot
+    frame a cohort's reports."""
+    if getattr(args, "report_meta", None) is None:
+        return None
+    if args.all_samples or args.samples:
+        msg = "--report-meta names one patient; it cannot be combined with --all-samples or --samples"
+        raise UsageError(msg)
+    from varhlh.report.meta import load_report_meta
+
+    return load_report_meta(args.report_meta)
 
 
 def _source(name: str, scratch: Path) -> Path:
@@ -169,7 +187,7 @@ def input_files(args: argparse.Namespace) -> list[str | Path]:
     from varhlh.panel import panel_files
 
     files: list[str | Path] = [args.input, f"{args.input}.tbi", f"{args.input}.csi"]
-    for option in ("ped", "clinical", "config", "samples"):
+    for option in ("ped", "clinical", "config", "samples", "report_meta"):
         if (value := getattr(args, option, None)) is not None:
             files.append(value)
     if args.panel is not None:

@@ -72,6 +72,17 @@ RANGES: dict[str, tuple[float, float]] = {  # plausible values in the field's ow
     "age_days": (0.0, 130 * 366.0),
 }
 """Plausible range of each quantity; a value outside is refused (a wrong unit, a typo, a shifted decimal)."""
+CRITERION_NAMES = {
+    "fever": "fever", "splenomegaly": "splenomegaly", "cytopenias": "cytopenias",
+    "triglycerides_or_fibrinogen": "triglycerides or fibrinogen", "hemophagocytosis": "haemophagocytosis",
+    "nk_activity": "NK-cell activity", "ferritin": "ferritin", "soluble_cd25": "soluble CD25",
+    "immunosuppression": "immunosuppression", "temperature": "temperature", "organomegaly": "organomegaly",
+    "fibrinogen": "fibrinogen", "triglycerides": "triglycerides", "ast": "AST",
+    "marrow_hemophagocytosis": "haemophagocytosis in the bone marrow",
+}
+"""HLH-2004 criteria and HScore items in words (the result keeps the keys)."""
+ADULT_DAYS = 18 * 365.25
+"""Age (days) from which the HScore, developed in adults (Fardet 2014), is read with its probability."""
 HSCORE_PROBABILITY = ((90, 0.5), (100, 1), (110, 3), (120, 5), (130, 9), (140, 16), (150, 25), (160, 40),
                       (170, 54), (180, 70), (190, 80), (200, 88), (210, 93), (220, 96), (230, 98), (240, 99),
                       (250, 99.5))
@@ -140,14 +151,22 @@ class ClinicalContext:
     def sentence(self) -> str:
         h = self.hlh2004
         text = f"HLH-2004 criteria met {h.met}/8 ({h.met_without_nk}/7 without NK-cell function"
-        text += f"; missing: {', '.join(h.missing)})" if h.missing else ")"
+        text += f"; missing: {', '.join(CRITERION_NAMES.get(m, m) for m in h.missing)})" if h.missing else ")"
         s = self.hscore
-        if s.complete:
+        if s.complete and self.child:
+            text += f"; HScore {s.minimum} (an adult score: no probability is given for a child)"
+        elif s.complete:
             text += (f"; HScore {s.minimum} (probability of reactive HLH {probability_text(s.minimum)}; "
                      "validated in adults, not for familial HLH)")
         else:
             text += f"; HScore between {s.minimum} and {s.maximum} (variables missing)"
         return text
+
+    @property
+    def child(self) -> bool:
+        """Younger than 18 years (``age_days``): the HScore, an adult score, gives no probability."""
+        age = self.values.get("age_days")
+        return isinstance(age, int | float) and not isinstance(age, bool) and age < ADULT_DAYS
 
     @property
     def clinical_transplant_indication(self) -> bool:
@@ -247,20 +266,24 @@ def _json(text: str, path: Path) -> Any:
 
 
 def _yaml(text: str, path: Path) -> Any:
-    """``yaml.safe_load`` without anchors, aliases or duplicate keys."""
+    return strict_yaml(text, path, "clinical context")
+
+
+def strict_yaml(text: str, path: Path, what: str) -> Any:
+    """``yaml.safe_load`` without anchors, aliases or duplicate keys (``what`` names the file in messages)."""
     import yaml
 
     class StrictLoader(yaml.SafeLoader):
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()  # type: ignore[no-untyped-call]
-                msg = (f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not accepted in a clinical "
-                       "context; write each value out")
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not accepted in a {what}; "
+                       "write each value out")
                 raise InputError(msg)
             event = self.peek_event()  # type: ignore[no-untyped-call]
             if getattr(event, "anchor", None) is not None:
-                msg = (f"{path}: line {event.start_mark.line + 1}: YAML anchors (&name) are not accepted in a clinical "
-                       "context; write each value out")
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML anchors (&name) are not accepted in a {what}; "
+                       "write each value out")
                 raise InputError(msg)
             return super().compose_node(parent, index)
 

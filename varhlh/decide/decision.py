@@ -100,6 +100,7 @@ def decide(results: Sequence[GeneResult], genes: Sequence[PanelGene], clinical: 
             note = (f"The HLH course is {course}: relapsing or refractory HLH "
                     "indicates a transplant work-up on clinical grounds, whatever the genetic result (HLH-2004).")
             advice.insert(0, note)
+            advice = [a for a in advice if not a.startswith("Relapsing or refractory HLH remains")]  # said first
             reasons.append(note)
     conclusion = Conclusion(primary_hlh=primary, transplant_workup=workup, genes=tuple(r.symbol for r in drivers),
                             summary=text, recommendations=tuple(advice), reasons=tuple(reasons))

@@ -41,6 +41,10 @@ _CALL_TEXT = {
 }
 
 
+_NO_DISEASE_CLAUSE = frozenset({GeneCall.MONOALLELIC, GeneCall.HETEROZYGOUS_XL, GeneCall.BIALLELIC_VUS})
+"""Calls that are not a diagnosis: their summary never says 'consistent with <disease>' (a carrier is not a case)."""
+
+
 def describe(result: GeneResult, gene: PanelGene) -> str:
     template = _CALL_TEXT.get(result.call, "findings in {gene}")
     if result.call is GeneCall.POSSIBLE_BIALLELIC and len(result.variant_ids) == 1:
@@ -50,7 +54,12 @@ def describe(result: GeneResult, gene: PanelGene) -> str:
     vus = ("a variant of uncertain significance" if len(result.variant_ids) == 1
            else "two variants of uncertain significance")
     text = template.format(gene=gene.symbol, phase=phase, vus=vus)
-    if result.call is not GeneCall.BIALLELIC_VUS:
+    if result.call is GeneCall.BIALLELIC and result.hypomorphs:
+        text += (", one of them a reduced-function (hypomorphic) allele: possibly "
+                 f"{gene.disease}, which functional testing must confirm")
+    elif result.call is GeneCall.POSSIBLE_BIALLELIC:
+        text += f" ({gene.disease} if they are on different copies)"
+    elif result.call not in _NO_DISEASE_CLAUSE:
         text += f", consistent with {gene.disease}"
     if any("quality flags" in reason for reason in result.reasons):
         text += " (a driving variant has quality flags and must be confirmed)"
@@ -135,22 +144,44 @@ def recommendations(primary: PrimaryHlh, workup: TransplantWorkup, results: Sequ
         out.append(f"Complete the analysis: {describe_unassessed(completeness.not_assessed)} could not be "
                    f"interpreted; {todo}.")
     drivers = [r for r in results if r.strength is not Strength.UNDETERMINED]
+    for result in drivers:  # phase first: until it is known, the genotype is not biallelic
+        if result.call is GeneCall.POSSIBLE_BIALLELIC and len(result.variant_ids) > 1:
+            out.append(f"{result.symbol}: test both parents for the two variants first, to establish whether they "
+                       "are on different copies (in trans); read-backed or long-read phasing can also tell. The "
+                       "genotype is not biallelic until this is shown.")
+        elif result.call is GeneCall.POSSIBLE_BIALLELIC:
+            out.append(f"{result.symbol}: test both parents first, and look for a deletion of the other copy "
+                       "(copy-number analysis): the genotype is not biallelic until both copies are shown altered.")
+    hypomorphic = any(r.hypomorphs for r in drivers if r.call is GeneCall.BIALLELIC)
     if workup is TransplantWorkup.INDICATED:
         out.append("Refer urgently to an HLH/HSCT centre: a transplant work-up is indicated; transplant is best "
                    "done in first remission.")
+    elif workup is TransplantWorkup.CONSIDER:
+        out.append("Refer to an HLH centre to review this result with the clinical course and the further tests "
+                   "below, and to decide on a transplant work-up.")
     if workup in (TransplantWorkup.INDICATED, TransplantWorkup.CONSIDER):
         out.append("Start HLA typing of the patient, the parents and all full siblings now, so no time is lost.")
-        out.append("Genotype every sibling for the familial variant(s) before any sibling is considered as a donor: "
-                   "a sibling with the same genotype is affected (possibly pre-symptomatic), must not donate, and "
-                   "needs evaluation.")
+        if hypomorphic:
+            out.append("Genotype every sibling for the familial variants before any sibling is considered as a donor: "
+                       "a sibling with the same genotype may be affected (the effect of a reduced-function allele is "
+                       "uncertain) and should not donate without specialist review.")
+        else:
+            out.append("Genotype every sibling for the familial variant(s) before any sibling is considered as a "
+                       "donor: a sibling with the same genotype is affected (possibly pre-symptomatic), must not "
+                       "donate, and needs evaluation.")
+    parents = completeness is not None and completeness.sources.parents
     for result in drivers:
-        out.extend(_gene_actions(result, genes[result.symbol], primary, done(result.symbol, tests)))
+        out.extend(_gene_actions(result, genes[result.symbol], primary, done(result.symbol, tests), parents))
     for result in results:
         if result.strength is Strength.UNDETERMINED:
             out.extend(_undetermined_actions(result, genes[result.symbol], done(result.symbol, tests)))
     if primary is PrimaryHlh.UNDETERMINED:
-        out.append("A negative or inconclusive genetic result does not exclude primary HLH: arrange functional "
-                   "testing (perforin expression, CD107a degranulation; SAP and XIAP protein in males).")
+        named = " ".join(out)
+        generic = [t for t in ("perforin expression", "CD107a degranulation") if t not in named]
+        generic += ["SAP and XIAP protein in males"] if "SAP protein" not in named else []
+        tests_text = f"arrange functional testing ({', '.join(generic)})" if generic else \
+            "the functional tests above are part of the work-up"
+        out.append(f"A negative or inconclusive genetic result does not exclude primary HLH: {tests_text}.")
         out.append("Evaluate secondary HLH triggers: infection (EBV first), malignancy (lymphoma), rheumatological "
                    "disease (sJIA/MAS) and metabolic disease.")
         out.append("Relapsing or refractory HLH remains a transplant indication on clinical grounds, whatever the "
@@ -175,26 +206,33 @@ def _abnormal(given: Given) -> bool:
     return any(r in (FunctionalResult.ABSENT, FunctionalResult.REDUCED) for _, r in given)
 
 
-def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh, given: Given) -> list[str]:
+def _gene_actions(result: GeneResult, gene: PanelGene, primary: PrimaryHlh, given: Given,
+                  parents: bool = False) -> list[str]:
     out = []
-    if result.call is GeneCall.POSSIBLE_BIALLELIC:
-        out.append(f"{gene.symbol}: test both parents for the variants to establish phase (or use read-backed or "
-                   "long-read phasing); the genotype is not biallelic until the alleles are shown to be in trans.")
+    if result.call is GeneCall.BIALLELIC and result.hypomorphs:
+        test = gene.functional_test or "a gene-specific functional test"
+        out.append(f"{gene.symbol}: the genotype includes a reduced-function (hypomorphic) allele; a transplant only "
+                   f"after functional confirmation by {test} and review of the clinical course (Henter 2024, "
+                   "Table 4; Bergsten 2020).")
     if given:
         out.append(f"{gene.symbol}: functional result given ({_words(given)}); "
                    + ("it supports the genetic finding." if _abnormal(given) else
                       "a normal result argues against this gene: review the classification of its variants."))
-    elif gene.functional_test:
+    elif gene.functional_test and not (result.call is GeneCall.BIALLELIC and result.hypomorphs):
         verb = "can support the diagnosis" if result.strength is Strength.CONFIRMED else "is recommended"
-        out.append(f"{gene.symbol}: functional testing ({gene.functional_test}) {verb}.")
+        out.append(f"{gene.symbol}: a functional test {verb}: {gene.functional_test}.")
     if gene.inheritance is Inheritance.XL:
         out.append(f"{gene.symbol} is X-linked: test the mother for carrier status and offer testing to at-risk male "
                    "relatives (brothers, maternal uncles and cousins); carrier females and untested male relatives "
                    "must not be stem-cell donors.")
+    elif result.call is GeneCall.BIALLELIC and result.hypomorphs:
+        out.append(f"{gene.symbol}: offer the parents carrier testing and genetic counselling; each further child of "
+                   "the same parents has a 1 in 4 (25%) chance of the same genotype, whose effect is uncertain.")
     elif result.call is GeneCall.BIALLELIC:
-        out.append(f"{gene.symbol}: offer carrier testing to both parents (presumed carriers); each further "
-                   "pregnancy of carrier parents has a 25% recurrence risk, and prenatal diagnosis or PGT-M is "
-                   "available.")
+        who = ("both parents were genotyped in this data: confirm their carrier status in an accredited laboratory"
+               if parents else "offer carrier testing to both parents (expected to be carriers)")
+        out.append(f"{gene.symbol}: {who}; each further pregnancy of carrier parents has a 25% recurrence risk, and "
+                   "prenatal diagnosis or PGT-M is available.")
     if gene.transplant_policy is TransplantPolicy.NOT_INDICATED:
         out.append(f"{gene.symbol} ({gene.disease}): not a default transplant indication; disease-specific therapy "
                    "applies — refer to an immunology / autoinflammation specialist.")
@@ -222,11 +260,13 @@ def _undetermined_actions(result: GeneResult, gene: PanelGene, given: Given) -> 
                           "normal, which argues against this gene; look for another cause."))
         else:
             test = gene.functional_test or "gene-specific functional testing"
-            out.append(f"{gene.symbol}: urgent {test} — the patient carries a rare variant of uncertain significance "
+            out.append(f"{gene.symbol}: urgent functional test, {test}: the patient carries a rare variant of "
+                       "uncertain significance "
                        f"on {copies}; an abnormal result would support primary HLH (re-run varhlh with the result in "
                        "--clinical), a normal one argues against this gene.")
         if result.phase is Phase.UNKNOWN:
-            out.append(f"{gene.symbol}: test both parents to establish whether the two variants are in trans.")
+            out.insert(0, f"{gene.symbol}: test both parents first, to establish whether the two variants are on "
+                          "different copies (in trans).")
     elif result.call is GeneCall.MONOALLELIC:
         hidden = SECOND_HIT_LOCI.get(gene.symbol, "copy-number variants, deep-intronic and regulatory variants")
         out.append(f"{gene.symbol}: one pathogenic allele only, which is not diagnostic (carriers occur in secondary "
@@ -237,11 +277,11 @@ def _undetermined_actions(result: GeneResult, gene: PanelGene, given: Given) -> 
         elif given:
             out.append(f"{gene.symbol}: functional result given ({_words(given)}): normal, as expected in a carrier.")
         elif gene.functional_test:
-            out.append(f"{gene.symbol}: functional testing ({gene.functional_test}); if abnormal, pursue genome, "
+            out.append(f"{gene.symbol}: a functional test, {gene.functional_test}; if abnormal, pursue genome, "
                        "RNA or structural-variant analysis.")
     elif result.call is GeneCall.HETEROZYGOUS_XL:
-        out.append(f"{gene.symbol}: heterozygous X-linked finding; confirm with protein expression "
-                   f"({gene.functional_test or 'flow cytometry'}) and consider an X-inactivation study.")
+        out.append(f"{gene.symbol}: heterozygous X-linked finding (a carrier); confirm with a protein-expression "
+                   f"test, {gene.functional_test or 'by flow cytometry'}, and consider an X-inactivation study.")
     elif result.variant_ids:
         out.append(f"{gene.symbol}: variants of uncertain significance or risk alleles are not used for cascade or "
                    "predictive testing; segregation in the family and functional testing may help reclassify them.")

@@ -275,7 +275,8 @@ def _graded(gene: _Gene, call: GeneCall, phase: Phase, alleles: Sequence[Variant
                        "and milder course (panel curated table): the genetic diagnosis stands; the transplant work-up "
                        "is to be considered after functional and clinical review")
     result = _result(gene, call, phase, evidence, unique, strength, (*reasons, *more, *unchecked))
-    return dataclasses.replace(result, milder_course=milder) if milder else result
+    hypomorphs = tuple(v.id for v in unique if v.interpretation.weight is DiagnosticWeight.HYPOMORPH)
+    return dataclasses.replace(result, milder_course=milder, hypomorphs=hypomorphs)
 
 
 def _single_or_none(gene: _Gene, carried: list[VariantResult], qualifying: list[VariantResult],

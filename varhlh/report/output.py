@@ -21,8 +21,8 @@ import contextlib
 import importlib
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import msgspec
 from varhlh.errors import OutputError, UsageError
 from varhlh.fileio import write_set
 from varhlh.models import Access
+from varhlh.report.meta import ReportMeta
 from varhlh.result import ResultDoc
 
 FORMATS: dict[str, str] = {
@@ -66,12 +67,8 @@ class RenderContext:
     input itself when it was read through its index (None when re-rendering a stored result)."""
     access: Access | None = None
     """How ``source`` is to be read: ``index`` (region queries), else sequentially."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def data(self) -> dict[str, Any]:
-        """The result as plain JSON data, for renderers that build JSON documents from it."""
-        return msgspec.to_builtins(self.document)  # type: ignore[no-any-return]
+    meta: ReportMeta | None = None
+    """``--report-meta``: patient identifiers, referrer, sign-off — for the HTML/PDF report only, never the result."""
 
 
 Renderer = Callable[[RenderContext], list[tuple[str, bytes]]]
@@ -105,7 +102,7 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
     ``inputs``: every file the run read (never overwritten). ``owns_set``: the run replaces the whole set
     ``PREFIX.*`` (triage), so the old files of formats not written now are removed with the swap.
     """
-    check_finite(context.data)
+    check_finite(msgspec.to_builtins(context.document))
     rendered = [(f"{context.prefix}.{suffix}", payload) for f in formats for suffix, payload in renderer(f)(context)]
     try:
         outdir.mkdir(parents=True, exist_ok=True)

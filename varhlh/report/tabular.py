@@ -18,6 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from varhlh.errors import printable
 from varhlh.result import ResultDoc
 
@@ -116,7 +118,7 @@ def _cell(value: Any) -> str:
 
 
 def render_json(context: RenderContext) -> list[tuple[str, bytes]]:
-    return [("varhlh.json", json_bytes(context.data))]
+    return [("varhlh.json", json_bytes(msgspec.to_builtins(context.document)))]
 
 
 def render_tsv(context: RenderContext) -> list[tuple[str, bytes]]:

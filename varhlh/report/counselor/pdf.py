@@ -6,6 +6,8 @@ laid out by its print stylesheet on A4. Rules:
 * URL fetching is locked. The report embeds everything it needs, so the fetcher refuses every
   URL (``file://``, ``http(s)://``, anything) and logs the refusal: no local file and no network
   resource can ever enter a PDF, whatever the HTML contains.
+* Tagged (``pdf_tags``): the structure tree lets screen readers and reflow read the PDF in order; every
+  section heading is a bookmark.
 * Byte-reproducible: the PDF identifier is derived from the HTML, and the only dates are
   ``run.date`` (from SOURCE_DATE_EPOCH at analysis time) carried as ``dcterms`` metadata.
 * WeasyPrint and its system libraries (Pango) are imported only when a PDF is requested; when
@@ -17,11 +19,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from varhlh.errors import ConfigError
+from varhlh.report.meta import ReportMeta, report_date
 from varhlh.report.output import RenderContext
+from varhlh.result import ResultDoc
 
 log = logging.getLogger("varhlh")
 INSTALL_HINT = "pip install 'varhlh[pdf]'"
@@ -32,22 +36,23 @@ class RefusedURL(ValueError):
 
 
 def render_pdf(context: RenderContext) -> list[tuple[str, bytes]]:
-    return [("varhlh.pdf", pdf_bytes(context.data))]
+    return [("varhlh.pdf", pdf_bytes(context.document, context.meta, report_date(context.meta)))]
 
 
-def pdf_bytes(data: Mapping[str, Any]) -> bytes:
+def pdf_bytes(doc: ResultDoc, meta: ReportMeta | None = None, date: str = "") -> bytes:
     from varhlh.report.counselor.html import html_text
 
-    return html_to_pdf(html_text(data, for_pdf=True))
+    return html_to_pdf(html_text(doc, meta=meta, date=date, for_pdf=True))
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Lay out ``html`` as a PDF with the locked fetcher; identical HTML gives identical bytes."""
+    """Lay out ``html`` as a tagged PDF (structure tree: headings, paragraphs, lists, tables, figures with their
+    text; bookmarks per section) with the locked fetcher; identical HTML gives identical bytes."""
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     with _quiet_weasyprint():
         weasyprint = _weasyprint()
         document = weasyprint.HTML(string=html, url_fetcher=locked_fetcher(), media_type="print")
-        payload: bytes = document.write_pdf(pdf_identifier=identifier)
+        payload: bytes = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
     return payload
 
 

@@ -7,9 +7,11 @@ report template never hides a value it does not know.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from varhlh.result import VariantDoc
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ CLASSIFICATION = {
     "likely_benign": "Likely benign",
     "benign": "Benign",
     "risk_allele": "Risk allele (reduced function)",
-    "not_assessed": "Not classified (effect unknown from this data)",
+    "not_assessed": "Not classified: annotation missing",
 }
 CLASS_ORDER = tuple(CLASSIFICATION)
 """Most to least severe, for legends and counts."""
@@ -152,6 +154,21 @@ EVIDENCE = {
     "NOT_ASSESSED": "not interpreted (structural or symbolic allele): review by hand",
 }
 
+SET_ASIDE = {
+    "not_carried": "not carried by the patient",
+    "no_call": "no genotype call for the patient",
+    "benign": "benign or likely benign",
+    "synonymous": "synonymous (no change to the protein)",
+    "non_coding": "intronic or untranslated, away from splice sites: not interpreted",
+    "placeholder": "placeholder allele (no variant)",
+}
+"""Why a variant is not a finding, for the appendix (``variants[].set_aside``)."""
+
+COURSE = {"active": "active HLH", "resolved": "HLH resolved", "relapsing": "relapsing HLH",
+          "refractory": "refractory HLH"}
+CRITERION_STATE = {"met": "met", "not_met": "not met", "missing": "no value given"}
+FUNCTIONAL_RESULT = {"absent": "absent", "reduced": "reduced", "normal": "normal"}
+
 QUALITY_FLAG = {
     "sample_not_genotyped": "the sample has no genotype here",
     "low_GQ": "low genotype quality",
@@ -172,8 +189,8 @@ GLOSSARY = (
                   "causes disease."),
     ("Compound heterozygous", "Two different variants in the same gene. They cause disease only if they are on "
                               "different copies (in trans)."),
-    ("In trans / in cis", "In trans: the two variants are on different copies of the gene, so no working copy is "
-                          "left. In cis: both are on the same copy, and the other copy still works (a carrier)."),
+    ("In trans / in cis", "In trans: the two variants are on different copies of the gene, so neither copy is "
+                          "intact. In cis: both are on the same copy, and the other copy still works (a carrier)."),
     ("Phase", "Whether two variants are in trans or in cis. It is shown by testing the parents or by reading "
               "both variants on the same DNA molecule (phased or long-read sequencing)."),
     ("Carrier", "A person with one altered copy of a recessive gene. Carriers are usually healthy, but can pass "
@@ -182,10 +199,23 @@ GLOSSARY = (
                    "gene (SH2D1A, XIAP, MAGT1) is enough to cause disease."),
     ("Variant of uncertain significance (VUS)", "A change whose effect is not known. It is not used to make a "
                                                 "diagnosis or to test relatives; it may be reclassified later."),
-    ("Risk allele", "A common variant that reduces protein function a little (for example PRF1 p.Ala91Val). "
+    ("Risk allele", "A common variant that reduces protein function a little (for example PRF1 p.(Ala91Val)). "
                     "It matters mainly together with a disease-causing variant on the other copy."),
+    ("Hypomorphic (reduced-function) allele", "A variant that lowers but does not abolish the protein's "
+                                               "function, such as PRF1 p.(Ala91Val). Its effect depends on the "
+                                               "other copy and is confirmed by a functional test."),
+    ("Functional (flow) test", "A blood test that measures the protein or the function of immune cells, usually "
+                               "by flow cytometry: perforin, SAP or XIAP protein, CD107a degranulation. It shows "
+                               "whether a variant actually impairs the gene."),
     ("HSCT", "Haematopoietic stem-cell transplant (bone-marrow transplant): the cure for most forms of "
              "primary HLH."),
+    ("HLA typing", "A blood test of the tissue type. It finds a matching stem-cell donor; each brother or sister "
+                   "has a 1 in 4 chance of being a full match."),
+    ("PGT-M", "Pre-implantation genetic testing for a monogenic condition: embryos made by IVF are tested so that "
+              "only unaffected embryos are transferred."),
+    ("De novo", "A variant that arose new in the patient and was not inherited from either parent."),
+    ("X-inactivation", "In each cell of a woman one of the two X chromosomes is switched off. If mostly the X with "
+                       "the normal copy is switched off, a carrier woman can have symptoms."),
 )
 
 
@@ -200,12 +230,23 @@ def level(table: dict[str, Level], key: str) -> Level:
     return table.get(key, Level(key, -1, key.replace("_", " ").capitalize(), ""))
 
 
-def variant_name(v: Mapping[str, Any]) -> str:
-    """HGVS p., else c., else the consequence at the genomic position (never blank)."""
-    if v.get("hgvs_p") or v.get("hgvs_c"):
-        return str(v.get("hgvs_p") or v.get("hgvs_c"))
-    where = f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']}"
-    consequence = (v.get("consequence") or "").replace("_", " ")
+def protein(hgvs_p: str | None) -> str:
+    """HGVS p. as the report writes it: predicted changes in parentheses, 'p.(Trp374Ter)'; a protein accession
+    prefix ('ENSP…:') is dropped (the card names the transcript)."""
+    if not hgvs_p:
+        return ""
+    text = hgvs_p.rsplit(":", 1)[1] if ":" in hgvs_p else hgvs_p
+    if text.startswith("p.") and not text.startswith("p.(") and text not in ("p.?", "p.=", "p.0"):
+        text = f"p.({text[2:]})"
+    return text
+
+
+def variant_name(v: VariantDoc) -> str:
+    """HGVS p. (in parentheses), else c., else the consequence at the genomic position (never blank)."""
+    if v.hgvs_p or v.hgvs_c:
+        return protein(v.hgvs_p) or str(v.hgvs_c)
+    where = f"{v.chrom}:{v.pos} {v.ref}>{v.alt}"
+    consequence = (v.consequence or "").replace("_", " ")
     return f"{consequence} at {where}" if consequence else where
 
 
