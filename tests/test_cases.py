@@ -42,20 +42,25 @@ def check_invariants(data: dict[str, Any], schema: dict[str, Any]) -> None:
     import jsonschema
 
     jsonschema.validate(data, schema)
-    ids = [v["id"] for v in data["variants"]]
+    full = [v["id"] for v in data["variants"]]
+    compact = [s["id"] for s in data["set_aside"]]
+    ids = full + compact
     assert len(ids) == len(set(ids)), "an allele appears twice"
-    assert data["counts"]["records_in_panel_regions"] == len(data["variants"])
+    # every allele is accounted for: listed in full, or set aside in compact form (hom-ref records only counted)
+    assert data["counts"]["records_in_panel_regions"] == len(full) + len(compact)
+    assert data["counts"]["set_aside"] == len(compact)
     assert data["counts"]["reportable"] == sum(v["reportable"] for v in data["variants"])
     assert all(v["reasons"] for v in data["variants"]), "every variant carries its reasons"
+    assert all(s["reason"] for s in data["set_aside"]), "every set-aside allele says why"
     for gene in data["genes"]:
-        assert set(gene["variant_ids"]) <= set(ids)
+        assert set(gene["variant_ids"]) | set(gene["not_assessed"]) <= set(full), "a gene's alleles are in full"
 
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
     from importlib.resources import files
 
-    return json.loads((files("varhlh") / "schema" / "result-v1.schema.json").read_text())
+    return json.loads((files("varhlh") / "schema" / "result-v2.schema.json").read_text())
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -33,7 +33,8 @@ def test_console_script_runs_the_bundled_example(tmp_path: Path) -> None:
     assert data["conclusion"]["transplant_workup"] == "indicated"
     assert data["input"]["access"].startswith("index")
     tsv = (tmp_path / "NA12878.varhlh.tsv").read_text().splitlines()
-    assert tsv[0].startswith("# completeness: ") and len(tsv) == len(data["variants"]) + 2
+    assert tsv[0].startswith("# completeness: ") and tsv[1].startswith("# listed: ")
+    assert len(tsv) == len(data["variants"]) + 3
     assert result.stdout == data["conclusion"]["summary"] + "\n"  # the answer on stdout, logs on stderr
     assert result.stderr == (f"varhlh: varhlh {__version__}\n"
                              "varhlh: primary HLH: confirmed; transplant work-up: indicated\n"

@@ -78,5 +78,6 @@ def test_expected_calls_from_annotation_alone(run_cli, annotated, bare_panel: Pa
     assert alleles["10-72358355-C-T"][:2] == ("likely_pathogenic", ["PVS1_Strong", "PM2_Supporting",
                                                                      "PM3_Supporting"])
     assert decision(data)["genes"]["PRF1"][:3] == ("biallelic", "trans", "confirmed")
-    a91v = decision(_run(run_cli, annotated[("prf1_w374x_a91v_trans", "vep")], "--panel", str(bare_panel)))
+    a91v = decision(_run(run_cli, annotated[("prf1_w374x_a91v_trans", "vep")], "--panel", str(bare_panel),
+                         "--all-alleles"))
     assert a91v["alleles"]["10-72360387-G-A"][:2] == ("benign", ["BA1"])  # why A91V must be curated

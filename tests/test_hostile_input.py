@@ -894,7 +894,7 @@ def test_item17_tsv_cells_cannot_start_formulas(run_cli, tmp_path: Path) -> None
     run = run_cli("triage", str(vcf), "--prefix", "f")
     assert run.code == 0, run.err
     lines = (run.outdir / "f.varhlh.tsv").read_text().splitlines()
-    rows = [line.split("\t") for line in lines[2:]]  # after the completeness line and the header
+    rows = [line.split("\t") for line in lines[3:]]  # after the completeness and listing lines and the header
     assert rows and {row[0] for row in rows} == {"'" + name}
     assert run.json("f")["sample"]["id"] == name  # the JSON keeps the value as it is
     for row in rows:

@@ -108,7 +108,7 @@ def test_panel_loads_from_a_built_wheel(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("hlh_genes.tsv", "hlh_exons.tsv", "hlh_known_variants.tsv", "README.md"):
         assert f"varhlh/gene_panels/{name}" in names
-    assert "varhlh/schema/result-v1.schema.json" in names and "varhlh/py.typed" in names
+    assert "varhlh/schema/result-v2.schema.json" in names and "varhlh/py.typed" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import varhlh.panel as p; d = p.bundled_panel_dir(); panel = p.load_panel(); "

@@ -210,12 +210,12 @@ def test_report_command_rerenders_the_stored_result_identically(tmp_path: Path, 
 
 @pytest.mark.parametrize(("edit", "message"), [
     (lambda d: d["conclusion"].pop("primary_hlh"), "missing required field `primary_hlh` - at `$.conclusion`"),
-    (lambda d: d["variants"][3].pop("reasons"), "missing required field `reasons` - at `$.variants[3]`"),
-    (lambda d: d.update(schema_version="2.0.0"), "schema_version '2.0.0' is not supported"),
-    (lambda d: d.update(schema_version="1.99.0"), "written by a newer varhlh (schema_version 1.99.0"),
-    (lambda d: (d.update(schema_version="1.1.0"), d["variants"][0].pop("functional_effect")),
-     "written by an older varhlh (schema_version 1.1.0; this varhlh reads 1.2.0): Object missing required field "
-     "`functional_effect` - at `$.variants[0]`"),
+    (lambda d: d["variants"][0].pop("reasons"), "missing required field `reasons` - at `$.variants[0]`"),
+    (lambda d: d["set_aside"][3].pop("reason"), "missing required field `reason` - at `$.set_aside[3]`"),
+    (lambda d: d.update(schema_version="3.0.0"), "schema_version '3.0.0' is not supported"),
+    (lambda d: d.update(schema_version="1.2.0"), "schema_version '1.2.0' is not supported (this varhlh reads version "
+                                                 "2.x)"),
+    (lambda d: d.update(schema_version="2.99.0"), "written by a newer varhlh (schema_version 2.99.0"),
     (lambda d: d.update(genes={}), "Expected `array`, got `object` - at `$.genes`"),
     (lambda d: d["variants"][0].update(reasons=None), "Expected `array`, got `null` - at `$.variants[0].reasons`"),
     (lambda d: d["conclusion"].update(primary_hlh=2), "Expected `str`, got `int` - at `$.conclusion.primary_hlh`"),

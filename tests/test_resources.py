@@ -149,7 +149,7 @@ def test_triage_uses_local_files_and_shows_vcf_values(run_cli, local_resources, 
 
     import jsonschema
 
-    jsonschema.validate(data, json.loads((files("varhlh") / "schema" / "result-v1.schema.json").read_text()))
+    jsonschema.validate(data, json.loads((files("varhlh") / "schema" / "result-v2.schema.json").read_text()))
     kinds = {r["kind"]: r for r in data["input"]["resources"]}
     assert set(kinds) == {"clinvar", "gnomad", "reference"} and kinds["clinvar"]["file_date"] == "2019-10-07"
     gene = next(g for g in data["genes"] if g["symbol"] == "PRF1")

@@ -429,7 +429,7 @@ def test_triage_uses_the_installed_reference_clinvar_and_gnomad(run_cli: Any, us
 
     import jsonschema
 
-    jsonschema.validate(data, json.loads((files("varhlh") / "schema" / "result-v1.schema.json").read_text()))
+    jsonschema.validate(data, json.loads((files("varhlh") / "schema" / "result-v2.schema.json").read_text()))
 
 
 def test_triage_grch38_with_the_installed_gnomad_v4(run_cli: Any, use_install: Path,

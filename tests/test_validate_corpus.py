@@ -343,8 +343,9 @@ def test_haploid_call_on_female_x_is_flagged(run_cli) -> None:  # type: ignore[n
 def test_no_call_at_a_panel_site_is_listed_not_reference(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = mutate(tmp_path, "nocall", fields(c9="./.:0,604:604:99:18123,1815,0"))
     data = run_cli("triage", str(path)).json()
-    variant = next(v for v in data["variants"] if v["id"] == "10-72358355-C-T")
-    assert variant["zygosity"] == "no_call" and data["conclusion"]["primary_hlh"] == "undetermined"
+    variant = next(v for v in data["set_aside"] if v["id"] == "10-72358355-C-T")  # listed (compact), never reference
+    assert variant["zygosity"] == "no_call" and variant["reason"] == "no_call"
+    assert data["conclusion"]["primary_hlh"] == "undetermined"
     assert any("no-calls in the patient" in x for x in data["limitations"])
 
 

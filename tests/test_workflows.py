@@ -62,7 +62,7 @@ def test_snakemake_workflow_runs_varhlh_per_sample_and_multiqc(tmp_path: Path) -
         data = json.loads((folder / f"{label}.varhlh.json").read_text())
         assert data["sample"]["id"] == sample
         assert data["conclusion"]["primary_hlh"] == decision
-        assert (folder / f"{label}.varhlh.tsv").read_text().splitlines()[1].startswith("sample\t")
+        assert (folder / f"{label}.varhlh.tsv").read_text().splitlines()[2].startswith("sample\t")
         assert json.loads((folder / f"{label}.varhlh_mqc.json").read_text())["data"][label]["vcf_sample"] == sample
         assert (results / "benchmarks" / "varhlh" / f"{label}.tsv").read_text().startswith("s\t")
         assert "primary HLH: " in (results / "logs" / "varhlh" / f"{label}.log").read_text()

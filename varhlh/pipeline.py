@@ -90,6 +90,8 @@ class Request:
     """Opt-in online annotation (``--annotate-online``); None = fully offline (the default)."""
     keep_records: Path | None = None
     """A directory where a streamed input's panel-region lines are kept for the annotated VCF."""
+    all_alleles: bool = False
+    """List every allele in full in the result (``--all-alleles``); by default the background is compact."""
     installed_resources: bool = True
     """Use the resources installed by ``varhlh resources update`` for what --fasta/--clinvar/--gnomad do not give
     (False: ``--no-installed-resources``)."""

@@ -2,7 +2,7 @@
 
 Every renderer (TSV, annotated VCF, HTML/PDF, Phenopacket, MultiQC) reads a :class:`ResultDoc` and never
 recomputes; ``varhlh report`` decodes a stored JSON back into one (unknown keys and wrong types are
-refused). The JSON Schema shipped as ``varhlh/schema/result-v1.schema.json`` and printed by
+refused). The JSON Schema shipped as ``varhlh/schema/result-v2.schema.json`` and printed by
 ``varhlh schema`` is generated from these classes (:mod:`varhlh.schema.generate`), the docstring under each
 field becoming its description, so the contract is written once. Classes are closed (no unknown keys);
 ``UNSET`` fields are left out of the JSON (they appear only when their feature ran).
@@ -34,7 +34,7 @@ from varhlh.models import (
 )
 from varhlh.settings import Settings
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "2.0.0"
 
 
 class Doc(Struct, forbid_unknown_fields=True):
@@ -625,9 +625,36 @@ class CompletenessDoc(Doc):
 # --------------------------------------------------------------------------- the result
 
 
+class SetAsideDoc(Doc):
+    """One allele set aside, in compact form (schema 2): enough to account for it and say why."""
+
+    id: str
+    """CHROM-POS-REF-ALT as in the VCF."""
+    chrom: str
+    """Contig as in the VCF."""
+    pos: int
+    """1-based position."""
+    gene: str
+    """Panel gene the allele is attributed to."""
+    zygosity: Zygosity
+    """Zygosity of this ALT in the proband."""
+    genotype: str
+    """GT as in the VCF."""
+    classification: Classification
+    """Its classification (benign, likely_benign, uncertain, ...)."""
+    reason: SetAside
+    """Why it is not a finding: not_carried, no_call, benign, synonymous, non_coding, placeholder."""
+    consequence: str | None
+    """Most severe consequence on the chosen transcript, or null."""
+    hgvs_c: str | None
+    """HGVS c. on the MANE transcript, or null."""
+
+
 class CountsDoc(Doc):
     records_in_panel_regions: int
-    """Alleles listed in variants (one per ALT)."""
+    """Alleles listed (one per ALT): in variants and set_aside together."""
+    set_aside: int
+    """Of these, alleles in the compact set_aside listing."""
     reportable: int
     """Reportable alleles."""
     records_read: int
@@ -668,7 +695,12 @@ class ResultDoc(Doc, kw_only=True):
     genes: list[GeneDoc]
     """One entry per panel gene, in panel order."""
     variants: list[VariantDoc]
-    """Every allele in the panel regions carried or not called in an analysed sample, in VCF order."""
+    """The alleles that matter, in full, in VCF order: findings (reportable), alleles not assessed, alleles a gene
+    call rests on, and any other allele that is not set aside. With ``--all-alleles``, every listed allele."""
+    set_aside: list[SetAsideDoc]
+    """Every other listed allele in the panel regions, in compact form, in VCF order: the background that cannot
+    change the answer (not carried, no call, benign, synonymous, non-coding, placeholder), each with its reason.
+    Empty with ``--all-alleles``. ``len(variants) + len(set_aside) == counts.records_in_panel_regions``."""
     clinical: ClinicalDoc | None
     """The clinical context given with --clinical, or null."""
     counts: CountsDoc

@@ -15,5 +15,5 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from importlib.resources import files
 
-    sys.stdout.write((files("varhlh") / "schema" / "result-v1.schema.json").read_text(encoding="utf-8"))
+    sys.stdout.write((files("varhlh") / "schema" / "result-v2.schema.json").read_text(encoding="utf-8"))
     return 0

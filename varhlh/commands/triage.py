@@ -78,6 +78,9 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                                               "effects, HGVS p., indel normalisation")
     p.add_argument("--clinvar", type=Path, help="local ClinVar VCF (bgzipped + tabix-indexed; opt-in, offline)")
     p.add_argument("--gnomad", type=Path, help="local gnomAD sites VCF (bgzipped + tabix-indexed; opt-in, offline)")
+    p.add_argument("--all-alleles", action="store_true",
+                   help="list every allele in full in the JSON and TSV (default: findings, alleles not assessed and "
+                        "alleles a gene call rests on in full; the background in the compact set_aside listing)")
     p.add_argument("--no-installed-resources", action="store_true",
                    help="ignore the panel resources installed by 'varhlh resources update' (used by default, offline, "
                         "for what --fasta/--clinvar/--gnomad do not give)")
@@ -133,6 +136,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                           threads=args.threads, command=command, clinical=args.clinical,
                           fasta=args.fasta, clinvar=args.clinvar, gnomad=args.gnomad,
                           online=online, installed_resources=not args.no_installed_resources,
+                          all_alleles=args.all_alleles,
                           keep_records=Path(scratch) if "vcf" in formats else None)
         if args.all_samples or args.samples:
             return _cohort(args, request, formats)

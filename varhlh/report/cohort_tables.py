@@ -82,7 +82,8 @@ def sample_row(doc: ResultDoc, result: str | None = None, family: str | None = N
         "sample": doc.sample.id, "family": family, "affected": affected, "sex": doc.sample.sex.value,
         "primary_hlh": conclusion.primary_hlh.value, "transplant_workup": conclusion.transplant_workup.value,
         "genes": ",".join(conclusion.genes) or None, "gene_calls": ";".join(calls) or None,
-        "reportable": doc.counts.reportable, "variants": len(doc.variants), "warnings": len(doc.warnings),
+        "reportable": doc.counts.reportable, "variants": doc.counts.records_in_panel_regions,
+        "warnings": len(doc.warnings),
         **completeness(doc), "panel": f"{doc.panel.name} {doc.panel.version}",
         "genome_build": doc.input.genome_build.value, "result": result,
     }
@@ -112,6 +113,16 @@ def allele_rows(doc: ResultDoc, reportable_only: bool = True) -> list[dict[str, 
             "gene_call": gene.call.value if gene else None, "gene_phase": gene.phase.value if gene else None,
             "primary_hlh": doc.conclusion.primary_hlh.value,
         })
+    if not reportable_only:  # the compact listing: what it holds (no evidence, transcript or HGVS p.)
+        for s in doc.set_aside:
+            ref, _, alt = s.id.removeprefix(f"{s.chrom}-{s.pos}-").partition("-")
+            rows.append({
+                "sample": doc.sample.id, "variant_id": s.id, "chrom": s.chrom, "pos": s.pos, "ref": ref, "alt": alt,
+                "gene": s.gene, "zygosity": s.zygosity.value, "genotype": s.genotype,
+                "classification": s.classification.value, "reportable": "no", "evidence": None,
+                "consequence": s.consequence, "transcript": None, "hgvs_c": s.hgvs_c, "hgvs_p": None, "filters": None,
+                "gene_call": None, "gene_phase": None, "primary_hlh": doc.conclusion.primary_hlh.value,
+            })
     return rows
 
 

@@ -58,6 +58,7 @@ from varhlh.result import (
     ResultDoc,
     RunDoc,
     SampleDoc,
+    SetAsideDoc,
     SourcesDoc,
     ToolDoc,
     UnassessedDoc,
@@ -67,6 +68,7 @@ from varhlh.result import (
 
 def to_document(result: Result) -> ResultDoc:
     """The typed result document of one analysed sample."""
+    full, compact = split_listing(result)
     return ResultDoc(
         schema_version=SCHEMA_VERSION,
         tool=_tool(),
@@ -79,12 +81,36 @@ def to_document(result: Result) -> ResultDoc:
         conclusion=_conclusion(result),
         completeness=_completeness(result.completeness),
         genes=[_gene(g, result) for g in result.genes],
-        variants=[_variant(v) for v in result.variants],
+        variants=[_variant(v) for v in full],
+        set_aside=[_set_aside(v) for v in compact],
         clinical=_clinical(result.clinical, result.variants),
-        counts=_counts(result),
+        counts=_counts(result, len(compact)),
         limitations=list(result.limitations),
         warnings=list(result.warnings),
     )
+
+
+def split_listing(result: Result) -> tuple[list[VariantResult], list[VariantResult]]:
+    """(full, compact): an allele is listed in full when it is a finding, not assessed, not set aside for any
+    reason, or an allele a gene result rests on (its call or its not-assessed list); every other allele goes to
+    the compact ``set_aside`` listing — unless ``--all-alleles`` asks for every allele in full."""
+    if result.request.all_alleles:
+        return list(result.variants), []
+    cited = {i for g in result.genes for i in (*g.variant_ids, *g.not_assessed)}
+    full: list[VariantResult] = []
+    compact: list[VariantResult] = []
+    for v in result.variants:
+        (compact if v.interpretation.set_aside is not None and v.id not in cited else full).append(v)
+    return full, compact
+
+
+def _set_aside(v: VariantResult) -> SetAsideDoc:
+    reason = v.interpretation.set_aside
+    assert reason is not None  # split_listing puts only set-aside alleles here
+    return SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
+                       zygosity=v.genotype.zygosity, genotype=v.genotype.genotype,
+                       classification=v.interpretation.classification, reason=reason,
+                       consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
 
 
 def to_dict(result: Result) -> dict[str, Any]:
@@ -240,12 +266,12 @@ def _criterion(c: Criterion) -> CriterionDoc:
     return CriterionDoc(name=c.name, state=c.state, reason=c.reason)
 
 
-def _counts(result: Result) -> CountsDoc:
+def _counts(result: Result, set_aside: int) -> CountsDoc:
     zygosity: dict[str, int] = {}
     for v in result.variants:
         zygosity[v.genotype.zygosity.value] = zygosity.get(v.genotype.zygosity.value, 0) + 1
     return CountsDoc(
-        records_in_panel_regions=len(result.variants),
+        records_in_panel_regions=len(result.variants), set_aside=set_aside,
         reportable=sum(1 for v in result.variants if v.interpretation.reportable),
         records_read=result.input.records_read, by_zygosity=dict(sorted(zygosity.items())),
         not_assessed=sum(1 for v in result.variants if v.interpretation.not_assessed and v.genotype.zygosity.carried),

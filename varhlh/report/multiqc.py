@@ -132,7 +132,7 @@ def _row(doc: ResultDoc) -> dict[str, Any]:
         "panel_version": f"{panel.name} {panel.version}",
         "gene_calls": "; ".join(calls) or "none",
         "reportable_alleles": "; ".join(alleles) or "none",
-        "alleles_in_panel": len(doc.variants),
+        "alleles_in_panel": doc.counts.records_in_panel_regions,
         "sex": f"{sample.sex.value} ({sample.sex_source.value})",
         "genome_build": doc.input.genome_build.value,
         "warnings": len(doc.warnings),

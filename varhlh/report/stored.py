@@ -99,8 +99,12 @@ def check_result(data: object, path: Path) -> ResultDoc:
         raise InputError(msg)
     version = data.get("schema_version")
     if not isinstance(version, str) or version.split(".")[0] != SUPPORTED_MAJOR:
+        older = isinstance(version, str) and version.split(".")[0].isdigit() and \
+            int(version.split(".")[0]) < int(SUPPORTED_MAJOR)
+        hint = ("re-create it with varhlh triage (results of schema 1 list every allele in variants; schema 2 keeps "
+                "the background in set_aside: docs/output-contract.md)" if older else "use the matching varhlh version")
         msg = (f"{path}: schema_version {version!r} is not supported (this varhlh reads version "
-               f"{SUPPORTED_MAJOR}.x); use the matching varhlh version")
+               f"{SUPPORTED_MAJOR}.x); {hint}")
         raise InputError(msg)
     mine, theirs = _minor(SCHEMA_VERSION), _minor(version)
     if theirs is not None and mine is not None and theirs > mine:

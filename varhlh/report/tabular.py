@@ -75,9 +75,14 @@ def completeness_line(doc: ResultDoc) -> str:
 
 
 def tsv_bytes(doc: ResultDoc) -> bytes:
-    """One row per listed allele, after a first comment line ``# completeness: …`` (read with comment='#')."""
+    """One row per allele listed in full (``variants``), after two comment lines (read with comment='#'):
+    ``# completeness: …`` and ``# listed: …`` (how many alleles are in the JSON's compact set_aside listing; every
+    allele gets a row with ``--all-alleles``)."""
     genes = {g.symbol: g for g in doc.genes}
-    lines = [f"# completeness: {_cell(completeness_line(doc))}", "\t".join(name for name, _ in TSV_COLUMNS)]
+    listed = (f"# listed: {doc.counts.records_in_panel_regions} allele(s) in the panel regions; {len(doc.variants)} "
+              f"below; {len(doc.set_aside)} set aside (background: not carried, no call, benign, synonymous or "
+              "non-coding) in the JSON's set_aside listing — every allele gets a row with --all-alleles")
+    lines = [f"# completeness: {_cell(completeness_line(doc))}", listed, "\t".join(name for name, _ in TSV_COLUMNS)]
     sample = doc.sample.id
     for v in doc.variants:
         gene = genes.get(v.gene)

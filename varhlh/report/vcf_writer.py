@@ -40,7 +40,7 @@ from varhlh.errors import InputError, UsageError, printable
 from varhlh.fileio import scratch_dir
 from varhlh.models import Access
 from varhlh.report.tabular import completeness_line
-from varhlh.result import GeneDoc, ResultDoc, VariantDoc
+from varhlh.result import GeneDoc, ResultDoc, SetAsideDoc, VariantDoc
 
 if TYPE_CHECKING:
     from varhlh.report.output import RenderContext
@@ -78,7 +78,8 @@ def render_vcf(context: RenderContext) -> list[tuple[str, bytes]]:
         msg = f"{doc.input.path}: the annotated VCF needs the input VCF; run varhlh triage with --format vcf"
         raise UsageError(msg)
     display = doc.input.path
-    by_id = {v.id: v for v in doc.variants}
+    by_id: dict[str, VariantDoc | SetAsideDoc] = {v.id: v for v in doc.variants}
+    by_id.update((s.id, s) for s in doc.set_aside)
     drivers = {vid: gene for gene in doc.genes for vid in gene.variant_ids}
     with scratch_dir("varhlh-vcf-") as tmp:
         with _reader(pysam, Path(context.source), display, doc, context.access) as (reader, records):
@@ -138,7 +139,7 @@ def header_lines(doc: ResultDoc) -> list[str]:
     return lines
 
 
-def allele_tags(chrom: str, pos: int, ref: str, alts: Sequence[str], by_id: Mapping[str, VariantDoc],
+def allele_tags(chrom: str, pos: int, ref: str, alts: Sequence[str], by_id: Mapping[str, VariantDoc | SetAsideDoc],
                 drivers: Mapping[str, GeneDoc]) -> list[tuple[str, tuple[Any, ...]]]:
     """The ``(tag, per-ALT values)`` pairs of one record; tags whose values are all missing are left out."""
     per_alt = [_values(by_id.get(f"{chrom}-{pos}-{ref}-{alt}"), drivers) for alt in alts]
@@ -162,9 +163,12 @@ def encode(text: str) -> str:
 # --------------------------------------------------------------------------- internals
 
 
-def _values(variant: VariantDoc | None, drivers: Mapping[str, GeneDoc]) -> tuple[Any, ...]:
+def _values(variant: VariantDoc | SetAsideDoc | None, drivers: Mapping[str, GeneDoc]) -> tuple[Any, ...]:
     if variant is None:
         return (None,) * len(TAGS)
+    if isinstance(variant, SetAsideDoc):  # the compact listing: what it is and why it is set aside
+        return (variant.gene, variant.classification.value, variant.zygosity.value, _MISSING, _MISSING, _MISSING, 0,
+                _MISSING, encode(f"set aside: {variant.reason.value}"))
     gene = drivers.get(variant.id)
     return (
         variant.gene,
@@ -184,7 +188,7 @@ def _reader(pysam: Any, source: Path, display: str, doc: ResultDoc,
             access: Access | None) -> Iterator[tuple[Any, list[Any]]]:
     """An open reader and the records at the result's variant positions: region queries on an input read through
     its index; otherwise one pass over ``source`` (the whole BCF, or the panel-region lines kept while streaming)."""
-    wanted = _positions(doc.variants)
+    wanted = _positions([*doc.variants, *doc.set_aside])
     # htslib's stderr noise (an unindexed BCF, tags the input never declared: the reader already warned about
     # them, and htslib declares them in the output header) would break the one-line-message contract
     previous = pysam.set_verbosity(0)
@@ -204,7 +208,7 @@ def _reader(pysam: Any, source: Path, display: str, doc: ResultDoc,
         pysam.set_verbosity(previous)
 
 
-def _positions(variants: Iterable[VariantDoc]) -> dict[str, set[int]]:
+def _positions(variants: Iterable[VariantDoc | SetAsideDoc]) -> dict[str, set[int]]:
     wanted: dict[str, set[int]] = {}
     for v in variants:
         wanted.setdefault(v.chrom, set()).add(v.pos)
@@ -229,7 +233,7 @@ def _structured(value: Any) -> str:
     """A value inside ``##key=<…>``: double-quoted when it contains a delimiter, with backslash and double quote
     escaped (VCF 4.3 §1.4), so the value can never end the quotes or the line."""
     text = _one_line(str(value))
-    if not text or re.search(r'[,<>="\\\s;]', text):
+    if not re.fullmatch(r"[A-Za-z0-9_.:/+*-]+", text):  # anything else (htslib also stops at '[' unquoted)
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
 

@@ -1,6 +1,6 @@
 """Generate the JSON Schema of the result contract from :mod:`varhlh.result`.
 
-``python -m varhlh.schema.generate > varhlh/schema/result-v1.schema.json`` rewrites the shipped file;
+``python -m varhlh.schema.generate > varhlh/schema/result-v2.schema.json`` rewrites the shipped file;
 a test checks that the shipped file equals the generated one, so the two cannot drift. Each field's
 description is the docstring written under it in :mod:`varhlh.result` (and :mod:`varhlh.settings`),
 read with :mod:`ast`; a field without one is an error.
@@ -20,7 +20,7 @@ import msgspec
 
 from varhlh import result, settings
 
-SCHEMA_ID = "https://varhlh.invalid/schema/result-v1.schema.json"
+SCHEMA_ID = "https://varhlh.invalid/schema/result-v2.schema.json"
 TITLE = "varhlh triage result, schema version 1"
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from varhlh.report.counselor import words
-from varhlh.result import ClinVarDoc, FrequencyDoc, QualityDoc, VariantDoc
+from varhlh.result import ClinVarDoc, FrequencyDoc, QualityDoc, SetAsideDoc, VariantDoc
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,21 @@ def variant_view(v: VariantDoc, build: str, roles: Mapping[str, str], mane: str 
         notes=tuple(v.annotation_notes),
         functional=v.functional_effect or "",
         set_aside=words.label(words.SET_ASIDE, v.set_aside) if v.set_aside else "",
+    )
+
+
+def set_aside_view(s: SetAsideDoc, build: str) -> VariantView:
+    """An allele of the compact ``set_aside`` listing, for the appendix: what it is and why it is not reported."""
+    ref, _, alt = s.id.removeprefix(f"{s.chrom}-{s.pos}-").partition("-")
+    why = words.label(words.SET_ASIDE, s.reason)
+    consequence = (s.consequence or "").replace("_", " ")
+    return VariantView(
+        id=s.id, gene=s.gene, name=s.hgvs_c or consequence or f"{s.chrom}:{s.pos}", hgvs_c=s.hgvs_c or "",
+        hgvs_p="", transcript="", transcript_note="", position=f"{s.chrom}:{s.pos} {ref}>{alt}", build=build,
+        zygosity=words.label(words.ZYGOSITY, s.zygosity), zygosity_short=words.label(words.ZYGOSITY_SHORT, s.zygosity),
+        genotype=s.genotype, cls=str(s.classification), cls_label=words.label(words.CLASSIFICATION, s.classification),
+        evidence=(), evidence_words=(), reasons=(why,), consequence=consequence, clinvar="", clinvar_stars="",
+        frequency="", quality="", flags=(), relatives=(), annotation="", notes=(), functional="", set_aside=why,
     )
 
 

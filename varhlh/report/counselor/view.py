@@ -23,7 +23,7 @@ from varhlh.report.counselor import answer, figures, words
 from varhlh.report.counselor.clinical_view import ClinicalView, clinical_view
 from varhlh.report.counselor.family import CarrierBox, FamilyNote, carrier_box, family_notes, relatives
 from varhlh.report.counselor.findings import GeneFinding, finding, is_finding, omim
-from varhlh.report.counselor.variant_view import VariantView, variant_view
+from varhlh.report.counselor.variant_view import VariantView, set_aside_view, variant_view
 from varhlh.report.meta import ReportMeta
 from varhlh.result import GeneDoc, ResultDoc, VariantDoc
 
@@ -103,7 +103,8 @@ def build_view(doc: ResultDoc, meta: ReportMeta | None = None, report_date: str 
     found = {f.symbol for f in findings}
     found_genes = [g for g in genes if g.symbol in found]
     reportable = [v for v in doc.variants if v.reportable]
-    other = [v for v in doc.variants if not v.reportable]
+    other_views = [views[v.id] for v in doc.variants if not v.reportable]
+    other_views += [set_aside_view(s, build) for s in doc.set_aside]
     by_id = {v.id: v for v in doc.variants}
     return Report(
         sample=doc.sample.id,
@@ -131,10 +132,10 @@ def build_view(doc: ResultDoc, meta: ReportMeta | None = None, report_date: str 
         drawn_classes=_drawn_classes(reportable, [by_id[i] for g in found_genes for i in g.variant_ids if i in by_id]),
         not_classified=tuple(views[v.id] for v in doc.variants if v.classification == "not_assessed"
                              and v.zygosity in ("het", "hom", "hemi", "partial")),
-        other_variants=tuple(views[v.id] for v in other),
-        other_groups=_groups([views[v.id] for v in other]),
-        other_by_reason=_tally(_why_not(views[v.id]) for v in other),
-        other_by_gene=_tally(v.gene for v in other),
+        other_variants=tuple(other_views),
+        other_groups=_groups(other_views),
+        other_by_reason=_tally(_why_not(v) for v in other_views),
+        other_by_gene=_tally(v.gene for v in other_views),
         records=doc.counts.records_in_panel_regions,
         reportable=doc.counts.reportable,
         limitations=tuple(doc.limitations),
