@@ -18,6 +18,7 @@ from conftest import DATA
 from report_helpers import KEY_SCENARIOS, SCENARIOS, XSS_SAMPLE, XSS_VALUE, Page, evil_vcf, scenarios, triage
 
 from varhlh.report.counselor.html import html_text
+from varhlh.result import SCHEMA_VERSION
 
 __all__ = ["scenarios"]
 
@@ -193,7 +194,7 @@ def test_report_command_rerenders_the_stored_result_identically(tmp_path: Path, 
     (lambda d: d.update(schema_version="2.0.0"), "schema_version '2.0.0' is not supported"),
     (lambda d: d.update(schema_version="1.99.0"), "written by a newer varhlh (schema_version 1.99.0"),
     (lambda d: (d.update(schema_version="1.1.0"), d["variants"][0].pop("functional_effect")),
-     "written by an older varhlh (schema_version 1.1.0; this varhlh reads 1.2.0): Object missing required field "
+     f"written by an older varhlh (schema_version 1.1.0; this varhlh reads {SCHEMA_VERSION}): Object missing required field "
      "`functional_effect` - at `$.variants[0]`"),
     (lambda d: d.update(genes={}), "Expected `array`, got `object` - at `$.genes`"),
     (lambda d: d["variants"][0].update(reasons=None), "Expected `array`, got `null` - at `$.variants[0].reasons`"),

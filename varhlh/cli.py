@@ -19,8 +19,10 @@ process ignores (``nohup``) stays ignored.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -129,3 +131,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("varhlh: interrupted; no outputs were written")
         return ExitStatus.INTERRUPTED
+
+
+def entry() -> None:
+    """The console script and ``python -m varhlh``: :func:`main`, then exit without the interpreter's teardown.
+
+    The exit handlers still run (logging is flushed, temporary directories are removed) and so do the streams'
+    flushes; what is skipped is freeing every object of the run one by one, which the OS does at once when the
+    process ends (~0.07 s after a whole-genome triage)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more can be said on it
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)

@@ -29,6 +29,7 @@ from varhlh.decide.completeness import (
 from varhlh.decide.decision import decide
 from varhlh.decide.limitations import limitations
 from varhlh.errors import InputError
+from varhlh.fileio import Fingerprint
 from varhlh.genome import BuildCall, canonical_chrom, detect_build, in_par
 from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped, relatives
 from varhlh.genotype.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
@@ -90,12 +91,16 @@ class Request:
     """Opt-in online annotation (``--annotate-online``); None = fully offline (the default)."""
     keep_records: Path | None = None
     """A directory where a streamed input's panel-region lines are kept for the annotated VCF."""
+    checksum_input: bool = False
+    """Hash the whole input even when it is read through its index (``--checksum-input``); otherwise an indexed
+    input is identified by its size, mtime and the sha256 of its header and index (``input.fingerprint``)."""
 
 
 @dataclass(frozen=True)
 class InputFacts:
     path: str
-    sha256: str
+    sha256: str | None
+    """sha256 of the whole input, when it was computed (see ``fingerprint``)."""
     format: str
     access: str
     build: BuildCall
@@ -108,6 +113,8 @@ class InputFacts:
     """The kept panel-region lines of a streamed input (``Request.keep_records``), for the annotated VCF."""
     access_mode: Access | None = None
     """How the panel regions were read (``access`` says it in words)."""
+    fingerprint: Fingerprint | None = None
+    """What identifies the input, and how it was computed."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,7 @@ def run(request: Request) -> Result:
 def open_reader(request: Request) -> VcfReader:
     source = str(request.source) if request.source is not None else request.input
     return VcfReader(source, threads=request.threads, display=request.input,
-                     max_line_bytes=request.settings.max_line_bytes)
+                     max_line_bytes=request.settings.max_line_bytes, checksum=request.checksum_input)
 
 
 def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[str]) -> Loaded:
@@ -197,10 +204,12 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     local = open_local(request.fasta, request.clinvar, request.gnomad, build.build, settings)
     annotator = Annotator(header.info, panel, build.build, settings, local)
     spans = spans_by_contig(regions)
-    for chrom, start, end in SEX_CHECK_REGIONS[build.build]:  # read for sex inference only, not reported
+    panel_spans = {contig: list(s) for contig, s in spans.items()}
+    for chrom, start, end in SEX_CHECK_REGIONS[build.build]:  # read for sex inference only (GT), not reported
         if chrom in names:
             spans.setdefault(names[chrom], []).append((start, end))
-    records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records))
+    records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records,
+                                  full=panel_spans))
     checks = (*reader.warnings, *reader.validator.warnings(),  # input validation: warnings and limitations
               *(local.reference.gaps({g.chrom for g in panel.genes if g.chrom in names}) if local and local.reference
                 else ()))
@@ -213,9 +222,10 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     warnings.extend(online.warnings if online else ())
     warnings.extend(annotator.prepare(alleles))
     annotations = {a.id: annotator.annotate(a) for a in alleles}
-    facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
+    fingerprint = reader.fingerprint
+    facts = InputFacts(request.input, fingerprint.sha256, reader.kind, reader.access, build, header.samples,
                        annotator.describe(), len(records), tuple(annotator.resources()), reader.extract,
-                       reader.access_mode)
+                       reader.access_mode, fingerprint)
     missing = tuple(sorted({g.symbol for g in panel.genes if g.chrom not in names}))
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "

@@ -34,7 +34,7 @@ from varhlh.models import (
 )
 from varhlh.settings import Settings
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 
 class Doc(Struct, forbid_unknown_fields=True):
@@ -120,11 +120,29 @@ class ResourceDoc(Doc, kw_only=True):
     """How the resource's build was checked against the VCF's."""
 
 
+class FingerprintDoc(Doc):
+    method: str
+    """How the input is identified: 'sha256 of the whole file' (a streamed input, a BCF read whole, or
+    --checksum-input), or 'size, mtime, sha256 of the header and of the index' (an input read through its index:
+    hashing every byte of a whole genome would cost more than the analysis)."""
+    size: int | None
+    """Size of the file in bytes (of the private copy for standard input or a pipe)."""
+    mtime: int | None
+    """Last modification of the file, whole seconds since 1970-01-01 UTC; null for standard input or a pipe."""
+    header_sha256: str | None
+    """sha256 of the VCF header text as read (UTF-8); null when the whole file was hashed."""
+    index_sha256: str | None
+    """sha256 of the index file used (.tbi/.csi); null when the whole file was hashed."""
+
+
 class InputDoc(Doc):
     path: str
     """The input as the user named it ('-' for stdin)."""
-    sha256: str
-    """sha256 of the input file."""
+    sha256: str | None
+    """sha256 of the whole input file; null when it was read through its index without --checksum-input (then
+    fingerprint identifies it)."""
+    fingerprint: FingerprintDoc
+    """What identifies the input and how it was computed (added in schema 1.3)."""
     format: str
     """text, gzip, bgzf or bcf."""
     access: str

@@ -19,6 +19,7 @@ from varhlh import __version__
 from varhlh.classify.functional import outcomes
 from varhlh.decide.clinical import ClinicalContext, Criterion
 from varhlh.decide.completeness import Completeness
+from varhlh.fileio import WHOLE_FILE
 from varhlh.models import (
     Annotation,
     ClinVarEvidence,
@@ -29,7 +30,7 @@ from varhlh.models import (
     TranscriptModel,
     VariantResult,
 )
-from varhlh.pipeline import Result
+from varhlh.pipeline import InputFacts, Result
 from varhlh.result import (
     SCHEMA_VERSION,
     AnnotationSourcesDoc,
@@ -43,6 +44,7 @@ from varhlh.result import (
     ExonModelDoc,
     FamilyCallDoc,
     FamilyDoc,
+    FingerprintDoc,
     FrequencyDoc,
     FunctionalTestDoc,
     GeneCoverageDoc,
@@ -122,10 +124,18 @@ def _sample(result: Result) -> SampleDoc:
 def _input(result: Result) -> InputDoc:
     facts = result.input
     return InputDoc(
-        path=facts.path, sha256=facts.sha256, format=facts.format, access=facts.access,
+        path=facts.path, sha256=facts.sha256, fingerprint=_fingerprint(facts), format=facts.format, access=facts.access,
         genome_build=facts.build.build, build_evidence=facts.build.evidence, samples_in_file=len(facts.samples),
         annotation=msgspec.convert(facts.annotation, AnnotationSourcesDoc), records_read=facts.records_read,
         resources=[msgspec.convert(r, ResourceDoc) for r in facts.resources])
+
+
+def _fingerprint(facts: InputFacts) -> FingerprintDoc:
+    f = facts.fingerprint
+    if f is None:  # facts built without a reader (tests): the whole-file sha256 is all there is
+        return FingerprintDoc(method=WHOLE_FILE, size=None, mtime=None, header_sha256=None, index_sha256=None)
+    return FingerprintDoc(method=f.method, size=f.size, mtime=f.mtime, header_sha256=f.header_sha256,
+                          index_sha256=f.index_sha256)
 
 
 def _conclusion(result: Result) -> ConclusionDoc:
