@@ -53,7 +53,8 @@ def epilog() -> str:
     """The outputs and exit codes, for ``--help``."""
     lines = ["outputs (OUTDIR/PREFIX.*, by --format; PREFIX defaults to the sample ID made filename-safe):"]
     lines += [f"  {name:<12} {text}" for name, files in OUTPUT_FILES.items() for text in files]
-    lines += ["  cohort (--all-samples / --samples): one set per sample, then"]
+    lines += ["  cohort (--all-samples / --samples): one set per sample with findings (every sample with "
+              "--all-results), then"]
     lines += [f"  {'':<12} {text}" for text in COHORT_FILES]
     lines += ["", "stdout: the summary sentence (not with -q), or the JSON result with --json-stdout; "
                   "stderr: the log.", "", "exit codes:"]
@@ -87,6 +88,10 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                                                               "PREFIX.varhlh_cohort.tsv (PREFIX default: cohort)")
     p.add_argument("--samples", type=Path, metavar="FILE", help="cohort: one result per sample listed in FILE "
                                                                 "(one ID per line)")
+    p.add_argument("--all-results", action="store_true",
+                   help="cohort: write every sample's files; by default only the samples with findings (a reportable "
+                        "or not-assessed allele, or a gene call other than none) get files, and the cohort table "
+                        "lists every sample")
     p.add_argument("--checksum-input", action="store_true",
                    help="sha256 the whole input even when it is read through its index (costs ~1.2 ms per MB); "
                         "by default an indexed input is identified by its size, mtime and the sha256 of its header "
@@ -113,6 +118,9 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         raise UsageError(msg)
     refuse_stdout_dir(args.output_dir)
     online = online_options.request_from_args(args, annotate=True)
+    if args.all_results and not (args.all_samples or args.samples):
+        msg = "--all-results applies to a cohort run (--all-samples or --samples)"
+        raise UsageError(msg)
     if args.json_stdout and (args.all_samples or args.samples):
         msg = "--json-stdout writes one result; a cohort run writes one per sample (read them from -o OUTDIR)"
         raise UsageError(msg)
@@ -200,7 +208,7 @@ def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) 
     started = time.perf_counter()
     try:
         rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or "cohort",
-                                   args.threads, input_files(args))
+                                   args.threads, input_files(args), all_results=args.all_results)
     except KeyboardInterrupt:
         log.warning("cohort interrupted: the results already written in %s are complete; no cohort summary was "
                     "written (re-run to finish)", args.output_dir)
@@ -213,5 +221,7 @@ def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) 
     warned = sum(1 for row in rows if row["warnings"])
     if warned:
         log.warning("warning: %d of %d results carry warnings (see their JSON 'warnings')", warned, len(rows))
-    log.info("wrote %d results and %s", len(rows), ", ".join(str(p) for p in summary))
+    written = sum(1 for row in rows if row["result"])
+    log.info("wrote the results of %d of %d samples (%s) and %s", written, len(rows),
+             "--all-results" if args.all_results else "the samples with findings", ", ".join(str(p) for p in summary))
     return 0
