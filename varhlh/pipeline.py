@@ -46,11 +46,13 @@ from varhlh.models import (
     FunctionalResult,
     GeneCall,
     GeneResult,
+    Interpretation,
     Phase,
     Sex,
     Strength,
     VariantResult,
     VcfRecord,
+    Zygosity,
 )
 from varhlh.panel import Panel, load_panel
 from varhlh.read.reader import Header, VcfReader
@@ -160,6 +162,10 @@ class Loaded:
     """The spans queried (VCF contig -> 1-based spans); the cohort reader queries the same."""
     coverage: tuple[GeneCoverage, ...] = ()
     """Per panel gene: assessable or not, and its record count."""
+    interpretations: dict[tuple[str, Zygosity], Interpretation] = field(default_factory=dict)
+    """First-pass classifications by (allele id, zygosity): ``classify`` reads the genotype only through its
+    zygosity, so a cohort classifies each allele once per zygosity, not once per sample (criteria decided
+    outside the allele, PP4 and PM3/BP2, are never cached)."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +280,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                       genotypes.inferred_sex, proband, notes)
     functional = clinical.functional if clinical is not None else {}
     variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build,
-                                                  settings, functional), family, settings)
+                                                  settings, functional, loaded.interpretations), family, settings)
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     variants = tuple(with_functional_effect(v, settings) for v in variants)
@@ -318,7 +324,8 @@ def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> P
 
 
 def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
-               settings: Settings, functional: Mapping[str, FunctionalResult]) -> VariantResult:
+               settings: Settings, functional: Mapping[str, FunctionalResult],
+               classified: dict[tuple[str, Zygosity], Interpretation] | None = None) -> VariantResult:
     record = allele.record
     chrom, par = canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos)
     haploid = haploid_region(chrom, par, sex)
@@ -329,7 +336,13 @@ def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Se
               for m in members}
     pp4 = functional_criterion(allele.gene.symbol, functional) if genotype.zygosity.carried else None
     criteria = (pp4,) if pp4 is not None else ()
-    interpretation = classify(allele, annotation, genotype, settings, extra=criteria)
+    key = (allele.id, genotype.zygosity)
+    if criteria or classified is None:
+        interpretation = classify(allele, annotation, genotype, settings, extra=criteria)
+    elif key in classified:
+        interpretation = classified[key]
+    else:
+        interpretation = classified[key] = classify(allele, annotation, genotype, settings)
     return VariantResult(allele, annotation, genotype, interpretation, family, criteria=criteria)
 
 
