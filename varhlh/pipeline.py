@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -227,7 +227,7 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     online = _online(request, annotator, build.build, alleles)
     warnings.extend(online.warnings if online else ())
     warnings.extend(annotator.prepare(alleles))
-    annotations = {a.id: annotator.annotate(a) for a in alleles}
+    annotations = Annotations(annotator, alleles)
     fingerprint = reader.fingerprint
     facts = InputFacts(request.input, fingerprint.sha256, reader.kind, reader.access, build, header.samples,
                        annotator.describe(), len(records), tuple(annotator.resources()), reader.extract,
@@ -242,6 +242,29 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
         raise InputError(msg)
     return Loaded(request, panel, header, build, tuple(records), alleles, annotations, annotator, facts, missing,
                   tuple(warnings), validation=checks, online=online, spans=spans, coverage=coverage)
+
+
+class Annotations(Mapping[str, Annotation]):
+    """Each allele's annotation by allele id, computed when first asked for: a patient read from a multi-sample VCF
+    has only the alleles listed for them annotated — a record where they (and the relatives analysed) are
+    homozygous reference is set aside unread, its INFO values included (a cohort run asks for every allele)."""
+
+    def __init__(self, annotator: Annotator, alleles: Sequence[Allele]) -> None:
+        self._annotator = annotator
+        self._alleles = {a.id: a for a in alleles}
+        self._done: dict[str, Annotation] = {}
+
+    def __getitem__(self, key: str) -> Annotation:
+        found = self._done.get(key)
+        if found is None:
+            found = self._done[key] = self._annotator.annotate(self._alleles[key])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._alleles)
+
+    def __len__(self) -> int:
+        return len(self._alleles)
 
 
 def _coverage(reader: VcfReader, panel: Panel, names: Mapping[str, str],
