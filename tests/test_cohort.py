@@ -183,8 +183,9 @@ def _findings(data: dict[str, Any]) -> bool:
 
 
 def _with_frequency_header(path: Path, directory: Path) -> Path:
+    """A copy with a frequency field declared, under its own name (``indexed`` caches by file name)."""
     lines = path.read_text().splitlines(keepends=True)
-    target = directory / path.name
+    target = directory / f"{path.stem}_frequency_header.vcf"
     target.write_text("".join([lines[0], FREQUENCY_HEADER + "\n", *lines[1:]]))
     return target
 
@@ -194,6 +195,7 @@ def test_samples_without_findings_get_their_row_and_no_files(run_cli, indexed, t
                                                                fixture: str) -> None:
     if fixture == "synthetic":
         vcf, ped = cohort_vcf(tmp_path, frequency_header=True)
+        vcf = vcf.rename(tmp_path / "cohort_frequency_header.vcf")  # ``indexed`` caches by file name
         samples, background = list(SAMPLES), {"R1", "B1"}
     else:
         vcf, ped = _with_frequency_header(TRIO, tmp_path), TRIO_PED
