@@ -275,7 +275,8 @@ def _analyse_all(state: _State, workers: int) -> list[dict[str, Any]]:
     full = sum(1 for p in state.probands if _in_full(state, p, _inferred_sex(state, p)))
     log.info("cohort: %d samples analysed allele by allele, %d background-only (decision on no allele; see "
              "docs/pipelines.md)", full, n - full)
-    size = max(1, min(8, n // (max(1, workers) * 8)))  # small batches: even load, prompt Ctrl-C, fresh mappings
+    # batches: even load, prompt Ctrl-C, fresh mappings; each maps every chunk once, so not too small either
+    size = max(1, min(32, n // (max(1, workers) * 8)))
     batches = [tuple(range(i, min(n, i + size))) for i in range(0, n, size)]
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()

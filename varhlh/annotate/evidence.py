@@ -134,9 +134,8 @@ def entry_frequency(choice: TranscriptConsequence | None, af_fields: Sequence[st
     """Frequency from the chosen VEP entry's columns (with a note when several values were joined)."""
     if choice is None or choice.dialect is not Dialect.VEP:
         return None, None
-    columns = _lower_columns(choice.columns())
-    afs = list(dict.fromkeys(columns[f.lower()] for f in af_fields if f.lower() in columns))
-    popmaxes = list(dict.fromkeys(columns[f.lower()] for f in popmax_fields if f.lower() in columns))
+    afs = _declared(choice.columns(), tuple(af_fields))
+    popmaxes = _declared(choice.columns(), tuple(popmax_fields))
     if not afs and not popmaxes:
         return None, None
     allele = choice.value("Allele")
@@ -176,10 +175,12 @@ def _entry_fields(columns: tuple[str, ...]) -> clinvar.ClinVarFields:
     return clinvar.detect_fields({name: FieldDef(name, ".", "String", "") for name in columns})
 
 
-@functools.lru_cache(maxsize=32)
-def _lower_columns(columns: tuple[str, ...]) -> dict[str, str]:
-    """Lower-cased column name -> column name of a VEP format (once per distinct header; read only)."""
-    return {c.lower(): c for c in columns}
+@functools.lru_cache(maxsize=64)
+def _declared(columns: tuple[str, ...], fields: tuple[str, ...]) -> list[str]:
+    """The entry columns named in ``fields`` (case-insensitive, in ``fields`` order, each once): computed once
+    per distinct VEP format and settings, not per allele (callers only read it)."""
+    lowered = {c.lower(): c for c in columns}
+    return list(dict.fromkeys(lowered[f.lower()] for f in fields if f.lower() in lowered))
 
 
 @functools.lru_cache(maxsize=32)
