@@ -212,7 +212,7 @@ def find_gnu_time() -> str | None:
 
 
 def workloads(data: Path, work: Path, varhlh: tuple[str, ...], rounds: int, slow_rounds: int,
-              cohort: bool) -> list[Workload]:
+              cohort: bool, all_samples: bool = True) -> list[Workload]:
     """Every workload of the ratio table, in table order."""
     bed = str(data / "panel.bed")
     indexed, unindexed = str(data / gen.VCF_NAME), str(data / gen.NOINDEX_NAME)
@@ -237,14 +237,13 @@ def workloads(data: Path, work: Path, varhlh: tuple[str, ...], rounds: int, slow
     if cohort:
         vcf = str(data / cohort_gen.VCF_NAME)
         gt = ("-f", "[%GT\t]\n")
-        out += [
-            Workload("cohort, one sample", triage(vcf, work / "one", "-s", COHORT_SAMPLE), (
-                Case("bcftools query -s -R", ("bcftools", "query", "-s", COHORT_SAMPLE, "-R", bed, *gt, vcf)),
-            ), slow_rounds),
-            Workload("cohort, all samples", triage(vcf, work / "all", "--all-samples"), (
+        out.append(Workload("cohort, one sample", triage(vcf, work / "one", "-s", COHORT_SAMPLE), (
+            Case("bcftools query -s -R", ("bcftools", "query", "-s", COHORT_SAMPLE, "-R", bed, *gt, vcf)),
+        ), slow_rounds))
+        if all_samples:
+            out.append(Workload("cohort, all samples", triage(vcf, work / "all", "--all-samples"), (
                 Case("bcftools query -R", ("bcftools", "query", "-R", bed, *gt, vcf)),
-            ), 1),
-        ]
+            ), 1))
     return out
 
 
@@ -470,6 +469,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow-rounds", type=int, default=3, help="rounds of the full-file workloads")
     parser.add_argument("--module", action="store_true", help="run 'python -m varhlh'")
     parser.add_argument("--no-cohort", action="store_true", help="skip the 2,504-sample cohort (minutes)")
+    parser.add_argument("--no-all-samples", action="store_true",
+                        help="skip the --all-samples cohort workload (and the scaling table against samples)")
     parser.add_argument("--no-scaling", action="store_true", help="skip the two scaling tables")
     parser.add_argument("--cohort-samples", type=int, default=cohort_gen.DEFAULT_SAMPLES)
     parser.add_argument("--markdown", type=Path, help="also write the tables here (e.g. benchmarks/RESULTS.md)")
@@ -507,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     samples: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="varhlh-bench-") as tmp:
         work = Path(tmp)
-        for workload in workloads(args.data_dir, work, varhlh, args.rounds, args.slow_rounds, not args.no_cohort):
+        for workload in workloads(args.data_dir, work, varhlh, args.rounds, args.slow_rounds, not args.no_cohort,
+                                  not args.no_all_samples):
             print(f"measuring {workload.title} ({workload.rounds} rounds) ...", flush=True)
             measured = measure(workload, work, gnu_time, missing)
             if workload.title == "cohort, all samples":
@@ -517,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             print("scaling: listed alleles ...", flush=True)
             alleles = scaling_alleles(args.data_dir, args.panel, work, varhlh, gnu_time, args.slow_rounds,
                                       args.rebuild)
-            if not args.no_cohort:
+            if not args.no_cohort and not args.no_all_samples:
                 print("scaling: samples ...", flush=True)
                 full = next((m for m in results if m.workload.title == "cohort, all samples"), None)
                 samples = scaling_samples(args.data_dir, args.panel, work, varhlh, gnu_time, args.rebuild, full)

@@ -69,6 +69,7 @@ from varhlh.result import (
 
 def to_document(result: Result) -> ResultDoc:
     """The typed result document of one analysed sample."""
+    listed = _alleles_by_gene(result)
     return ResultDoc(
         schema_version=SCHEMA_VERSION,
         tool=_tool(),
@@ -80,7 +81,7 @@ def to_document(result: Result) -> ResultDoc:
         settings=result.request.settings,
         conclusion=_conclusion(result),
         completeness=_completeness(result.completeness),
-        genes=[_gene(g, result) for g in result.genes],
+        genes=[_gene(g, result, listed) for g in result.genes],
         variants=[_variant(v) for v in result.variants],
         clinical=_clinical(result.clinical, result.variants),
         counts=_counts(result),
@@ -144,7 +145,15 @@ def _conclusion(result: Result) -> ConclusionDoc:
                          summary=c.summary, recommendations=list(c.recommendations), reasons=list(c.reasons))
 
 
-def _gene(g: GeneResult, result: Result) -> GeneDoc:
+def _alleles_by_gene(result: Result) -> dict[str, int]:
+    """Listed alleles per gene symbol, counted once for all genes."""
+    counts: dict[str, int] = {}
+    for v in result.variants:
+        counts[v.allele.gene.symbol] = counts.get(v.allele.gene.symbol, 0) + 1
+    return counts
+
+
+def _gene(g: GeneResult, result: Result, listed: dict[str, int]) -> GeneDoc:
     panel_gene = result.panel.gene(g.symbol)
     return GeneDoc(
         symbol=g.symbol, inheritance=g.inheritance, call=g.call, phase=g.phase,
@@ -153,7 +162,7 @@ def _gene(g: GeneResult, result: Result) -> GeneDoc:
         reasons=list(g.reasons), disease=panel_gene.disease, omim_disease=panel_gene.omim_disease,
         hgnc_id=panel_gene.hgnc_id, tier=panel_gene.tier, transplant_policy=panel_gene.transplant_policy,
         transcript=panel_gene.mane_refseq,
-        alleles_in_region=sum(1 for v in result.variants if v.allele.gene.symbol == g.symbol),
+        alleles_in_region=listed.get(g.symbol, 0),
         exon_model=_exon_model(result.panel.transcripts.get((g.symbol, result.input.build.build))))
 
 
