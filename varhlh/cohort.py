@@ -22,6 +22,7 @@ Rules:
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import sys
@@ -139,6 +140,9 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
                     request.input, record_index,
                     tuple(tuple(index[s] for s in (p.sample, *p.members)) for p in probands if p.members),
                     validator, tmp, flagged_alleles(loaded, alleles), tuple(len(a) for a in alleles))
+        # the loaded input (records, alleles, annotations, classifications) lives until the end and is shared
+        # with the forked workers: the collector need not walk it again, nor write to its pages (copy on write)
+        gc.freeze()
         parts, screen = _read_genotypes(plan, loaded, len(records), workers)
         source = request.source if request.source is not None else Path(request.input)
         state = _State(loaded, pedigree, probands, index, parts, records, alleles, format_keys, tuple(formats),
