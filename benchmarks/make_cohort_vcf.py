@@ -63,7 +63,7 @@ from grch38 import CONTIGS, LENGTHS, ORDER, PAR_X, in_regions
 from make_wgs_vcf import CSQ_FIELDS, render_csq
 from panel_bed import DEFAULT_PANEL, REPO_ROOT, PanelGene, panel_intervals, read_panel
 
-GENERATOR_VERSION = 1  # bump whenever the generated content changes
+GENERATOR_VERSION = 2  # bump whenever the generated content changes
 DEFAULT_OUT_DIR = Path(__file__).resolve().parent / "out"
 DEFAULT_SAMPLES = 2504
 DEFAULT_SPACING = 100
@@ -256,8 +256,9 @@ def records(cohort: Cohort, intervals: list[tuple[str, int, int]], genes: list[P
 
 
 def _population_af(rnd: random.Random, ac: list[int], an: int) -> str:
-    """A gnomAD-like AF near the cohort's (absent for half the singletons and doubletons)."""
-    values = ["." if c <= 2 and rnd.random() < 0.5 else f"{c / max(an, 1) * (0.5 + rnd.random()):.3g}" for c in ac]
+    """A gnomAD-like AF near the cohort's, at most 1 (absent for half the singletons and doubletons)."""
+    values = ["." if c <= 2 and rnd.random() < 0.5 else f"{min(1.0, c / max(an, 1) * (0.5 + rnd.random())):.3g}"
+              for c in ac]
     return "" if all(v == "." for v in values) else f";gnomAD_AF={','.join(values)}"
 
 

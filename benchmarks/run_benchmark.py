@@ -1,114 +1,164 @@
 #!/usr/bin/env python3
-"""Time ``varhlh triage`` against bcftools on a synthetic 30x WGS VCF.
+"""Time ``varhlh triage`` against bcftools, tabix, cyvcf2 and pysam on synthetic WGS and cohort VCFs.
 
-Builds the data with ``make_wgs_vcf.py`` unless it is already there (and was
-generated with the same parameters and panel), writes ``panel.bed`` from the
-panel TSV, then measures each case: median wall time (hyperfine when it is on
-PATH, else this script's own repeated runs) and peak RSS (GNU time's ``%M``,
-else ``wait4`` rusage). Prints a table and PASS/MISS per target. This is a
-measurement, not a gate: it exits 0 whether or not the targets are met, and
-runs the bcftools side even without varhlh.
+Builds the data unless it is already there (``make_wgs_vcf.py``, ``make_cohort_vcf.py``; rebuilt when
+the generator, its parameters or the panel change), writes ``panel.bed`` from the panel TSV, then times
+each workload in **paired, rotated rounds**: one round runs varhlh and its peers once each, the order
+rotated from round to round, so that a busy machine slows all of them alike; the ratio of a round is
+varhlh's time over its baseline's in that round, and the table gives the medians. Peak RSS comes from
+GNU time (``%M``) around every run (``wait4`` without it). Also two scaling tables: time against listed
+alleles (WGS files of growing density) and against samples (cohorts of 20 to 2,504 samples).
 
-The cohort case (``make_cohort_vcf.py``: 2,504 samples over the panel genes) times
-``varhlh triage cohort.vcf.gz --all-samples`` against ``bcftools query -R panel.bed
--f '[%GT\t]\n'``; it takes minutes, so ``--no-cohort`` skips it.
+Prints the tables with PASS/MISS per target of issue 14 and writes them as Markdown (``--markdown``,
+``benchmarks/RESULTS.md`` is the committed copy). A measurement, not a gate: it exits 0 whether or not
+the targets are met. Standard library only; bcftools, tabix and bgzip are required, hyperfine is not
+used, GNU time is optional.
 
 Usage::
 
-    python benchmarks/run_benchmark.py [--data-dir DIR] [--panel TSV] [--module] [--no-cohort]
+    python benchmarks/run_benchmark.py [--module] [--rounds 5] [--no-cohort] [--no-scaling] [--markdown FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
-import resource
-import shlex
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import make_cohort_vcf as cohort_gen
 import make_wgs_vcf as gen
 import panel_bed
 
-BCF_R = "bcftools view -R (indexed)"
-BCF_T = "bcftools view -T (unindexed)"
-VARHLH_IDX = "varhlh triage (indexed)"
-VARHLH_NOIDX = "varhlh triage (unindexed)"
-BCF_QUERY = "bcftools query -R (cohort GT)"
-VARHLH_COHORT = "varhlh triage --all-samples (cohort)"
+COHORT_SAMPLE = "SYN00001"
+"""The sample of the one-sample cohort case (it has designated findings: PRF1 c.1122G>A homozygous)."""
+SCALING_RECORDS = (500_000, 1_000_000, 2_000_000)
+"""WGS densities of the listed-allele scaling table (the default 4.5 M-record file is added)."""
+SCALING_SAMPLES = (20, 100, 500)
+"""Cohort sizes of the sample scaling table (the default 2,504-sample cohort is added)."""
+
+CYVCF2_FLOOR = """
+import sys
+from cyvcf2 import VCF
+path, bed, sample = sys.argv[1:4]
+vcf = VCF(path, lazy=True, threads=2)
+vcf.set_samples([sample])
+for line in open(bed):
+    chrom, start, end = line.split()[:3]
+    for v in vcf(f"{chrom}:{int(start) + 1}-{end}"):
+        v.genotypes
+"""
+PYSAM_FLOOR = """
+import sys
+import pysam
+path, bed, sample = sys.argv[1:4]
+vcf = pysam.VariantFile(path)
+vcf.subset_samples([sample])
+for line in open(bed):
+    chrom, start, end = line.split()[:3]
+    for rec in vcf.fetch(chrom, int(start), int(end)):
+        rec.samples[sample]["GT"]
+"""
 
 
 @dataclass(frozen=True)
 class Case:
-    """One command to time. ``baseline`` names the case its ratio is taken against."""
+    """One command. ``out_dir`` is removed before every run (the tool must create it)."""
 
     name: str
     argv: tuple[str, ...]
-    runs: int
-    baseline: str | None = None
-    out_dir: Path | None = None  # removed before every run (the tool must create it)
-    skip_reason: str | None = None
-    warm_up: bool = True  # False: with runs == 1 the checking run is the measurement (long cases)
+    out_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """varhlh and its peers, timed together in rotated rounds; ``peers[0]`` is the ratio's baseline."""
+
+    title: str
+    subject: Case
+    peers: tuple[Case, ...]
+    rounds: int
+    floor: str | None = None
+    """A second peer the subject's ratio is also given against (e.g. the cyvcf2 fetch + GT floor)."""
+
+
+@dataclass
+class Timing:
+    """The runs of one case."""
+
+    times: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+    @property
+    def peak_rss(self) -> float | None:
+        return max(self.rss_mib) if self.rss_mib else None
+
+
+@dataclass
+class Measured:
+    """One workload's timings and the paired ratios of its subject (per round, to the baseline and floor)."""
+
+    workload: Workload
+    timings: dict[str, Timing]
+    ratios: list[float] = field(default_factory=list)
+    floor_ratios: list[float] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Target:
-    """A goal on a case's metric: wall seconds, peak RSS MiB, or ratio to its baseline."""
+    """A goal of issue 14 on a workload: ``metric`` is wall, ratio, floor_ratio, rss or a key of ``extra``."""
 
     label: str
-    case: str
-    metric: Literal["wall", "rss", "ratio"]
+    workload: str
+    metric: str
     limit: float
 
 
-@dataclass
-class Result:
-    """What was measured for one case (``error`` says why it was not)."""
-
-    name: str
-    median_s: float | None = None
-    peak_rss_mib: float | None = None
-    ratio: float | None = None
-    baseline: str | None = None
-    runs: int = 0
-    error: str | None = None
-
-
 TARGETS = (
-    Target("indexed wall <= 0.6 s", VARHLH_IDX, "wall", 0.6),
-    Target("indexed peak RSS <= 150 MiB", VARHLH_IDX, "rss", 150.0),
-    Target("unindexed wall <= 0.6 x bcftools -T", VARHLH_NOIDX, "ratio", 0.6),
-    Target("cohort wall <= 3 x bcftools query", VARHLH_COHORT, "ratio", 3.0),
+    Target("indexed WGS wall <= 0.45 s", "indexed WGS", "wall", 0.45),
+    Target("indexed WGS <= 2.0 x the cyvcf2 fetch+GT floor", "indexed WGS", "floor_ratio", 2.0),
+    Target("indexed WGS peak RSS <= 100 MiB", "indexed WGS", "rss", 100.0),
+    Target("unindexed WGS <= 0.4 x bcftools view -T", "unindexed WGS", "ratio", 0.4),
+    Target("cohort --all-samples <= 3 x bcftools query -R", "cohort, all samples", "ratio", 3.0),
+    Target("cohort --all-samples peak RSS <= 1 GiB", "cohort, all samples", "rss", 1024.0),
+    Target("cohort output <= 0.1 MB per sample without findings", "cohort, all samples",
+           "mb_per_sample_without_findings", 0.1),
+    Target("one sample -s <= 2 x bcftools query -s -R", "cohort, one sample", "ratio", 2.0),
 )
 
 
 # --------------------------------------------------------------------------- data
 
 
-def ensure_data(data_dir: Path, panel: Path, records: int, *, rebuild: bool) -> dict[str, object]:
-    """Generate the VCFs unless current ones exist; return the manifest."""
+def ensure_wgs(data_dir: Path, panel: Path, records: int, *, rebuild: bool) -> dict[str, object]:
+    """Generate the WGS VCFs in ``data_dir`` unless current ones exist; return the manifest."""
     wanted = gen.params(records, gen.DEFAULT_SEED, gen.SAMPLE, panel)
     if rebuild or not gen.is_current(data_dir, wanted):
         print(f"generating {records:,}-record VCF in {data_dir} ...", flush=True)
-        # A child process, so that this one stays small (see run_once on RSS).
-        script = Path(gen.__file__).resolve()
-        cmd = [sys.executable, str(script), str(data_dir), "--records", str(records)]
-        subprocess.run([*cmd, "--panel", str(panel)], check=True)
+        script = Path(gen.__file__).resolve()  # a child process, so that this one stays small
+        cmd = [sys.executable, str(script), str(data_dir), "--records", str(records), "--panel", str(panel)]
+        subprocess.run(cmd, check=True)
     manifest: dict[str, object] = json.loads((data_dir / gen.MANIFEST_NAME).read_text())
     return manifest
 
 
 def ensure_cohort(data_dir: Path, panel: Path, samples: int, *, rebuild: bool) -> dict[str, object]:
-    """Generate the cohort VCF unless a current one exists; return its manifest."""
+    """Generate the cohort VCF in ``data_dir`` unless a current one exists; return its manifest."""
     spacing, flank, seed = cohort_gen.DEFAULT_SPACING, cohort_gen.DEFAULT_FLANK, cohort_gen.DEFAULT_SEED
     wanted = cohort_gen.params(samples, spacing, flank, seed, panel)
     if rebuild or not cohort_gen.is_current(data_dir, wanted):
@@ -121,55 +171,32 @@ def ensure_cohort(data_dir: Path, panel: Path, samples: int, *, rebuild: bool) -
 
 
 def find_varhlh(*, module: bool) -> tuple[tuple[str, ...], str | None]:
-    """Return the varhlh command prefix and why it cannot run (``None`` if it can)."""
+    """The varhlh command prefix and why it cannot run (``None`` if it can). Its bytecode is compiled first:
+    an installed wheel has it, and a checkout run with PYTHONDONTWRITEBYTECODE would compile every module on
+    every run (~0.05 s)."""
+    cmd: tuple[str, ...]
     if module:
         cmd = (sys.executable, "-m", "varhlh")
-        probe = subprocess.run([*cmd, "--help"], capture_output=True, text=True, check=False)
-        if probe.returncode != 0:
-            last = (probe.stderr.strip().splitlines() or ["no output"])[-1]
-            return cmd, f"python -m varhlh is not runnable ({last})"
-        return cmd, None
-    exe = shutil.which("varhlh")
-    if exe is None:
-        return ("varhlh",), "varhlh is not installed (not on PATH; try --module)"
-    return (exe,), None
+    else:
+        exe = shutil.which("varhlh")
+        if exe is None:
+            return ("varhlh",), "varhlh is not installed (not on PATH; try --module)"
+        cmd = (exe,)
+    probe = subprocess.run([*cmd, "--version"], capture_output=True, text=True, check=False)
+    if probe.returncode != 0:
+        last = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        return cmd, f"varhlh is not runnable ({last})"
+    python = sys.executable if module else _interpreter(cmd[0])
+    where = subprocess.run([python, "-c", "import varhlh, os; print(os.path.dirname(varhlh.__file__))"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    if where:
+        subprocess.run([python, "-m", "compileall", "-q", where], check=False, stdout=subprocess.DEVNULL)
+    return cmd, None
 
 
-def build_cases(
-    data_dir: Path,
-    work: Path,
-    varhlh: tuple[str, ...],
-    missing: str | None,
-    args: argparse.Namespace,
-) -> list[Case]:
-    """All cases, in table order. Add new cases (e.g. a cohort VCF) here and in TARGETS."""
-    bed = str(data_dir / "panel.bed")
-    indexed = str(data_dir / gen.VCF_NAME)
-    unindexed = str(data_dir / gen.NOINDEX_NAME)
-    link = work / "index_build.vcf.gz"
-    link.symlink_to(Path(unindexed).resolve())
-
-    def triage(vcf: str, out: Path) -> tuple[str, ...]:
-        return (*varhlh, "triage", vcf, "-s", gen.SAMPLE, "-o", str(out), "--build", "GRCh38")
-
-    fast, slow = args.runs, args.slow_runs
-    cohort = str(data_dir / cohort_gen.VCF_NAME)
-    cohort_cases = [] if args.no_cohort else [
-        Case(BCF_QUERY, ("bcftools", "query", "-R", bed, "-f", "[%GT\t]\n", cohort), slow, BCF_QUERY),
-        Case(VARHLH_COHORT, (*varhlh, "triage", cohort, "--all-samples", "-o", str(work / "cohort")), args.cohort_runs,
-             BCF_QUERY, work / "cohort", missing, warm_up=False),
-    ]
-    return [*cohort_cases,
-        Case(VARHLH_IDX, triage(indexed, work / "idx"), fast, BCF_R, work / "idx", missing),
-        Case(BCF_R, ("bcftools", "view", "-R", bed, indexed, "-o", "/dev/null"), fast, BCF_R),
-        Case(VARHLH_NOIDX, triage(unindexed, work / "noidx"), slow, BCF_T, work / "noidx", missing),
-        Case(BCF_T, ("bcftools", "view", "-T", bed, unindexed, "-o", "/dev/null"), slow, BCF_T),
-        Case("floor: bgzip -dc (unindexed)", ("bgzip", "-dc", unindexed), slow, BCF_T),
-        Case("floor: tabix -p vcf (index build)", ("tabix", "-fp", "vcf", str(link)), slow, BCF_T),
-    ]
-
-
-# --------------------------------------------------------------------------- timing
+def _interpreter(script: str) -> str:
+    first = Path(script).read_text(errors="replace").splitlines()[0] if Path(script).is_file() else ""
+    return first[2:].strip() if first.startswith("#!") else sys.executable
 
 
 def find_gnu_time() -> str | None:
@@ -181,15 +208,50 @@ def find_gnu_time() -> str | None:
     return exe if "GNU" in probe.stdout + probe.stderr else None
 
 
-def run_once(
-    case: Case, gnu_time: str | None = None, stderr_path: str = os.devnull
-) -> tuple[float, int, float]:
-    """Run ``case`` once: (wall seconds, exit code, peak RSS MiB).
+# --------------------------------------------------------------------------- workloads
 
-    The RSS is the largest of the process and its waited-for descendants. Without
-    GNU time it comes from ``wait4`` and cannot be lower than this script's own
-    peak RSS, which a spawned child inherits in its high-water mark.
-    """
+
+def workloads(data: Path, work: Path, varhlh: tuple[str, ...], rounds: int, slow_rounds: int,
+              cohort: bool, all_samples: bool = True) -> list[Workload]:
+    """Every workload of the ratio table, in table order."""
+    bed = str(data / "panel.bed")
+    indexed, unindexed = str(data / gen.VCF_NAME), str(data / gen.NOINDEX_NAME)
+    py = sys.executable
+
+    def triage(vcf: str, out: Path, *extra: str) -> Case:
+        return Case("varhlh triage", (*varhlh, "triage", vcf, "-o", str(out), "-q", *extra), out)
+
+    wgs = ("-s", gen.SAMPLE, "--build", "GRCh38")
+    out = [
+        Workload("indexed WGS", triage(indexed, work / "idx", *wgs), (
+            Case("bcftools view -R", ("bcftools", "view", "-R", bed, indexed, "-o", "/dev/null")),
+            Case("cyvcf2 fetch+GT floor", (py, "-c", CYVCF2_FLOOR, indexed, bed, gen.SAMPLE)),
+            Case("pysam fetch+GT floor", (py, "-c", PYSAM_FLOOR, indexed, bed, gen.SAMPLE)),
+            Case("tabix -R", ("tabix", "-R", bed, indexed)),
+        ), rounds, floor="cyvcf2 fetch+GT floor"),
+        Workload("unindexed WGS", triage(unindexed, work / "noidx", *wgs), (
+            Case("bcftools view -T", ("bcftools", "view", "-T", bed, unindexed, "-o", "/dev/null")),
+            Case("bgzip -dc", ("bgzip", "-dc", unindexed)),
+        ), slow_rounds),
+    ]
+    if cohort:
+        vcf = str(data / cohort_gen.VCF_NAME)
+        gt = ("-f", "[%GT\t]\n")
+        out.append(Workload("cohort, one sample", triage(vcf, work / "one", "-s", COHORT_SAMPLE), (
+            Case("bcftools query -s -R", ("bcftools", "query", "-s", COHORT_SAMPLE, "-R", bed, *gt, vcf)),
+        ), slow_rounds))
+        if all_samples:
+            out.append(Workload("cohort, all samples", triage(vcf, work / "all", "--all-samples"), (
+                Case("bcftools query -R", ("bcftools", "query", "-R", bed, *gt, vcf)),
+            ), 1))
+    return out
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def run_once(case: Case, gnu_time: str | None, stderr_path: str = os.devnull) -> tuple[float, int, float]:
+    """Run ``case`` once: (wall seconds, exit code, peak RSS MiB of the process and its waited-for children)."""
     if case.out_dir is not None:
         shutil.rmtree(case.out_dir, ignore_errors=True)
     argv = list(case.argv)
@@ -207,7 +269,7 @@ def run_once(
     pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - started
-    rss_kib = float(usage.ru_maxrss)  # KiB on Linux
+    rss_kib = float(usage.ru_maxrss)  # KiB on Linux; includes what a spawned child inherits from this process
     if rss_file is not None:
         text = Path(rss_file).read_text().split()
         Path(rss_file).unlink()
@@ -215,97 +277,184 @@ def run_once(
     return wall, os.waitstatus_to_exitcode(status), rss_kib / 1024
 
 
-def hyperfine_median(case: Case, work: Path) -> float:
-    """Median wall seconds over ``case.runs`` hyperfine runs."""
-    export = work / "hyperfine.json"
-    cmd = ["hyperfine", "--style", "none", "--runs", str(case.runs), "--export-json", str(export)]
-    if case.out_dir is not None:
-        cmd += ["--prepare", shlex.join(["rm", "-rf", str(case.out_dir)])]
-    cmd.append(shlex.join(case.argv))
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return float(json.loads(export.read_text())["results"][0]["median"])
+def measure(workload: Workload, work: Path, gnu_time: str | None, skip: str | None) -> Measured:
+    """A warm-up run of every case (checks it works, fills the page cache), then ``rounds`` rotated rounds."""
+    cases = (workload.subject, *workload.peers)
+    timings = {c.name: Timing() for c in cases}
+    measured = Measured(workload, timings)
+    if skip:
+        timings[workload.subject.name].error = skip
+    stderr = work / "stderr.txt"
+    for case in cases:
+        if timings[case.name].error:
+            continue
+        _, code, _ = run_once(case, gnu_time, str(stderr)) if workload.rounds > 1 else (0.0, 0, 0.0)
+        if code != 0:
+            tail = stderr.read_text(errors="replace").strip().splitlines()[-3:]
+            timings[case.name].error = f"exit code {code}: {' | '.join(tail) or 'no stderr'}"
+    for r in range(workload.rounds):
+        shift = (r + 1) % len(cases)  # peers first in the first round: they warm the cache for a one-round subject
+        order = cases[shift:] + cases[:shift]
+        this: dict[str, float] = {}
+        for case in order:
+            timing = timings[case.name]
+            if timing.error:
+                continue
+            wall, code, rss = run_once(case, gnu_time, str(stderr))
+            if code != 0:
+                tail = stderr.read_text(errors="replace").strip().splitlines()[-3:]
+                timing.error = f"exit code {code}: {' | '.join(tail) or 'no stderr'}"
+                continue
+            timing.times.append(wall)
+            timing.rss_mib.append(rss)
+            this[case.name] = wall
+        subject, baseline = this.get(workload.subject.name), this.get(workload.peers[0].name)
+        if subject is not None and baseline:
+            measured.ratios.append(subject / baseline)
+        floor = this.get(workload.floor or "")
+        if subject is not None and floor:
+            measured.floor_ratios.append(subject / floor)
+    return measured
 
 
-def measure(case: Case, work: Path, *, use_hyperfine: bool, gnu_time: str | None) -> Result:
-    """Check that the case runs (doubling as a cache warm-up), then time it.
+def cohort_output(measured: Measured) -> None:
+    """Output sizes of the last cohort run: per sample with and without findings (the tables shared out)."""
+    out = measured.workload.subject.out_dir
+    table = out / "cohort.varhlh_cohort.tsv" if out is not None else None
+    if table is None or not table.is_file():
+        return
+    rows = [line.split("\t") for line in table.read_text().splitlines()]
+    result = rows[0].index("result")
+    with_files = {r[0] for r in rows[1:] if r[result] != "."}
+    n = len(rows) - 1
+    tables = sum(p.stat().st_size for p in out.glob("cohort.varhlh_cohort*"))
+    files = sum(p.stat().st_size for p in out.iterdir() if p.is_file()) - tables
+    measured.extra.update(samples=n, samples_with_findings=len(with_files), output_mb=(files + tables) / 1e6,
+                          mb_per_sample_without_findings=tables / max(n, 1) / 1e6,
+                          mb_per_sample_with_findings=(files / max(len(with_files), 1) + tables / max(n, 1)) / 1e6)
 
-    Wall time: median of ``case.runs`` runs, by hyperfine or by this script.
-    Peak RSS: the maximum over the check run and up to two more, measured apart
-    from the timed runs so that wrapping in GNU time cannot skew the timing.
-    A long case (``warm_up=False``, one run) is measured by the check run alone,
-    wall time and peak RSS together; put a case that reads the same file before it.
-    """
-    result = Result(case.name, baseline=case.baseline, runs=case.runs)
-    if case.skip_reason:
-        result.error = case.skip_reason
-        return result
-    stderr_file = work / "stderr.txt"
-    try:
-        wall, code, rss = run_once(case, gnu_time, str(stderr_file))
-    except OSError as exc:
-        result.error = f"cannot start: {exc}"
-        return result
-    if code != 0:
-        tail = stderr_file.read_text(errors="replace").strip().splitlines()[-3:]
-        result.error = f"exit code {code}: {' | '.join(tail) or 'no stderr'}"
-        return result
-    if not case.warm_up and case.runs == 1:
-        result.median_s, result.peak_rss_mib = wall, rss
-        return result
-    if use_hyperfine:
-        try:
-            result.median_s = hyperfine_median(case, work)
-        except subprocess.CalledProcessError as exc:
-            result.error = f"hyperfine failed ({exc.returncode})"
-            return result
-    else:
-        result.median_s = statistics.median(run_once(case)[0] for _ in range(case.runs))
-    extra = [run_once(case, gnu_time)[2] for _ in range(min(3, case.runs) - 1)]
-    result.peak_rss_mib = max([rss, *extra])
-    return result
+
+# --------------------------------------------------------------------------- scaling
+
+
+def scaling_alleles(data: Path, panel: Path, work: Path, varhlh: tuple[str, ...], gnu_time: str | None,
+                    rounds: int, rebuild: bool) -> list[dict[str, object]]:
+    """Indexed WGS triage on files of growing density: time against the alleles listed."""
+    rows = []
+    for records in (*SCALING_RECORDS, gen.DEFAULT_RECORDS):
+        directory = data if records == gen.DEFAULT_RECORDS else data / f"scale_wgs_{records}"
+        ensure_wgs(directory, panel, records, rebuild=rebuild)
+        out = work / f"scale_{records}"
+        case = Case("varhlh triage", (*varhlh, "triage", str(directory / gen.VCF_NAME), "-s", gen.SAMPLE,
+                                      "--build", "GRCh38", "-o", str(out), "-q"), out)
+        run_once(case, gnu_time)
+        times = [run_once(case, gnu_time)[0] for _ in range(rounds)]
+        doc = json.loads((out / f"{gen.SAMPLE}.varhlh.json").read_text())
+        listed = int(doc["counts"]["records_in_panel_regions"])
+        median = statistics.median(times)
+        rows.append({"records": records, "listed_alleles": listed, "median_s": median,
+                     "ms_per_1000_alleles": 1000 * median / max(listed, 1) * 1000})
+        print(f"  {records:>9,} records: {listed:,} alleles listed, {median:.3f} s", flush=True)
+    return rows
+
+
+def scaling_samples(data: Path, panel: Path, work: Path, varhlh: tuple[str, ...], gnu_time: str | None,
+                    rebuild: bool, full: Measured | None) -> list[dict[str, object]]:
+    """Cohort runs (--all-samples) of growing size against bcftools query -R over the same regions."""
+    rows = []
+    bed = str(data / "panel.bed")
+    for samples in (*SCALING_SAMPLES, cohort_gen.DEFAULT_SAMPLES):
+        if samples == cohort_gen.DEFAULT_SAMPLES and full is not None:
+            measured = full
+        else:
+            directory = data / f"scale_cohort_{samples}"
+            ensure_cohort(directory, panel, samples, rebuild=rebuild)
+            vcf = str(directory / cohort_gen.VCF_NAME)
+            out = work / f"scale_cohort_{samples}"
+            subject = Case("varhlh triage", (*varhlh, "triage", vcf, "--all-samples", "-o", str(out), "-q"), out)
+            peer = Case("bcftools query -R", ("bcftools", "query", "-R", bed, "-f", "[%GT\t]\n", vcf))
+            measured = measure(Workload(f"cohort of {samples}", subject, (peer,), 1), work, gnu_time, None)
+            cohort_output(measured)
+        subject_t = measured.timings[measured.workload.subject.name]
+        peer_t = measured.timings[measured.workload.peers[0].name]
+        rows.append({"samples": samples, "varhlh_s": subject_t.median, "bcftools_s": peer_t.median,
+                     "ratio": statistics.median(measured.ratios) if measured.ratios else None,
+                     "peak_rss_mib": subject_t.peak_rss,
+                     "with_findings": measured.extra.get("samples_with_findings"),
+                     "output_mb": measured.extra.get("output_mb")})
+        print(f"  {samples:>5,} samples: varhlh {subject_t.median} s, bcftools {peer_t.median} s", flush=True)
+    return rows
 
 
 # --------------------------------------------------------------------------- report
 
 
-def fill_ratios(results: dict[str, Result]) -> None:
-    """Set each result's ratio of its median to its baseline's median."""
-    for res in results.values():
-        base = results.get(res.baseline or "")
-        if res.median_s is not None and base is not None and base.median_s:
-            res.ratio = res.median_s / base.median_s
+def _f(value: object, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
 
 
-def _fmt(value: float | None, spec: str) -> str:
-    width = int(spec.split(".")[0])
-    return "-".rjust(width) if value is None else format(value, spec)
+def target_value(measured: Measured, target: Target) -> float | None:
+    subject = measured.timings[measured.workload.subject.name]
+    values: dict[str, float | None] = {
+        "wall": subject.median, "rss": subject.peak_rss,
+        "ratio": statistics.median(measured.ratios) if measured.ratios else None,
+        "floor_ratio": statistics.median(measured.floor_ratios) if measured.floor_ratios else None,
+    }
+    if target.metric in values:
+        return values[target.metric]
+    value = measured.extra.get(target.metric)
+    return float(value) if isinstance(value, int | float) else None
 
 
-def print_table(results: dict[str, Result]) -> None:
-    """Print one row per case."""
-    print(f"\n{'case':<34} {'median s':>9} {'peak RSS MiB':>13} {'ratio':>7}  ratio to / note")
-    for res in results.values():
-        note = res.error or (res.baseline if res.baseline != res.name else "")
-        print(
-            f"{res.name:<34} {_fmt(res.median_s, '9.3f')} {_fmt(res.peak_rss_mib, '13.1f')}"
-            f" {_fmt(res.ratio, '7.2f')}  {note}"
-        )
-
-
-def print_targets(results: dict[str, Result]) -> None:
-    """Print PASS/MISS (or n/a when not measured) per target."""
-    print("\ntargets:")
+def markdown(results: list[Measured], alleles: list[dict[str, object]], samples: list[dict[str, object]],
+             facts: dict[str, str]) -> str:
+    lines = ["# varhlh benchmark results", "", "Written by `python benchmarks/run_benchmark.py` "
+             "(benchmarks/README.md says how it measures).", ""]
+    lines += [f"- {key}: {value}" for key, value in facts.items()]
+    lines += ["", "## varhlh against its peers (paired, rotated rounds)", "",
+              "| workload | command | median s | ratio (paired median) | peak RSS MiB | runs |",
+              "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for m in results:
+        w = m.workload
+        for case in (w.subject, *w.peers):
+            t = m.timings[case.name]
+            if case is w.subject:
+                ratio = _f(statistics.median(m.ratios), ".2f") + f" x {w.peers[0].name}" if m.ratios else "-"
+                if m.floor_ratios:
+                    ratio += f"; {statistics.median(m.floor_ratios):.2f} x {w.floor}"
+            else:
+                ratio = "1" if case is w.peers[0] else (
+                    _f(t.median / m.timings[w.peers[0].name].median, ".2f")
+                    if t.median and m.timings[w.peers[0].name].median else "-")
+            note = f" ({t.error})" if t.error else ""
+            lines.append(f"| {w.title} | `{case.name}`{note} | {_f(t.median, '.3f')} | {ratio} | "
+                         f"{_f(t.peak_rss, '.0f')} | {len(t.times)} |")
+    for m in results:
+        if m.extra:
+            shown = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in m.extra.items())
+            lines += ["", f"{m.workload.title}: {shown}."]
+    lines += ["", "## Targets (issue 14)", "", "| target | measured | |", "| --- | ---: | --- |"]
+    by_title = {m.workload.title: m for m in results}
     for target in TARGETS:
-        res = results[target.case]
-        metrics = {"wall": res.median_s, "rss": res.peak_rss_mib, "ratio": res.ratio}
-        value = metrics[target.metric]
-        verdict = "n/a " if value is None else "PASS" if value <= target.limit else "MISS"
-        unit = {"wall": " s", "rss": " MiB", "ratio": "x"}[target.metric]
-        shown = "not measured" if value is None else f"{value:.3f}{unit}"
-        base = results.get(res.baseline or "")
-        if target.metric == "ratio" and base is not None and base.median_s is not None:
-            shown += f" (limit {target.limit * base.median_s:.3f} s)"
-        print(f"  {verdict}  {target.label:<38} measured: {shown}")
+        m = by_title.get(target.workload)
+        value = target_value(m, target) if m is not None else None
+        verdict = "not measured" if value is None else "PASS" if value <= target.limit else "MISS"
+        lines.append(f"| {target.label} | {_f(value, '.3f')} | {verdict} |")
+    if alleles:
+        lines += ["", "## Scaling: time against listed alleles (indexed WGS, one sample)", "",
+                  "| records in file | alleles listed | median s | ms per 1,000 alleles |",
+                  "| ---: | ---: | ---: | ---: |"]
+        lines += [f"| {r['records']:,} | {r['listed_alleles']:,} | {_f(r['median_s'], '.3f')} | "
+                  f"{_f(r['ms_per_1000_alleles'], '.0f')} |" for r in alleles]
+    if samples:
+        lines += ["", "## Scaling: time against samples (cohort, --all-samples, one run each)", "",
+                  "| samples | varhlh s | bcftools query -R s | ratio | peak RSS MiB | samples with findings "
+                  "| output MB |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {r['samples']:,} | {_f(r['varhlh_s'], '.2f')} | {_f(r['bcftools_s'], '.2f')} | "
+                  f"{_f(r['ratio'], '.1f')} | {_f(r['peak_rss_mib'], '.0f')} | {_f(r['with_findings'], 'd')} | "
+                  f"{_f(r['output_mb'], '.1f')} |" for r in samples]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,14 +465,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--padding", type=int, default=panel_bed.DEFAULT_PADDING)
     parser.add_argument("--records", type=int, default=gen.DEFAULT_RECORDS)
     parser.add_argument("--rebuild", action="store_true", help="regenerate the VCFs")
-    parser.add_argument("--runs", type=int, default=10, help="timed runs of indexed cases")
-    parser.add_argument("--slow-runs", type=int, default=3, help="timed runs of full-file cases")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of the fast workloads")
+    parser.add_argument("--slow-rounds", type=int, default=3, help="rounds of the full-file workloads")
     parser.add_argument("--module", action="store_true", help="run 'python -m varhlh'")
-    parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in timer")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--no-cohort", action="store_true", help="skip the 2,504-sample cohort case (minutes)")
+    parser.add_argument("--no-cohort", action="store_true", help="skip the 2,504-sample cohort (minutes)")
+    parser.add_argument("--no-all-samples", action="store_true",
+                        help="skip the --all-samples cohort workload (and the scaling table against samples)")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the two scaling tables")
     parser.add_argument("--cohort-samples", type=int, default=cohort_gen.DEFAULT_SAMPLES)
-    parser.add_argument("--cohort-runs", type=int, default=1, help="timed runs of varhlh on the cohort")
+    parser.add_argument("--markdown", type=Path, help="also write the tables here (e.g. benchmarks/RESULTS.md)")
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args(argv)
 
     for tool in ("bcftools", "bgzip", "tabix"):
@@ -331,42 +482,56 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{tool} is required (Debian packages bcftools, tabix)")
     if not args.panel.is_file():
         parser.error(f"panel file {args.panel} not found (pass --panel)")
-
-    manifest = ensure_data(args.data_dir, args.panel, args.records, rebuild=args.rebuild)
+    manifest = ensure_wgs(args.data_dir, args.panel, args.records, rebuild=args.rebuild)
     if not args.no_cohort:
         cohort = ensure_cohort(args.data_dir, args.panel, args.cohort_samples, rebuild=args.rebuild)
-        size = (args.data_dir / cohort_gen.VCF_NAME).stat().st_size / 2**20
-        print(f"cohort: {cohort['records_written']:,} records x {cohort['samples']:,} samples, {size:.1f} MiB")
+        print(f"cohort: {cohort['records_written']:,} records x {cohort['samples']:,} samples")
     intervals = panel_bed.panel_intervals(panel_bed.read_panel(args.panel), args.padding)
     panel_bed.write_bed(intervals, args.data_dir / "panel.bed")
-    use_hyperfine = not args.no_hyperfine and shutil.which("hyperfine") is not None
     gnu_time = find_gnu_time()
     varhlh, missing = find_varhlh(module=args.module)
-
-    size = (args.data_dir / gen.VCF_NAME).stat().st_size / 2**20
-    own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rss_by = gnu_time or f"wait4 (includes {own_rss:.0f} MiB inherited; install GNU time)"
-    print(
-        f"data: {manifest['records_written']:,} records, {size:.1f} MiB bgzipped; panel: "
-        f"{len(intervals)} intervals, {sum(i.end - i.start for i in intervals):,} bp "
-        f"(padding {args.padding})\ntimer: {'hyperfine' if use_hyperfine else 'built-in'}; "
-        f"peak RSS: {rss_by}; cpus: {os.cpu_count()}"
-    )
     if missing:
-        print(f"note: {missing}; measuring the bcftools side only")
-
-    results: dict[str, Result] = {}
+        print(f"note: {missing}; measuring the peers only")
+    tools = {t: subprocess.run([t, "--version"], capture_output=True, text=True, check=False).stdout.splitlines()[:1]
+             for t in ("bcftools",)}
+    facts = {
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs), Python "
+                   f"{platform.python_version()}, {tools['bcftools'][0] if tools['bcftools'] else 'bcftools ?'}",
+        "data": f"WGS {manifest['records_written']:,} records "
+                f"({(args.data_dir / gen.VCF_NAME).stat().st_size / 2**20:.0f} MiB bgzipped); panel "
+                f"{len(intervals)} intervals, {sum(i.end - i.start for i in intervals):,} bp",
+        "peak RSS": gnu_time or "wait4 (includes this script's own RSS)",
+    }
+    results: list[Measured] = []
+    alleles: list[dict[str, object]] = []
+    samples: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="varhlh-bench-") as tmp:
         work = Path(tmp)
-        for case in build_cases(args.data_dir, work, varhlh, missing, args):
-            if not case.skip_reason:
-                print(f"measuring {case.name} ({case.runs} runs) ...", flush=True)
-            results[case.name] = measure(case, work, use_hyperfine=use_hyperfine, gnu_time=gnu_time)
-    fill_ratios(results)
-    print_table(results)
-    print_targets(results)
+        for workload in workloads(args.data_dir, work, varhlh, args.rounds, args.slow_rounds, not args.no_cohort,
+                                  not args.no_all_samples):
+            print(f"measuring {workload.title} ({workload.rounds} rounds) ...", flush=True)
+            measured = measure(workload, work, gnu_time, missing)
+            if workload.title == "cohort, all samples":
+                cohort_output(measured)
+            results.append(measured)
+        if not args.no_scaling and not missing:
+            print("scaling: listed alleles ...", flush=True)
+            alleles = scaling_alleles(args.data_dir, args.panel, work, varhlh, gnu_time, args.slow_rounds,
+                                      args.rebuild)
+            if not args.no_cohort and not args.no_all_samples:
+                print("scaling: samples ...", flush=True)
+                full = next((m for m in results if m.workload.title == "cohort, all samples"), None)
+                samples = scaling_samples(args.data_dir, args.panel, work, varhlh, gnu_time, args.rebuild, full)
+    text = markdown(results, alleles, samples, facts)
+    print("\n" + text)
+    if args.markdown:
+        args.markdown.write_text(text)
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results.values()], indent=2) + "\n")
+        raw = {"results": [{"workload": m.workload.title, "timings": {k: asdict(v) for k, v in m.timings.items()},
+                            "ratios": m.ratios, "floor_ratios": m.floor_ratios, "extra": m.extra} for m in results],
+               "scaling_alleles": alleles, "scaling_samples": samples, "facts": facts}
+        args.json.write_text(json.dumps(raw, indent=2, default=str) + "\n")
     return 0
 
 

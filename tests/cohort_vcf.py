@@ -19,9 +19,10 @@ from conftest import DATA
 from varhlh.genotype.sex import SEX_CHECK_REGIONS
 from varhlh.models import Build
 
-SAMPLES = ("M1", "F1", "P1", "R1", "C1", "D1", "E1", "U1")
+SAMPLES = ("M1", "F1", "P1", "R1", "C1", "D1", "E1", "U1", "B1")
 """M1 male (haploid chrX), F1 female, P1 odd call shapes, R1 homozygous reference everywhere,
-C1 affected child of D1 (father) and E1 (mother) with unaffected sibling U1."""
+C1 affected child of D1 (father) and E1 (mother) with unaffected sibling U1, B1 a male carrying background
+alleles only (a LYST intron variant, chrX sites): no finding."""
 
 PED = (
     "famA\tC1\tD1\tE1\t1\t2\n"
@@ -46,7 +47,8 @@ _FORMATS = (
 # (chrom, pos, ref, alts, label, FORMAT, {sample: value}); samples not named are homozygous reference.
 _ROWS: list[tuple[str, int, str, str, str, str, dict[str, str]]] = [
     ("1", 235900000, "C", "T", "LYST_intron", "GT:AD:DP:GQ",
-     {"M1": "0/1:12,11:23:99", "C1": "0/1:10,9:19:99", "D1": "0/1:8,8:16:99", "E1": "0/0:15,0:15:45"}),
+     {"M1": "0/1:12,11:23:99", "C1": "0/1:10,9:19:99", "D1": "0/1:8,8:16:99", "E1": "0/0:15,0:15:45",
+      "B1": "0/1:11,12:23:99"}),
     ("1", 235900400, "G", "A", "LYST_intron_lowq", "GT:AD:DP:GQ",
      {"F1": "0/1:3,1:4:12", "U1": "1/1:0,20:20:60"}),
     ("10", 72356990, "ACGTACGTACGTACGTACGTA", "A", "upstream_deletion_reaching_PRF1", "GT:AD:DP:GQ",
@@ -76,21 +78,27 @@ SEX_WINDOW_SITES = [(chrom, start + 5000 * (i + 1)) for chrom, start, _ in SEX_C
 """In varhlh's sex-check windows (read for sex inference only), outside every panel gene."""
 
 
-def cohort_vcf(directory: Path) -> tuple[Path, Path]:
+FREQUENCY_HEADER = '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="Population allele frequency">'
+"""Declares a population-frequency field (no record has a value): with it, a background-only sample's completeness
+does not depend on its alleles, so the cohort summarises it without analysing it allele by allele."""
+
+
+def cohort_vcf(directory: Path, *, frequency_header: bool = False) -> tuple[Path, Path]:
     """Write ``cohort.vcf`` and ``cohort.ped`` into ``directory``; returns their paths."""
     header = [line for line in (DATA / "vcf" / "prf1_carrier.vcf").read_text().splitlines()
               if line.startswith("##contig=")]
-    lines = ["##fileformat=VCFv4.2", *header, *_FORMATS,
+    lines = ["##fileformat=VCFv4.2", *header, *_FORMATS, *([FREQUENCY_HEADER] if frequency_header else []),
              "\t".join(("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *SAMPLES))]
     rows = list(_ROWS)
     for i, (chrom, pos, ref, alt) in enumerate(_X_SITES):
         null = i == 12  # the SH2D1A null
         calls = {"M1": "1:0,18:18:54" if i % 3 else "0:17,0:17:51", "F1": "0/1:12,13:25:99",
                  "P1": "1:0,16:16:48" if null else ".:.:.:.", "D1": "1/1:0,19:19:57" if null else "0/0:20,0:20:60",
-                 "C1": "1:0,15:15:45" if null else "0:15,0:15:45", "U1": "0/1:9,10:19:99" if null else "0/0:18,0:18:54"}
+                 "C1": "1:0,15:15:45" if null else "0:15,0:15:45", "U1": "0/1:9,10:19:99" if null else "0/0:18,0:18:54",
+                 "B1": "1:0,18:18:54" if i % 2 and not null else "0:17,0:17:51"}
         rows.append((chrom, pos, ref, alt, f"chrX_site_{i}", "GT:AD:DP:GQ", calls))
     for i, (chrom, pos) in enumerate(SEX_WINDOW_SITES):  # read for sex inference only, never listed
-        calls = {"M1": "1:0,14:14:42", "F1": "./." if chrom == "Y" else "0/1:10,9:19:99"}
+        calls = {"M1": "1:0,14:14:42", "F1": "./." if chrom == "Y" else "0/1:10,9:19:99", "B1": "1:0,13:13:39"}
         rows.append((chrom, pos, "T", "C", f"sex_window_site_{i}", "GT:AD:DP:GQ", calls))
     order = {c.split("ID=")[1].split(",")[0]: k for k, c in enumerate(header)}
     rows.sort(key=lambda r: (order[r[0]], r[1]))
@@ -108,7 +116,7 @@ def cohort_vcf(directory: Path) -> tuple[Path, Path]:
 
 def _hom_ref(fmt: str, n_alleles: int, chrom_x: bool):  # type: ignore[no-untyped-def]
     def value(sample: str) -> str:
-        gt = "0" if chrom_x and sample in ("M1", "C1") else "0/0"
+        gt = "0" if chrom_x and sample in ("M1", "C1", "B1") else "0/0"
         extra = {"AD": ",".join(["20"] + ["0"] * (n_alleles - 1)), "DP": "20", "GQ": "60", "PS": ".", "PGT": ".",
                  "PID": "."}
         return ":".join([gt, *(extra[k] for k in fmt.split(":")[1:])])

@@ -4,7 +4,9 @@ The proof of the genotype-matrix path (varhlh/read/matrix.py, varhlh/cohort.py):
 trio fixture (GIAB Ashkenazi trio background, tests/data/README.md) and of a synthetic cohort with every
 call shape (tests/cohort_vcf.py), the cohort JSON equals ``varhlh triage -s SAMPLE [--ped PED]``'s JSON
 except ``run.command``, and the TSV is byte-identical; also with several chunks per query and with one or
-two worker processes.
+two worker processes. By default only the samples with findings get files; a sample without findings gets the same
+summary row as with ``--all-results`` (which analyses and writes every sample), and the same decision as its
+single-sample run.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cohort_vcf import SAMPLES, SEX_WINDOW_SITES, cohort_vcf
+from cohort_vcf import FREQUENCY_HEADER, SAMPLES, SEX_WINDOW_SITES, cohort_vcf
 from conftest import DATA
 
 TRIO = DATA / "vcf" / "trio_prf1_comphet.vcf"
@@ -66,7 +68,8 @@ def test_synthetic_cohort_equals_single_runs(run_cli, cohort, tmp_path: Path, mo
     monkeypatch.setattr("varhlh.read.matrix.CHUNK_RECORDS", chunk)
     vcf, ped = cohort
     out = tmp_path / "c"
-    result = run_cli("triage", str(vcf), "--all-samples", "--ped", str(ped), "--threads", threads, "-o", str(out))
+    result = run_cli("triage", str(vcf), "--all-samples", "--all-results", "--ped", str(ped), "--threads", threads,
+                     "-o", str(out))
     assert result.code == 0, result.err
     _assert_same_as_single(run_cli, vcf, out, list(SAMPLES), "--ped", str(ped))
     assert [r["sample"] for r in _summary(out)] == list(SAMPLES)
@@ -171,3 +174,63 @@ def test_bcf_with_csi_index_equals_single_runs(run_cli, tmp_path: Path) -> None:
     result = run_cli("triage", str(bcf), "--all-samples", "--ped", str(ped), "-o", str(out))
     assert result.code == 0, result.err
     _assert_same_as_single(run_cli, bcf, out, ["M1", "F1", "C1"], "--ped", str(ped))
+
+
+def _findings(data: dict[str, Any]) -> bool:
+    """docs/pipelines.md: a reportable allele, a carried allele not assessed, or a gene call other than none."""
+    return bool(data["counts"]["reportable"] or data["counts"]["not_assessed"]
+                or any(g["call"] != "none" for g in data["genes"]))
+
+
+def _with_frequency_header(path: Path, directory: Path) -> Path:
+    """A copy with a frequency field declared, under its own name (``indexed`` caches by file name)."""
+    lines = path.read_text().splitlines(keepends=True)
+    target = directory / f"{path.stem}_frequency_header.vcf"
+    target.write_text("".join([lines[0], FREQUENCY_HEADER + "\n", *lines[1:]]))
+    return target
+
+
+@pytest.mark.parametrize("fixture", ["synthetic", "trio"])
+def test_samples_without_findings_get_their_row_and_no_files(run_cli, indexed, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                               fixture: str) -> None:
+    if fixture == "synthetic":
+        vcf, ped = cohort_vcf(tmp_path, frequency_header=True)
+        vcf = vcf.rename(tmp_path / "cohort_frequency_header.vcf")  # ``indexed`` caches by file name
+        samples, background = list(SAMPLES), {"R1", "B1"}
+    else:
+        vcf, ped = _with_frequency_header(TRIO, tmp_path), TRIO_PED
+        samples, background = ["HG002", "HG003", "HG004"], set()
+    vcf = indexed(vcf)
+    every = run_cli("triage", str(vcf), "--all-samples", "--all-results", "--ped", str(ped), "-o", str(tmp_path / "a"))
+    assert every.code == 0, every.err
+    default = run_cli("triage", str(vcf), "--all-samples", "--ped", str(ped), "-v", "-o", str(tmp_path / "a"))
+    assert default.code == 0, default.err
+    assert f"{len(background)} background-only" in default.err
+    rows = {r["sample"]: r for r in _summary(tmp_path / "a")}
+    for sample in samples:
+        single = run_cli("triage", str(vcf), "-s", sample, "--ped", str(ped))
+        assert single.code == 0, single.err
+        data, row = single.json(sample), rows[sample]
+        findings = _findings(data)
+        assert findings == (sample not in background), sample
+        assert (tmp_path / "a" / f"{sample}.varhlh.json").exists() == findings, sample  # an earlier run's removed
+        assert row["result"] == (f"{sample}.varhlh.json" if findings else "."), sample
+        assert (row["primary_hlh"], row["transplant_workup"], row["sex"], row["reportable"], row["variants"],
+                row["warnings"], row["completeness"]) == (
+            data["conclusion"]["primary_hlh"], data["conclusion"]["transplant_workup"], data["sample"]["sex"],
+            str(data["counts"]["reportable"]), str(len(data["variants"]) + len(data["set_aside"])),
+            str(len(data["warnings"])),
+            data["completeness"]["verdict"]), sample
+        assert row["gene_calls"] == (";".join(f"{g['symbol']}:{g['call']}/{g['phase']}" for g in data["genes"]
+                                              if g["call"] != "none") or "."), sample
+    for sample in background:
+        assert not _findings(run_cli("triage", str(vcf), "-s", sample, "--ped", str(ped)).json(sample))
+    if fixture == "synthetic":
+        assert rows["B1"]["sex"] == "male" and int(rows["B1"]["variants"]) > 0
+
+
+def test_all_results_needs_a_cohort(run_cli, cohort) -> None:  # type: ignore[no-untyped-def]
+    vcf, _ = cohort
+    result = run_cli("triage", str(vcf), "-s", "M1", "--all-results")
+    assert result.code == 2
+    assert "--all-results applies to a cohort run" in result.err

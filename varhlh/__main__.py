@@ -1,5 +1,5 @@
 """``python -m varhlh`` runs the command line."""
 
-from varhlh.cli import main
+from varhlh.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -22,6 +22,7 @@ Rules:
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import sys
@@ -33,11 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import msgspec
+
+from varhlh.classify.acmg import classify
 from varhlh.errors import InputError, OutputError, printable
-from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited, scratch_dir, write_atomic
+from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited, scratch_dir, sha256_file, write_atomic, write_set
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
-from varhlh.genotype.sex import infer_sex
-from varhlh.models import Access, Allele, Family, SampleCall, VcfRecord
+from varhlh.genotype.sex import Counts, SexCall, resolve_sex, sex_from_counts
+from varhlh.models import Access, Allele, Family, GeneCall, GenotypeCall, SampleCall, Sex, VcfRecord, Zygosity, evolve
 from varhlh.panel import load_panel
 from varhlh.pipeline import (
     Loaded,
@@ -47,11 +51,11 @@ from varhlh.pipeline import (
     load,
     open_reader,
 )
-from varhlh.read.matrix import Entries, Part, Plan, QueryResult, read_query
+from varhlh.read.matrix import Entries, Part, Plan, QueryResult, Screen, read_query
 from varhlh.read.reader import _FORMAT_KEYS, query_plan
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
 from varhlh.restrict import set_aside
-from varhlh.result import ResultDoc
+from varhlh.result import PART_VERSION, BlockDoc, PanelDoc, PartDoc, PartInputDoc, ResultDoc
 
 log = logging.getLogger("varhlh")
 T = TypeVar("T")
@@ -85,8 +89,14 @@ class _State:
     formats: tuple[str, ...]
     outdir: Path
     source: Path
+    screen: Screen
+    """Per sample read (``index`` order): what the genotype matrix alone says (sex counts, listed alleles, …)."""
     inputs: tuple[str | Path, ...] = ()
     """Every file the run reads: no output may replace one."""
+    all_results: bool = False
+    """Analyse every sample in full and write every sample's files (``--all-results``)."""
+    frequency_source: bool = False
+    """The header or a local file names a population-frequency source (whatever alleles a sample carries)."""
 
 
 _PLAN: Plan | None = None
@@ -94,9 +104,12 @@ _STATE: _State | None = None
 
 
 def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[str], outdir: Path, prefix: str,
-               workers: int, inputs: Sequence[str | Path] = ()) -> tuple[list[dict[str, Any]], list[Path]]:
+               workers: int, inputs: Sequence[str | Path] = (), all_results: bool = False,
+               block: tuple[int, int] | None = None) -> tuple[list[dict[str, Any]], list[Path]]:
     """Analyse the selected samples of ``request.input``; returns the summary rows and the cohort table files.
-    ``inputs``: every other file the run reads (no output may replace one)."""
+    ``inputs``: every other file the run reads (no output may replace one). ``all_results``: write every
+    sample's files, not only those of the samples with findings. ``block`` (INDEX, COUNT): analyse only that
+    block of the selected samples and write its part manifest too (:func:`samples_block`)."""
     panel = load_panel(request.panel)
     pedigree = read_ped(request.ped) if request.ped else None
     with open_reader(request) as reader:
@@ -106,7 +119,8 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
                    "bcftools index -t cohort.vcf.gz)")
             raise InputError(msg)
         header = reader.header
-        probands = _probands(header.samples, samples_file, pedigree, reader.display)
+        selected = _probands(header.samples, samples_file, pedigree, reader.display)
+        probands = samples_block(selected, *block) if block else selected
         try:
             outdir.mkdir(parents=True, exist_ok=True)  # fail before the reading, not after it
         except OSError as exc:
@@ -125,18 +139,34 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
     log.info("cohort: %d samples to analyse (%d with genotyped relatives); %d panel records", len(probands),
              sum(1 for p in probands if p.members), len(records))
     protected = (request.input, *inputs)
+    if not probands:  # an empty block (more blocks than samples): empty tables and its manifest
+        return [], _finish([], outdir, prefix, protected, loaded, block, len(selected), formats)
     with scratch_dir("varhlh-cohort-") as tmp:
         plan = Plan(path, index_path, names, format_keys, loaded.build.build, request.settings.upstream_window_bp,
                     request.input, record_index,
                     tuple(tuple(index[s] for s in (p.sample, *p.members)) for p in probands if p.members),
-                    validator, tmp)
-        parts = _read_genotypes(plan, loaded, len(records), workers)
+                    validator, tmp, flagged_alleles(loaded, alleles), tuple(len(a) for a in alleles))
+        # the loaded input (records, alleles, annotations, classifications) lives until the end and is shared
+        # with the forked workers: the collector need not walk it again, nor write to its pages (copy on write)
+        gc.freeze()
+        parts, screen = _read_genotypes(plan, loaded, len(records), workers)
         source = request.source if request.source is not None else Path(request.input)
         state = _State(loaded, pedigree, probands, index, parts, records, alleles, format_keys, tuple(formats),
-                       outdir, source, protected)
+                       outdir, source, screen, protected, all_results,
+                       loaded.annotator.evidence_sources(())[3] is not None)
         rows = _analyse_all(state, workers)
+    return rows, _finish(rows, outdir, prefix, protected, loaded, block, len(selected), formats)
+
+
+def _finish(rows: list[dict[str, Any]], outdir: Path, prefix: str, protected: Sequence[str | Path], loaded: Loaded,
+            block: tuple[int, int] | None, selected: int, formats: Sequence[str]) -> list[Path]:
+    """The cohort tables, then (a block) its part manifest, last; returns the files written."""
     allele_table = [allele for row in rows for allele in row.pop("_alleles")]
-    return rows, _write_tables(rows, allele_table, outdir, prefix, protected)
+    written = write_tables(rows, allele_table, outdir, prefix, protected)
+    if block:
+        part = part_document(loaded, block, selected, rows, allele_table, formats)
+        written.append(write_part(part, outdir / f"{prefix}.varhlh_part.json", protected))
+    return written
 
 
 # ------------------------------------------------------------------------------------ selection
@@ -163,6 +193,14 @@ def _probands(samples: Sequence[str], samples_file: Path | None, pedigree: Pedig
         prefixes[prefix] = sample
         out.append(Proband(sample, family, tuple(members), tuple(notes), prefix))
     return tuple(out)
+
+
+def samples_block(probands: Sequence[T], index: int, count: int) -> tuple[T, ...]:
+    """Block ``index`` (1-based) of ``count``: a contiguous slice of the samples in VCF order, the blocks as even
+    as can be (sizes differ by at most one), so that the blocks in order are the whole selection in order. A
+    sample's relatives are read from the VCF whatever block they fall in; a block may be empty."""
+    n = len(probands)
+    return tuple(probands[(index - 1) * n // count:index * n // count])
 
 
 def _read_samples(path: Path, samples: Sequence[str]) -> list[str]:
@@ -204,10 +242,26 @@ def _records(alleles: Sequence[Allele]) -> tuple[tuple[VcfRecord, ...], tuple[tu
     return tuple(records), tuple(tuple(g) for g in grouped), index
 
 
+def flagged_alleles(loaded: Loaded, alleles: Sequence[Sequence[Allele]]) -> dict[int, tuple[int, ...]]:
+    """Per cohort record, the ALTs that can be a finding: reportable or not assessed when carried. Each allele is
+    classified once for the whole cohort, as carried (heterozygous): its classification depends on the genotype
+    only through whether it is carried — PM3/BP2 re-classify reportable alleles only, and PP4 needs a clinical
+    context, which a cohort run does not take. A sample carrying none of them is a background-only sample."""
+    carried = GenotypeCall(Zygosity.HET, "0/1", None)
+    settings = loaded.request.settings
+    out: dict[int, tuple[int, ...]] = {}
+    for number, group in enumerate(alleles):
+        alts = tuple(a.alt_index for a in group
+                     if classify(a, loaded.annotations[a.id], carried, settings).set_aside is None)
+        if alts:
+            out[number] = alts
+    return out
+
+
 # ------------------------------------------------------------------------------------ genotypes
 
 
-def _read_genotypes(plan: Plan, loaded: Loaded, n_records: int, workers: int) -> tuple[Part, ...]:
+def _read_genotypes(plan: Plan, loaded: Loaded, n_records: int, workers: int) -> tuple[tuple[Part, ...], Screen]:
     queries = query_plan(loaded.spans)
     order = sorted(range(len(queries)), key=lambda q: queries[q][1] - queries[q][2])  # longest first
     started = time.perf_counter()
@@ -228,7 +282,10 @@ def _read_genotypes(plan: Plan, loaded: Loaded, n_records: int, workers: int) ->
     entries = sum(r.entries for r in results.values())
     log.info("cohort: genotypes of %d samples read in %.1f s (%d entries kept)", len(plan.samples),
              time.perf_counter() - started, entries)
-    return tuple(part for q in range(len(queries)) for part in results[q].parts)
+    screen = Screen.empty(len(plan.samples))
+    for result in results.values():
+        screen.add(result.screen)
+    return tuple(part for q in range(len(queries)) for part in results[q].parts), screen
 
 
 def _read_task(task: tuple[int, tuple[str, int, int, int]]) -> QueryResult:
@@ -243,7 +300,11 @@ def _analyse_all(state: _State, workers: int) -> list[dict[str, Any]]:
     global _STATE
     _STATE = state
     n = len(state.probands)
-    size = max(1, min(8, n // (max(1, workers) * 8)))  # small batches: even load, prompt Ctrl-C, fresh mappings
+    full = sum(1 for p in state.probands if _in_full(state, p, _inferred_sex(state, p)))
+    log.info("cohort: %d samples analysed allele by allele, %d background-only (decision on no allele; see "
+             "docs/pipelines.md)", full, n - full)
+    # batches: even load, prompt Ctrl-C, fresh mappings; each maps every chunk once, so not too small either
+    size = max(1, min(32, n // (max(1, workers) * 8)))
     batches = [tuple(range(i, min(n, i + size))) for i in range(0, n, size)]
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -262,27 +323,77 @@ def _analyse_all(state: _State, workers: int) -> list[dict[str, Any]]:
 def _analyse_batch(batch: tuple[int, ...]) -> list[dict[str, Any]]:
     state = _STATE
     assert state is not None, "cohort worker without state"
-    # mapped afresh per batch: pages touched by earlier batches are unmapped, so memory stays per batch
-    opened = [Entries(part, state.format_keys) for part in state.parts]
-    return [_analyse_one(state, state.probands[i], opened) for i in batch]
+    rows = []
+    opened: list[Entries] | None = None
+    for i in batch:
+        proband = state.probands[i]
+        sex = _inferred_sex(state, proband)
+        if not _in_full(state, proband, sex):
+            rows.append(_background_row(state, proband, sex))
+            continue
+        if opened is None:  # mapped afresh per batch: pages touched by earlier batches are unmapped
+            opened = [Entries(part, state.format_keys) for part in state.parts]
+        rows.append(_full_row(state, proband, opened, sex))
+    return rows
 
 
-def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> dict[str, Any]:
+def _inferred_sex(state: _State, proband: Proband) -> SexCall:
+    counts = state.screen.sex[state.index[proband.sample]]
+    return sex_from_counts(Counts(*(int(c) for c in counts)), state.loaded.request.settings)
+
+
+def _in_full(state: _State, proband: Proband, sex: SexCall) -> bool:
+    """Whether the sample is analysed allele by allele. Every sample is, except a background-only one: no relative
+    analysed with it, none of the flagged alleles carried (:func:`flagged_alleles`), no listed call whose ploidy
+    raises a genotype flag, and a population-frequency source named by the header or a local file (otherwise the
+    completeness verdict depends on which alleles carry a frequency)."""
+    if state.all_results or proband.members or not state.frequency_source:
+        return True
+    j = state.index[proband.sample]
+    screen = state.screen
+    if screen.flagged[j] or screen.ploidy[j]:
+        return True
+    if screen.haploid_x[j]:
+        person = state.pedigree.get(proband.sample) if state.pedigree else None
+        resolved = resolve_sex(None, person.sex if person else None, sex, proband.sample, [])
+        return resolved.sex is Sex.FEMALE
+    return False
+
+
+def _background_row(state: _State, proband: Proband, sex: SexCall) -> dict[str, Any]:
+    """The summary row of a background-only sample: its alleles are never reportable, never not assessed, never
+    a role in a gene rule and never change the completeness verdict, so the decision is the one on no allele,
+    computed by the same code; only the count of listed alleles is the sample's own."""
+    from varhlh.report.model import to_document
+
+    j = state.index[proband.sample]
+    left_out = len(state.records) - int(state.screen.listed_records[j])
+    result = analyse(state.loaded, proband.sample, proband.family, proband.members, state.pedigree,
+                     list(proband.warnings), None, ProbandGenotypes((), left_out, sex))
+    row = _row(to_document(result), state.pedigree, [])
+    row["variants"] = int(state.screen.listed_alleles[j])
+    _remove_earlier(state, proband)
+    return row
+
+
+def has_findings(doc: ResultDoc) -> bool:
+    """A sample with findings: a reportable allele, a carried allele not assessed, or a gene call other than
+    'none'. Only these samples get their own files, unless ``--all-results``."""
+    return bool(doc.counts.reportable or doc.counts.not_assessed or any(g.call is not GeneCall.NONE
+                                                                         for g in doc.genes))
+
+
+def _full_row(state: _State, proband: Proband, opened: Sequence[Entries], sex: SexCall) -> dict[str, Any]:
     from varhlh.report.model import to_document
     from varhlh.report.output import RenderContext, write_outputs
 
     loaded, p = state.loaded, proband.sample
     group = (p, *proband.members)
     by_record: dict[int, dict[str, SampleCall]] = {}
-    sex_records: list[VcfRecord] = []
     for entries in opened:
         for name in group:
-            for record, site, call in entries.calls(state.index[name], name):
-                if record >= 0:
-                    by_record.setdefault(record, {})[name] = call
-                if site is not None and name == p:
-                    sex_records.append(VcfRecord(site.chrom, site.pos, site.pos, None, site.ref, site.alts, None, (),
-                                                 {}, {p: call}))
+            for record, call in entries.calls(state.index[name], name):
+                by_record.setdefault(record, {})[name] = call
     view: list[Allele] = []
     for number in sorted(by_record):
         calls = by_record[number]
@@ -291,25 +402,36 @@ def _analyse_one(state: _State, proband: Proband, opened: Sequence[Entries]) -> 
         if len(calls) != len(group):
             msg = f"cohort reader: record {number} lacks calls of {sorted(set(group) - set(calls))}"
             raise RuntimeError(msg)
-        listed_record = _with(state.records[number], "calls", calls)
-        view.extend(_with(a, "record", listed_record) for a in state.alleles[number])
+        listed_record = evolve(state.records[number], calls=calls)
+        view.extend(evolve(a, record=listed_record) for a in state.alleles[number])
     left_out = len(state.records) - len({id(a.record) for a in view})
-    sex = infer_sex(sex_records, p, loaded.build.build, loaded.request.settings)
     result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
                      ProbandGenotypes(tuple(view), left_out, sex))
     doc = to_document(result)
-    paths = write_outputs(RenderContext(doc, proband.prefix, state.source, Access.INDEX), state.outdir, state.formats,
-                          state.inputs or [loaded.request.input], owns_set=True)
+    paths: list[Path] = []
+    if state.all_results or has_findings(doc):
+        paths = write_outputs(RenderContext(doc, proband.prefix, state.source, Access.INDEX), state.outdir,
+                              state.formats, state.inputs or [loaded.request.input], owns_set=True)
+    else:
+        _remove_earlier(state, proband)
     return _row(doc, state.pedigree, paths)
 
 
-def _with(obj: T, name: str, value: Any) -> T:
-    """A copy of a frozen dataclass with one field changed (``dataclasses.replace`` re-runs ``__init__``, ~5x
-    slower; this runs ~10^4 times per sample)."""
-    clone = object.__new__(type(obj))
-    clone.__dict__.update(obj.__dict__)
-    clone.__dict__[name] = value
-    return clone
+def _remove_earlier(state: _State, proband: Proband) -> None:
+    """A sample without files this time loses those of an earlier run (a result must never sit beside a cohort
+    table it does not belong to); they are removed as one set, like any rewrite."""
+    from varhlh.report.output import SUFFIXES
+
+    names = [f"{proband.prefix}.{suffix}" for suffixes in SUFFIXES.values() for suffix in suffixes]
+    if any((state.outdir / name).is_file() or (state.outdir / name).is_symlink() for name in names):
+        try:
+            write_set(state.outdir, [], names)
+        except OSError as exc:
+            msg = (f"{state.outdir}: cannot remove {proband.prefix}'s earlier results ({exc.strerror}); check "
+                   "permissions")
+            raise OutputError(msg) from exc
+
+
 
 
 def _row(doc: ResultDoc, pedigree: Pedigree | None, paths: Sequence[Path]) -> dict[str, Any]:
@@ -322,7 +444,7 @@ def _row(doc: ResultDoc, pedigree: Pedigree | None, paths: Sequence[Path]) -> di
     return row
 
 
-def _write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, Any]], outdir: Path, prefix: str,
+def write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, Any]], outdir: Path, prefix: str,
                   inputs: Sequence[str | Path]) -> list[Path]:
     """The cohort tables as TSV and, with pyarrow, Parquet (pandas is imported here, never on single triage)."""
     from varhlh.report.cohort_tables import frame, parquet_available, parquet_bytes, tsv_bytes
@@ -339,6 +461,38 @@ def _write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, An
         _write_atomic(outdir / name, payload, inputs)
         written.append(outdir / name)
     return written
+
+
+def part_document(loaded: Loaded, block: tuple[int, int], total: int, rows: Sequence[dict[str, Any]],
+                  alleles: Sequence[dict[str, Any]], formats: Sequence[str]) -> PartDoc:
+    """The part manifest of one block (:class:`varhlh.result.PartDoc`)."""
+    from varhlh.report.model import fingerprint_doc, tool_doc
+
+    request, facts = loaded.request, loaded.facts
+    files = sorted({f for row in rows if row["result"] for f in _sample_files(row["result"], formats)})
+    return PartDoc(
+        part_version=PART_VERSION, tool=tool_doc(), command=request.command,
+        input=PartInputDoc(path=facts.path, sha256=facts.sha256, fingerprint=fingerprint_doc(facts),
+                           genome_build=facts.build.build),
+        panel=msgspec.convert(loaded.panel.provenance(), PanelDoc), settings=request.settings,
+        formats=list(formats), ped_sha256=sha256_file(request.ped) if request.ped else None,
+        block=BlockDoc(index=block[0], count=block[1], samples_total=total),
+        samples=[row["sample"] for row in rows], files=files,
+        rows=[{k: v for k, v in row.items() if not k.startswith("_")} for row in rows], alleles=list(alleles))
+
+
+def _sample_files(json_name: str, formats: Sequence[str]) -> list[str]:
+    """The files a sample with results has, from its JSON file's name and the formats written."""
+    from varhlh.report.output import SUFFIXES
+
+    prefix = json_name.removesuffix(".varhlh.json")
+    return [f"{prefix}.{suffix}" for f in formats for suffix in SUFFIXES[f]]
+
+
+def write_part(part: PartDoc, target: Path, inputs: Sequence[str | Path]) -> Path:
+    """The part manifest, written last (after the block's tables): its presence means the block is complete."""
+    _write_atomic(target, msgspec.json.format(msgspec.json.encode(part), indent=1) + b"\n", inputs)
+    return target
 
 
 def _write_atomic(target: Path, payload: bytes, inputs: Sequence[str | Path]) -> None:

@@ -1,8 +1,12 @@
 """Files in and out, one way each: digests, bounded reads, spooling, private temporary directories and
 all-or-nothing output sets.
 
-* :class:`BackgroundDigest` hashes a file in a thread while the caller works (the input VCF, local
-  resources); above ``limit`` bytes it does not hash and says so;
+* :class:`BackgroundDigest` hashes a file in a thread while the caller works (the input VCF with
+  ``--checksum-input`` or read whole, local resources); above ``limit`` bytes it does not hash and says so;
+  :class:`ThreadedHasher` hashes the bytes of a stream as they are read, in a thread; :class:`Fingerprint`
+  is what identifies an input in provenance: the whole file's sha256, or — for an input read through its
+  index, where hashing every byte would cost more than the analysis — its size, mtime and the sha256 of its
+  header and of its index;
 * :func:`read_limited` reads a small input (settings, clinical context, PED, panel, a stored result) once,
   and refuses one larger than its limit: ``--config /dev/zero`` is refused at once, not read forever;
 * :func:`is_stream` / :func:`spool`: standard input (``-``) and any path that is not a regular file (a
@@ -40,12 +44,15 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from varhlh.errors import InputError, OutputError
 
 CHUNK = 1 << 22
+HASH_QUEUE = 16
+"""Pieces waiting for the hashing thread of :class:`ThreadedHasher`, at most (the scan's pieces are 1 MiB)."""
 CONFIG_LIMIT = 1 << 20
 """Bytes read at most from a settings (TOML) or clinical-context (YAML/JSON) file: real ones are below 10 kB."""
 TABLE_LIMIT = 64 << 20
@@ -96,6 +103,61 @@ class BackgroundDigest:
         if self._error is not None:
             raise self._error
         return self._hash
+
+
+class ThreadedHasher:
+    """sha256 of bytes handed over one piece at a time, computed in a background thread (hashlib releases the GIL
+    on large pieces, so the caller's work and the hashing overlap on two cores). At most :data:`HASH_QUEUE` pieces
+    wait; :meth:`hexdigest` waits for the thread."""
+
+    def __init__(self) -> None:
+        import queue
+
+        self._digest = hashlib.sha256()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(HASH_QUEUE)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._hex: str | None = None
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            self._digest.update(data)
+
+    def update(self, data: bytes, /) -> None:
+        self._queue.put(data)
+
+    def hexdigest(self) -> str:
+        if self._hex is None:
+            self._queue.put(None)
+            self._thread.join()
+            self._hex = self._digest.hexdigest()
+        return self._hex
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What identifies an input file in provenance, and how it was computed (:data:`WHOLE_FILE` or
+    :data:`HEADER_AND_INDEX`)."""
+
+    method: str
+    size: int | None
+    """Bytes in the file (None for a stream read once: its copy's size is given)."""
+    mtime: int | None
+    """Last modification, whole seconds since 1970 (UTC); None for standard input or a stream."""
+    sha256: str | None
+    """sha256 of the whole file, when it was computed."""
+    header_sha256: str | None = None
+    """sha256 of the header text as read (UTF-8)."""
+    index_sha256: str | None = None
+    """sha256 of the index file used."""
+
+
+WHOLE_FILE = "sha256 of the whole file"
+HEADER_AND_INDEX = "size, mtime, sha256 of the header and of the index"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:

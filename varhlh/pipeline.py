@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ from varhlh.decide.completeness import (
 from varhlh.decide.decision import decide
 from varhlh.decide.limitations import limitations
 from varhlh.errors import InputError
+from varhlh.fileio import Fingerprint
 from varhlh.genome import BuildCall, canonical_chrom, detect_build, in_par
 from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped, relatives
 from varhlh.genotype.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
@@ -45,16 +46,19 @@ from varhlh.models import (
     FunctionalResult,
     GeneCall,
     GeneResult,
+    Interpretation,
     Phase,
     Sex,
     Strength,
     VariantResult,
     VcfRecord,
+    Zygosity,
 )
 from varhlh.panel import Panel, load_panel
-from varhlh.read.reader import Header, VcfReader
+from varhlh.read.reader import Header, VcfReader, query_plan
+from varhlh.read.scan import merge_spans
 from varhlh.read.validate import is_ploidy_flag, ploidy_flag, ploidy_warnings
-from varhlh.restrict import listed_alleles, panel_contigs, panel_regions, restrict, spans_by_contig
+from varhlh.restrict import Region, listed_alleles, panel_contigs, panel_regions, restrict, spans_by_contig
 from varhlh.settings import Settings
 
 if TYPE_CHECKING:
@@ -95,12 +99,16 @@ class Request:
     installed_resources: bool = True
     """Use the resources installed by ``varhlh resources update`` for what --fasta/--clinvar/--gnomad do not give
     (False: ``--no-installed-resources``)."""
+    checksum_input: bool = False
+    """Hash the whole input even when it is read through its index (``--checksum-input``); otherwise an indexed
+    input is identified by its size, mtime and the sha256 of its header and index (``input.fingerprint``)."""
 
 
 @dataclass(frozen=True)
 class InputFacts:
     path: str
-    sha256: str
+    sha256: str | None
+    """sha256 of the whole input, when it was computed (see ``fingerprint``)."""
     format: str
     access: str
     build: BuildCall
@@ -113,6 +121,8 @@ class InputFacts:
     """The kept panel-region lines of a streamed input (``Request.keep_records``), for the annotated VCF."""
     access_mode: Access | None = None
     """How the panel regions were read (``access`` says it in words)."""
+    fingerprint: Fingerprint | None = None
+    """What identifies the input, and how it was computed."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,10 @@ class Loaded:
     """The spans queried (VCF contig -> 1-based spans); the cohort reader queries the same."""
     coverage: tuple[GeneCoverage, ...] = ()
     """Per panel gene: assessable or not, and its record count."""
+    interpretations: dict[tuple[str, Zygosity], Interpretation] = field(default_factory=dict)
+    """First-pass classifications by (allele id, zygosity): ``classify`` reads the genotype only through its
+    zygosity, so a cohort classifies each allele once per zygosity, not once per sample (criteria decided
+    outside the allele, PP4 and PM3/BP2, are never cached)."""
 
 
 @dataclass(frozen=True)
@@ -187,7 +201,7 @@ def run(request: Request) -> Result:
 def open_reader(request: Request) -> VcfReader:
     source = str(request.source) if request.source is not None else request.input
     return VcfReader(source, threads=request.threads, display=request.input,
-                     max_line_bytes=request.settings.max_line_bytes)
+                     max_line_bytes=request.settings.max_line_bytes, checksum=request.checksum_input)
 
 
 def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[str]) -> Loaded:
@@ -202,11 +216,9 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     local = open_resources(request.fasta, request.clinvar, request.gnomad, build.build, settings, panel,
                            request.installed_resources, warnings)  # given files, then the installed ones
     annotator = Annotator(header.info, panel, build.build, settings, local)
-    spans = spans_by_contig(regions)
-    for chrom, start, end in SEX_CHECK_REGIONS[build.build]:  # read for sex inference only, not reported
-        if chrom in names:
-            spans.setdefault(names[chrom], []).append((start, end))
-    records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records))
+    spans, panel_spans = read_spans(regions, build.build, names)
+    records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records,
+                                  full=panel_spans))
     checks = (*reader.warnings, *reader.validator.warnings(),  # input validation: warnings and limitations
               *(local.reference.gaps({g.chrom for g in panel.genes if g.chrom in names}) if local and local.reference
                 else ()))
@@ -218,10 +230,11 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     online = _online(request, annotator, build.build, alleles)
     warnings.extend(online.warnings if online else ())
     warnings.extend(annotator.prepare(alleles))
-    annotations = {a.id: annotator.annotate(a) for a in alleles}
-    facts = InputFacts(request.input, reader.sha256, reader.kind, reader.access, build, header.samples,
+    annotations = Annotations(annotator, alleles)
+    fingerprint = reader.fingerprint
+    facts = InputFacts(request.input, fingerprint.sha256, reader.kind, reader.access, build, header.samples,
                        annotator.describe(), len(records), tuple(annotator.resources()), reader.extract,
-                       reader.access_mode)
+                       reader.access_mode, fingerprint)
     missing = tuple(sorted({g.symbol for g in panel.genes if g.chrom not in names}))
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
@@ -232,6 +245,57 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
         raise InputError(msg)
     return Loaded(request, panel, header, build, tuple(records), alleles, annotations, annotator, facts, missing,
                   tuple(warnings), validation=checks, online=online, spans=spans, coverage=coverage)
+
+
+def read_spans(regions: Sequence[Region], build: Build, names: Mapping[str, str],
+               ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+    """(every span read, the panel spans alone) by VCF contig: the padded panel regions plus the two windows read
+    for sex inference only (GT), never reported."""
+    spans = spans_by_contig(regions)
+    panel_spans = {contig: list(s) for contig, s in spans.items()}
+    for chrom, start, end in SEX_CHECK_REGIONS[build]:
+        if chrom in names:
+            spans.setdefault(names[chrom], []).append((start, end))
+    return spans, panel_spans
+
+
+def read_regions(panel: Panel, build: Build, names: Mapping[str, str], settings: Settings,
+                 contig_order: Sequence[str] = ()) -> list[tuple[str, int, int]]:
+    """Every interval a triage of this panel reads, as BED (contig, 0-based start, end), merged and in
+    ``contig_order`` (the VCF header's; else as the panel lists them): each query widened upstream by the window
+    in which a deletion may start and still reach the region. ``bcftools view -R`` of these intervals
+    (``--regions-overlap record``) keeps every record a triage of the whole file reads."""
+    spans, _ = read_spans(panel_regions(panel, build, names, settings.region_padding_bp), build, names)
+    window = settings.upstream_window_bp
+    widened: dict[str, list[tuple[int, int]]] = {}
+    for contig, start, end, _previous in query_plan(spans):
+        widened.setdefault(contig, []).append((max(1, start - window), end))
+    order = {name: i for i, name in enumerate(contig_order)}
+    contigs = sorted(widened, key=lambda c: (order.get(c, len(order)), list(widened).index(c)))
+    return [(contig, start - 1, end) for contig in contigs for start, end in merge_spans(widened[contig])]
+
+
+class Annotations(Mapping[str, Annotation]):
+    """Each allele's annotation by allele id, computed when first asked for: a patient read from a multi-sample VCF
+    has only the alleles listed for them annotated — a record where they (and the relatives analysed) are
+    homozygous reference is set aside unread, its INFO values included (a cohort run asks for every allele)."""
+
+    def __init__(self, annotator: Annotator, alleles: Sequence[Allele]) -> None:
+        self._annotator = annotator
+        self._alleles = {a.id: a for a in alleles}
+        self._done: dict[str, Annotation] = {}
+
+    def __getitem__(self, key: str) -> Annotation:
+        found = self._done.get(key)
+        if found is None:
+            found = self._done[key] = self._annotator.annotate(self._alleles[key])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._alleles)
+
+    def __len__(self) -> int:
+        return len(self._alleles)
 
 
 def _coverage(reader: VcfReader, panel: Panel, names: Mapping[str, str],
@@ -270,7 +334,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                       genotypes.inferred_sex, proband, notes)
     functional = clinical.functional if clinical is not None else {}
     variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build,
-                                                  settings, functional), family, settings)
+                                                  settings, functional, loaded.interpretations), family, settings)
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     variants = tuple(with_functional_effect(v, settings) for v in variants)
@@ -314,7 +378,8 @@ def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> P
 
 
 def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
-               settings: Settings, functional: Mapping[str, FunctionalResult]) -> VariantResult:
+               settings: Settings, functional: Mapping[str, FunctionalResult],
+               classified: dict[tuple[str, Zygosity], Interpretation] | None = None) -> VariantResult:
     record = allele.record
     chrom, par = canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos)
     haploid = haploid_region(chrom, par, sex)
@@ -325,7 +390,13 @@ def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Se
               for m in members}
     pp4 = functional_criterion(allele.gene.symbol, functional) if genotype.zygosity.carried else None
     criteria = (pp4,) if pp4 is not None else ()
-    interpretation = classify(allele, annotation, genotype, settings, extra=criteria)
+    key = (allele.id, genotype.zygosity)
+    if criteria or classified is None:
+        interpretation = classify(allele, annotation, genotype, settings, extra=criteria)
+    elif key in classified:
+        interpretation = classified[key]
+    else:
+        interpretation = classified[key] = classify(allele, annotation, genotype, settings)
     return VariantResult(allele, annotation, genotype, interpretation, family, criteria=criteria)
 
 

@@ -129,11 +129,29 @@ class ResourceDoc(Doc, kw_only=True):
     """Where an installed resource was downloaded from (gnomAD: the per-chromosome URL template)."""
 
 
+class FingerprintDoc(Doc):
+    method: str
+    """How the input is identified: 'sha256 of the whole file' (a streamed input, a BCF read whole, or
+    --checksum-input), or 'size, mtime, sha256 of the header and of the index' (an input read through its index:
+    hashing every byte of a whole genome would cost more than the analysis)."""
+    size: int | None
+    """Size of the file in bytes (of the private copy for standard input or a pipe)."""
+    mtime: int | None
+    """Last modification of the file, whole seconds since 1970-01-01 UTC; null for standard input or a pipe."""
+    header_sha256: str | None
+    """sha256 of the VCF header text as read (UTF-8); null when the whole file was hashed."""
+    index_sha256: str | None
+    """sha256 of the index file used (.tbi/.csi); null when the whole file was hashed."""
+
+
 class InputDoc(Doc):
     path: str
     """The input as the user named it ('-' for stdin)."""
-    sha256: str
-    """sha256 of the input file."""
+    sha256: str | None
+    """sha256 of the whole input file; null when it was read through its index without --checksum-input (then
+    fingerprint identifies it)."""
+    fingerprint: FingerprintDoc
+    """What identifies the input and how it was computed (new in schema 2)."""
     format: str
     """text, gzip, bgzf or bcf."""
     access: str
@@ -672,7 +690,7 @@ class ResultDoc(Doc, kw_only=True):
     """The authoritative output of ``varhlh triage``: decision, reasons, every allele and full provenance."""
 
     schema_version: str
-    """Version of this contract (semantic versioning; 1.x.y)."""
+    """Version of this contract (semantic versioning; 2.x.y)."""
     tool: ToolDoc
     """The program that wrote the result."""
     run: RunDoc
@@ -709,3 +727,62 @@ class ResultDoc(Doc, kw_only=True):
     """What this analysis could not see."""
     warnings: list[str]
     """Problems found in the input or the run."""
+
+
+PART_VERSION = "1"
+"""Version of the part manifest (``PREFIX.varhlh_part.json``) that ``varhlh gather`` reads."""
+
+Cell = str | int | None
+"""A cohort-table cell: text, an integer, or missing."""
+
+
+class BlockDoc(Doc):
+    index: int
+    """This block's number, 1-based."""
+    count: int
+    """How many blocks the cohort was split into (``--samples-block INDEX/COUNT``)."""
+    samples_total: int
+    """How many samples all the blocks analyse together."""
+
+
+class PartInputDoc(Doc):
+    path: str
+    """The input as the user named it."""
+    sha256: str | None
+    """sha256 of the whole input, when it was computed (``--checksum-input``)."""
+    fingerprint: FingerprintDoc
+    """What identifies the input (size, mtime, sha256 of header and index)."""
+    genome_build: str
+    """Genome build used."""
+
+
+class PartDoc(Doc, kw_only=True):
+    """One block of a sharded cohort run (``--samples-block``): what ``varhlh gather`` needs to merge the blocks
+    into the tables a single ``--all-samples`` run writes, and to check that the blocks belong together."""
+
+    part_version: str
+    """Version of this manifest (:data:`PART_VERSION`)."""
+    tool: ToolDoc
+    """The program that wrote the block (every block must come from the same varhlh version)."""
+    command: str | None
+    """The block's command line."""
+    input: PartInputDoc
+    """The cohort VCF (every block must read the same file)."""
+    panel: PanelDoc
+    """The gene panel (every block must use the same panel)."""
+    settings: Settings
+    """Every threshold used (every block must use the same settings)."""
+    formats: list[str]
+    """The per-sample output formats written."""
+    ped_sha256: str | None
+    """sha256 of the PED file given, or null."""
+    block: BlockDoc
+    """Which block this is."""
+    samples: list[str]
+    """The block's samples, in the VCF's sample order."""
+    files: list[str]
+    """The per-sample files the block wrote, by name, next to this manifest."""
+    rows: list[dict[str, Cell]]
+    """The block's rows of the cohort summary table (``PREFIX.varhlh_cohort.tsv``), in sample order."""
+    alleles: list[dict[str, Cell]]
+    """The block's rows of the cohort allele table (``PREFIX.varhlh_cohort_alleles.tsv``)."""

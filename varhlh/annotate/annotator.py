@@ -43,6 +43,7 @@ from varhlh.models import (
     Nmd,
     QualityFlag,
     Truncation,
+    evolve,
 )
 from varhlh.panel import Panel
 from varhlh.read.reader import FieldDef
@@ -186,7 +187,7 @@ class Annotator:
         tmap = self.maps.get(allele.gene.symbol)
         change = minimal_change(allele.record.pos, allele.record.ref, allele.alt)
         found = truncation(tmap, change, annotation.consequence or "") if tmap is not None else None
-        return dataclasses.replace(annotation, truncation=found, unresolved=_unresolved(annotation, tmap is not None),
+        return evolve(annotation, truncation=found, unresolved=_unresolved(annotation, tmap is not None),
                                    **self._known_facts(allele, annotation, found))
 
     def _known_facts(self, allele: Allele, annotation: Annotation, found: Truncation | None) -> dict[str, Any]:
@@ -320,7 +321,7 @@ class Annotator:
                     hgvs_p = locus.hgvs_p
         if known is not None:
             hgvs_c, hgvs_p, hgvs_source = known.hgvs_c, known.hgvs_p or hgvs_p, "curated table"
-        return dataclasses.replace(base, consequence=term, impact=consequence.impact(term), transcript=transcript,
+        return evolve(base, consequence=term, impact=consequence.impact(term), transcript=transcript,
                                    hgvs_c=hgvs_c, hgvs_p=hgvs_p, source=label, region=locus.region if locus else None,
                                    notes=(*notes, *extra), hgvs_source=hgvs_source, other_consequence=other)
 

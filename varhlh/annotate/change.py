@@ -7,6 +7,7 @@ model, curated-allele matching, local-resource look-ups and indel alignment.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class Change:
     alt: str
 
 
+@functools.lru_cache(maxsize=1024)  # asked four times per allele by the annotator's steps; a Change is immutable
 def minimal_change(pos: int, ref: str, alt: str) -> Change:
     """Trim shared prefix then suffix (VCF padding base) to the minimal REF/ALT change."""
     prefix = 0

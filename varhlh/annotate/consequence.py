@@ -56,7 +56,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from varhlh.models import StrEnum
+from varhlh.models import StrEnum, evolve
 
 if TYPE_CHECKING:
     from varhlh.read.reader import FieldDef
@@ -468,7 +468,7 @@ def _parse_entry(text: str, source: AnnotationSource, ref: str, alts: Sequence[s
     if match is _Match.NO or (match is _Match.UNKNOWN and len(alts) != 1):
         return None
     built = build(entry, source, match is _Match.YES)
-    return None if built is None else dataclasses.replace(built, entry=entry)
+    return None if built is None else evolve(built, entry=entry)
 
 
 def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:

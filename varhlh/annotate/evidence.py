@@ -134,9 +134,8 @@ def entry_frequency(choice: TranscriptConsequence | None, af_fields: Sequence[st
     """Frequency from the chosen VEP entry's columns (with a note when several values were joined)."""
     if choice is None or choice.dialect is not Dialect.VEP:
         return None, None
-    columns = {c.lower(): c for c in choice.columns()}
-    afs = list(dict.fromkeys(columns[f.lower()] for f in af_fields if f.lower() in columns))
-    popmaxes = list(dict.fromkeys(columns[f.lower()] for f in popmax_fields if f.lower() in columns))
+    afs = _declared(choice.columns(), tuple(af_fields))
+    popmaxes = _declared(choice.columns(), tuple(popmax_fields))
     if not afs and not popmaxes:
         return None, None
     allele = choice.value("Allele")
@@ -176,19 +175,32 @@ def _entry_fields(columns: tuple[str, ...]) -> clinvar.ClinVarFields:
     return clinvar.detect_fields({name: FieldDef(name, ".", "String", "") for name in columns})
 
 
+@functools.lru_cache(maxsize=64)
+def _declared(columns: tuple[str, ...], fields: tuple[str, ...]) -> list[str]:
+    """The entry columns named in ``fields`` (case-insensitive, in ``fields`` order, each once): computed once
+    per distinct VEP format and settings, not per allele (callers only read it)."""
+    lowered = {c.lower(): c for c in columns}
+    return list(dict.fromkeys(lowered[f.lower()] for f in fields if f.lower() in lowered))
+
+
+@functools.lru_cache(maxsize=32)
+def _clin_sig_column(columns: tuple[str, ...]) -> str | None:
+    return next((name for name in columns if name.upper() == "CLIN_SIG"), None)
+
+
 def entry_clinvar(choice: TranscriptConsequence | None) -> ClinVarEvidence | None:
     """ClinVar from the chosen VEP entry's columns (``ClinVar_CLNSIG``, ``CLINVAR_CLNSIG``, ``CLIN_SIG``…)."""
     if choice is None or choice.dialect is not Dialect.VEP:
         return None
     fields = _entry_fields(choice.columns())
-    values = {name: value for name in choice.columns() if (value := choice.value(name)) is not None}
     source = f"{choice.source_label} column {fields.significance}"
-    if fields.significance is None or fields.significance not in values:
-        vep = next((name for name in choice.columns() if name.upper() == "CLIN_SIG"), None)
+    if fields.significance is None or choice.value(fields.significance) is None:
+        vep = _clin_sig_column(choice.columns())
         if vep is None:
-            return None
+            return None  # no ClinVar column: the entry's values are not collected
         fields = clinvar.ClinVarFields(vep, None, None, None)
         source = f"{choice.source_label} column {vep} (VEP --check_existing; no review status)"
+    values = {name: value for name in choice.columns() if (value := choice.value(name)) is not None}
     return clinvar.read(values, fields, 1, number_a=False, source=source)
 
 

@@ -7,6 +7,8 @@ outside the transcript continue the UTR numbering.
 
 from __future__ import annotations
 
+import bisect
+
 from varhlh.models import TranscriptModel
 
 
@@ -26,6 +28,13 @@ class TranscriptMap:
             total += exon.end - exon.start + 1
         self.offsets = offsets
         self.tx_length = total
+        genomic = sorted(range(len(ordered)), key=lambda i: ordered[i].start)
+        self._genomic = genomic
+        """Transcript indices of the exons in genomic order."""
+        self._starts = [ordered[i].start for i in genomic]
+        self._ends = [ordered[i].end for i in genomic]
+        self._disjoint = all(self._ends[k] < self._starts[k + 1] for k in range(len(genomic) - 1))
+        """Exons that neither overlap nor touch: positions are then found by bisection (else by a scan)."""
 
     # ------------------------------------------------------------ coordinates
 
@@ -88,6 +97,9 @@ class TranscriptMap:
         return f"*{t - self.utr5 - self.cds}"
 
     def _exon_at(self, pos: int) -> int | None:
+        if self._disjoint:
+            k = bisect.bisect_right(self._starts, pos) - 1
+            return self._genomic[k] if k >= 0 and pos <= self._ends[k] else None
         for i, exon in enumerate(self.exons):
             if exon.start <= pos <= exon.end:
                 return i
@@ -113,6 +125,12 @@ class TranscriptMap:
 
     def _intron(self, pos: int) -> tuple[int, int, int]:
         """(upstream exon index, distance from its last base, distance to next exon's first base)."""
+        k = bisect.bisect_right(self._starts, pos) - 1
+        if self._disjoint and 0 <= k < len(self._starts) - 1 and self._ends[k] < pos:
+            below, above = self._genomic[k], self._genomic[k + 1]  # the exons either side, in transcript indices
+            if self.plus:
+                return below, pos - self._ends[k], self._starts[k + 1] - pos
+            return above, self._starts[k + 1] - pos, pos - self._ends[k]
         for i in range(len(self.exons) - 1):
             a, b = self.exons[i], self.exons[i + 1]
             if self.plus and a.end < pos < b.start:

@@ -3,6 +3,8 @@
 * ``show [--panel FILE]``: the panel's metadata lines and its genes table (default: bundled panel);
 * ``validate FILE``: load with :func:`varhlh.panel.load_panel`; exit 0, or 4 with the file, line and
   column of the first problem;
+* ``regions (--vcf VCF | --build B) [--genes A,B] [-o BED]``: the BED of every interval a triage reads, for
+  ``bcftools view -R`` of a region-chunked cohort (:func:`varhlh.pipeline.read_regions`);
 * ``update --source panelapp|panelapp-au [--panel-id ID] [--version X.Y] -o NEW_PANEL.tsv``:
   fetch one PanelApp panel, write a new panel (never replacing the base panel) and a diff, print
   the diff. Only the panel id and version are sent. Exit 5 if PanelApp fails.
@@ -16,8 +18,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from varhlh.commands import NOTICE, online_options
+
+if TYPE_CHECKING:
+    from varhlh.models import Build
+    from varhlh.panel import Panel
 
 log = logging.getLogger("varhlh")
 SHOW_COLUMNS = ("symbol", "chrom", "inheritance", "mechanism", "tier", "panelapp_rating", "transplant_policy",
@@ -44,10 +51,25 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     update.add_argument("--panel", type=Path, help="base panel to update and diff against (default: bundled)")
     update.add_argument("--config", type=Path, help="TOML settings (service URLs, timeouts, retries)")
     online_options.add_arguments(update, annotate=False)
+    regions = actions.add_parser(
+        "regions", parents=parents, help="BED of every interval a triage reads (for bcftools view -R)",
+        description="Write the BED (0-based, merged, in the VCF's contig order) of every interval 'varhlh triage' "
+                    "reads for the panel: the padded gene regions widened by the upstream deletion window, and the "
+                    "two sex-inference windows. 'bcftools view -R BED --regions-overlap record' of a region-chunked "
+                    "cohort keeps every record a triage of the whole cohort reads (docs/pipelines.md).")
+    named = regions.add_mutually_exclusive_group(required=True)
+    named.add_argument("--vcf", type=Path, help="take the genome build and contig names from this VCF's header")
+    named.add_argument("--build", choices=("GRCh37", "GRCh38"), help="genome build, with --contig-style")
+    regions.add_argument("--contig-style", choices=("chr", "plain"), default="chr",
+                         help="with --build: contigs named chr1… (default) or 1…")
+    regions.add_argument("--genes", help="only these genes (comma-separated symbols); a gene is never split")
+    regions.add_argument("--panel", type=Path, help="panel genes TSV (default: the bundled panel)")
+    regions.add_argument("--config", type=Path, help="TOML settings (region_padding_bp, upstream_window_bp)")
+    regions.add_argument("-o", "--output", type=Path, help="BED file to write (default: stdout)")
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    return {"show": _show, "validate": _validate, "update": _update}[args.panel_action](args)
+    return {"show": _show, "validate": _validate, "update": _update, "regions": _regions}[args.panel_action](args)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -93,6 +115,61 @@ def _update(args: argparse.Namespace) -> int:
     _print(diff)
     log.log(NOTICE, "wrote %s", ", ".join(str(path) for path in written))
     return 0
+
+
+def _regions(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from varhlh.errors import UsageError
+    from varhlh.fileio import write_atomic
+    from varhlh.models import Build
+    from varhlh.panel import load_panel
+    from varhlh.pipeline import read_regions
+    from varhlh.settings import load_settings
+
+    settings = load_settings(args.config)
+    panel = load_panel(args.panel)
+    chroms = {g.chrom for g in panel.genes}  # of the whole panel: a subset's BED keeps the sex windows
+    if args.vcf is not None:
+        build, names, order = _from_header(args.vcf, panel)
+    else:
+        build = Build(args.build)
+        names = {c: f"chr{c}" if args.contig_style == "chr" else c for c in chroms}
+        order = []
+    if args.genes:
+        wanted = [g.strip() for g in args.genes.split(",") if g.strip()]
+        unknown = [g for g in wanted if g not in {gene.symbol for gene in panel.genes}]
+        if unknown or not wanted:
+            msg = f"--genes: {', '.join(unknown) or '(none)'} not in panel {panel.name} {panel.version}; see " \
+                  "'varhlh panel show'"
+            raise UsageError(msg)
+        panel = dataclasses.replace(panel, genes=tuple(g for g in panel.genes if g.symbol in wanted))
+    bed = "".join(f"{contig}\t{start}\t{end}\n" for contig, start, end in read_regions(panel, build, names, settings,
+                                                                                         order))
+    if args.output is None:
+        _print(bed)
+        return 0
+    try:
+        write_atomic(args.output, bed.encode())
+    except OSError as exc:
+        from varhlh.errors import OutputError
+
+        msg = f"{args.output}: cannot write the BED ({exc.strerror}); choose another -o"
+        raise OutputError(msg) from exc
+    log.log(NOTICE, "wrote %s (%d intervals, build %s)", args.output, bed.count("\n"), build.value)
+    return 0
+
+
+def _from_header(path: Path, panel: Panel) -> tuple[Build, dict[str, str], list[str]]:
+    """The build, panel chromosome -> contig names and the contig order of a VCF's header."""
+    from varhlh.genome import detect_build
+    from varhlh.read.reader import VcfReader
+    from varhlh.restrict import panel_contigs
+
+    with VcfReader(str(path), display=str(path)) as reader:
+        header = reader.header
+        build = detect_build(header.contigs, header.reference, None, reader.display)
+    return build.build, panel_contigs(panel, header.contigs), list(header.contigs)
 
 
 def _print(text: str) -> None:

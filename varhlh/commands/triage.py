@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import shlex
 import time
@@ -54,7 +55,8 @@ def epilog() -> str:
     """The outputs and exit codes, for ``--help``."""
     lines = ["outputs (OUTDIR/PREFIX.*, by --format; PREFIX defaults to the sample ID made filename-safe):"]
     lines += [f"  {name:<12} {text}" for name, files in OUTPUT_FILES.items() for text in files]
-    lines += ["  cohort (--all-samples / --samples): one set per sample, then"]
+    lines += ["  cohort (--all-samples / --samples): one set per sample with findings (every sample with "
+              "--all-results), then"]
     lines += [f"  {'':<12} {text}" for text in COHORT_FILES]
     lines += ["", "stdout: the summary sentence (not with -q), or the JSON result with --json-stdout; "
                   "stderr: the log.", "", "exit codes:"]
@@ -97,6 +99,17 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                                                               "PREFIX.varhlh_cohort.tsv (PREFIX default: cohort)")
     p.add_argument("--samples", type=Path, metavar="FILE", help="cohort: one result per sample listed in FILE "
                                                                 "(one ID per line)")
+    p.add_argument("--all-results", action="store_true",
+                   help="cohort: write every sample's files; by default only the samples with findings (a reportable "
+                        "or not-assessed allele, or a gene call other than none) get files, and the cohort table "
+                        "lists every sample")
+    p.add_argument("--samples-block", metavar="I/N", type=samples_block,
+                   help="cohort, sharded: analyse block I of N (contiguous, even slices of the selected samples in "
+                        "VCF order) and also write PREFIX.varhlh_part.json for 'varhlh gather' (docs/pipelines.md)")
+    p.add_argument("--checksum-input", action="store_true",
+                   help="sha256 the whole input even when it is read through its index (costs ~1.2 ms per MB); "
+                        "by default an indexed input is identified by its size, mtime and the sha256 of its header "
+                        "and index (input.fingerprint)")
     p.add_argument("--json-stdout", action="store_true", help="write the JSON result to stdout (instead of the "
                                                                "summary sentence); the --format files are written too")
     online_options.add_arguments(p, annotate=True)
@@ -110,6 +123,9 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.report.tabular import completeness_line
     from varhlh.settings import load_settings
 
+    # a one-shot process: what is loaded by now (the modules, numpy, cyvcf2, msgspec) lives until exit, so the
+    # cyclic garbage collector need not walk it again at every full collection (~0.1 s of a genome's triage)
+    gc.freeze()
     formats = parse_formats(args.format)
     if args.threads < 1:
         msg = "--threads must be at least 1"
@@ -119,6 +135,10 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         raise UsageError(msg)
     refuse_stdout_dir(args.output_dir)
     online = online_options.request_from_args(args, annotate=True)
+    for flag, given in (("--all-results", args.all_results), ("--samples-block", args.samples_block)):
+        if given and not (args.all_samples or args.samples):
+            msg = f"{flag} applies to a cohort run (--all-samples or --samples)"
+            raise UsageError(msg)
     if args.json_stdout and (args.all_samples or args.samples):
         msg = "--json-stdout writes one result; a cohort run writes one per sample (read them from -o OUTDIR)"
         raise UsageError(msg)
@@ -136,7 +156,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                           threads=args.threads, command=command, clinical=args.clinical,
                           fasta=args.fasta, clinvar=args.clinvar, gnomad=args.gnomad,
                           online=online, installed_resources=not args.no_installed_resources,
-                          all_alleles=args.all_alleles,
+                          all_alleles=args.all_alleles, checksum_input=args.checksum_input,
                           keep_records=Path(scratch) if "vcf" in formats else None)
         if args.all_samples or args.samples:
             return _cohort(args, request, formats)
@@ -202,6 +222,15 @@ def input_files(args: argparse.Namespace) -> list[str | Path]:
     return files
 
 
+def samples_block(text: str) -> tuple[int, int]:
+    """``I/N`` -> (I, N), 1 <= I <= N (argparse type of ``--samples-block``)."""
+    index, slash, count = text.partition("/")
+    if not (slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        msg = f"{text!r}: give I/N with 1 <= I <= N, e.g. 3/8"
+        raise argparse.ArgumentTypeError(msg)
+    return int(index), int(count)
+
+
 def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) -> int:
     """The ``--all-samples`` / ``--samples FILE`` branch (:mod:`varhlh.cohort`)."""
     from varhlh.cohort import run_cohort
@@ -221,7 +250,8 @@ def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) 
     started = time.perf_counter()
     try:
         rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or "cohort",
-                                   args.threads, input_files(args))
+                                   args.threads, input_files(args), all_results=args.all_results,
+                                   block=args.samples_block)
     except KeyboardInterrupt:
         log.warning("cohort interrupted: the results already written in %s are complete; no cohort summary was "
                     "written (re-run to finish)", args.output_dir)
@@ -234,5 +264,7 @@ def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) 
     warned = sum(1 for row in rows if row["warnings"])
     if warned:
         log.warning("warning: %d of %d results carry warnings (see their JSON 'warnings')", warned, len(rows))
-    log.info("wrote %d results and %s", len(rows), ", ".join(str(p) for p in summary))
+    written = sum(1 for row in rows if row["result"])
+    log.info("wrote the results of %d of %d samples (%s) and %s", written, len(rows),
+             "--all-results" if args.all_results else "the samples with findings", ", ".join(str(p) for p in summary))
     return 0

@@ -39,7 +39,9 @@ class SexCall:
 
 
 @dataclass(frozen=True)
-class _Counts:
+class Counts:
+    """The patient's non-PAR chrX ALT calls by kind, and chrY ALT calls (what inference reads)."""
+
     haploid: int = 0
     het: int = 0
     hom: int = 0
@@ -54,7 +56,9 @@ class _Counts:
                 f"homozygous; chrY ALT calls: {self.y_alt}")
 
 
-def count_calls(records: Iterable[VcfRecord], sample: str, build: Build) -> _Counts:
+def count_calls(records: Iterable[VcfRecord], sample: str, build: Build) -> Counts:
+    """Count ``sample``'s fully called ALT calls on non-PAR chrX (haploid / heterozygous / homozygous) and chrY
+    (the cohort reader counts the same from its genotype matrix: :mod:`varhlh.read.matrix`)."""
     haploid = het = hom = y_alt = 0
     for record in records:
         chrom = canonical_chrom(record.chrom)
@@ -71,13 +75,17 @@ def count_calls(records: Iterable[VcfRecord], sample: str, build: Build) -> _Cou
             het += 1
         elif call.ploidy == 2:
             hom += 1
-    return _Counts(haploid, het, hom, y_alt)
+    return Counts(haploid, het, hom, y_alt)
 
 
 def infer_sex(records: Iterable[VcfRecord], sample: str, build: Build, settings: Settings | None = None) -> SexCall:
     """Infer sex from chrX heterozygosity and chrY calls, or say why it cannot be done."""
+    return sex_from_counts(count_calls(records, sample, build), settings)
+
+
+def sex_from_counts(counts: Counts, settings: Settings | None = None) -> SexCall:
+    """The inference rules (module docstring) on counted calls."""
     settings = settings or Settings()
-    counts = count_calls(records, sample, build)
     evidence = counts.text()
     if counts.haploid and counts.het == 0:
         return SexCall(Sex.MALE, SexSource.INFERRED, f"inferred male: haploid chrX calls ({evidence})")

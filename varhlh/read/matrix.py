@@ -8,9 +8,12 @@ ordinary reader (sites only), then this module reads the genotypes with the same
   (``genotype.array()`` and the FORMAT arrays, all samples at once) is the only dense matrix held,
   so memory does not grow with the panel or the cohort;
 * an entry (one sample at one record) is kept when the sample's call is not a fully called
-  homozygous reference, when a relative analysed with it (``groups``) has such a call there, and
-  at every non-PAR chrX/chrY record (sex inference counts those); everything else is dropped in C
-  without a Python loop over samples;
+  homozygous reference at a panel record, or when a relative analysed with it (``groups``) has such a
+  call there; everything else is dropped in C without a Python loop over samples;
+* a per-sample :class:`Screen` is added up chunk by chunk, from the genotype matrix alone: the
+  non-PAR chrX/chrY calls that sex inference counts (:func:`varhlh.genotype.sex.count_calls`'s rules),
+  the alleles and records the sample lists, whether it carries one of the ``flagged`` alleles (those
+  that can be a finding) and whether a listed call's ploidy could raise a ploidy flag;
 * entries are written as NumPy arrays sorted by sample (``.npy`` files, memory-mapped when read
   back), so a proband's entries are one slice per chunk;
 * every call is converted with :func:`varhlh.read.reader.sample_call`, the reader's own conversion, and
@@ -33,7 +36,7 @@ import numpy as np
 from varhlh.errors import InputError
 from varhlh.genome import canonical_chrom, in_par
 from varhlh.models import Build, SampleCall, VcfRecord
-from varhlh.read.reader import htslib_list_safe, query_variants, sample_call
+from varhlh.read.reader import htslib_list_safe, loads_own_index, query_variants, sample_call
 from varhlh.read.validate import RecordValidator
 
 CHUNK_RECORDS = 512
@@ -63,29 +66,64 @@ class Plan:
     """Sample indices analysed together (a proband and relatives); singletons are not listed."""
     validator: RecordValidator
     directory: Path
-
-
-@dataclass(frozen=True)
-class SexSite:
-    chrom: str
-    pos: int
-    ref: str
-    alts: tuple[str, ...]
+    flagged: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    """Cohort record index -> the ALT indices (1-based) whose carriers must be analysed in full."""
+    alleles_per_record: Sequence[int] = ()
+    """Cohort record index -> the number of alleles the record lists (one per ALT)."""
 
 
 @dataclass(frozen=True)
 class Part:
-    """One chunk's entry directory and, per record of the chunk, its sex-inference site (None if not one)."""
+    """One chunk's entry directory."""
 
     path: Path
-    sites: tuple[SexSite | None, ...]
+
+
+SEX_COLUMNS = ("haploid", "het", "hom", "y_alt")
+"""The columns of :attr:`Screen.sex`: non-PAR chrX ALT calls that are haploid, heterozygous or homozygous, and
+chrY ALT calls (the counts of :func:`varhlh.genotype.sex.count_calls`)."""
+
+
+@dataclass
+class Screen:
+    """Per sample (in :attr:`Plan.samples` order), what the genotype matrix alone says."""
+
+    sex: np.ndarray
+    """(samples, 4) int64: :data:`SEX_COLUMNS`."""
+    listed_alleles: np.ndarray
+    """Alleles of the panel records where the sample is not a fully called homozygous reference."""
+    listed_records: np.ndarray
+    """Panel records where the sample is not a fully called homozygous reference."""
+    flagged: np.ndarray
+    """The sample carries (in any call, partial ones included) one of the plan's flagged alleles."""
+    ploidy: np.ndarray
+    """A listed call has more than two alleles, or one allele outside non-PAR chrX/chrY/chrM."""
+    haploid_x: np.ndarray
+    """A listed call on non-PAR chrX is haploid (a ploidy flag if the sample turns out female)."""
+
+    @classmethod
+    def empty(cls, n: int) -> Screen:
+        def zeros(dtype: type) -> np.ndarray:
+            return np.zeros(n, dtype=dtype)
+
+        return cls(np.zeros((n, len(SEX_COLUMNS)), dtype=np.int64), zeros(np.int64), zeros(np.int64),
+                   zeros(np.bool_), zeros(np.bool_), zeros(np.bool_))
+
+    def add(self, other: Screen) -> None:
+        self.sex += other.sex
+        self.listed_alleles += other.listed_alleles
+        self.listed_records += other.listed_records
+        self.flagged |= other.flagged
+        self.ploidy |= other.ploidy
+        self.haploid_x |= other.haploid_x
 
 
 @dataclass
 class QueryResult:
-    """One query's output: its chunks and the cohort records it held."""
+    """One query's output: its chunks, the cohort records it held and its per-sample screen."""
 
     query: int
+    screen: Screen
     parts: list[Part] = field(default_factory=list)
     records: list[int] = field(default_factory=list)
     entries: int = 0
@@ -99,7 +137,8 @@ def read_query(plan: Plan, number: int, query: tuple[str, int, int, int]) -> Que
     in_c = htslib_list_safe(plan.samples)  # else every sample is parsed and the columns are taken by index
     vcf = VCF(plan.path, gts012=True, strict_gt=True, lazy=True, threads=1,
               samples=list(plan.samples) if in_c else None)
-    vcf.set_index(plan.index)
+    if not loads_own_index(Path(plan.path), Path(plan.index)):
+        vcf.set_index(plan.index)
     columns: list[int] | None = None
     if not in_c:
         position = {name: i for i, name in enumerate(vcf.samples)}
@@ -107,12 +146,13 @@ def read_query(plan: Plan, number: int, query: tuple[str, int, int, int]) -> Que
     if (tuple(vcf.samples) if columns is None else tuple(vcf.samples[i] for i in columns)) != plan.samples:
         msg = f"{plan.display}: the cohort reader saw samples in another order than the header; re-index the file"
         raise InputError(msg)
-    result = QueryResult(number)
+    result = QueryResult(number, Screen.empty(len(plan.samples)))
     seen: set[Key] = set()
     variants = query_variants(vcf, query, plan.window, plan.display)
     for chunk_number, chunk in enumerate(_chunks(variants, plan.format_keys, plan.display, columns)):
         part = plan.directory / f"q{number:05d}_{chunk_number:05d}"
-        result.parts.append(Part(part, _write_chunk(plan, chunk, part, seen, result)))
+        _write_chunk(plan, chunk, part, seen, result)
+        result.parts.append(Part(part))
     vcf.close()
     return result
 
@@ -161,8 +201,7 @@ class _Site:
                    genotypes, formats)
 
 
-def _write_chunk(plan: Plan, sites: list[_Site], part: Path, seen: set[Key],
-                 result: QueryResult) -> tuple[SexSite | None, ...]:
+def _write_chunk(plan: Plan, sites: list[_Site], part: Path, seen: set[Key], result: QueryResult) -> None:
     n_records, n_samples = len(sites), len(plan.samples)
     ploidy = max(s.gt.shape[1] - 1 for s in sites)
     alleles = np.full((n_records, n_samples, ploidy), _GT_END, dtype=np.int16)
@@ -172,7 +211,8 @@ def _write_chunk(plan: Plan, sites: list[_Site], part: Path, seen: set[Key],
         phased[r] = site.gt[:, -1]
     records = np.full(n_records, -1, dtype=np.int32)
     sex = np.zeros(n_records, dtype=bool)
-    sex_sites: list[SexSite | None] = [None] * n_records
+    chroms: list[str | None] = []
+    par = np.zeros(n_records, dtype=bool)
     for r, site in enumerate(sites):
         normalised = plan.validator.check(VcfRecord(site.chrom, site.pos, max(site.end, site.pos), site.id, site.ref,
                                                     site.alts, None, (), {}, {}))
@@ -182,19 +222,20 @@ def _write_chunk(plan: Plan, sites: list[_Site], part: Path, seen: set[Key],
             records[r] = plan.record_index[key]
             result.records.append(int(records[r]))
         chrom = canonical_chrom(site.chrom)
-        if chrom in ("X", "Y") and not in_par(plan.build, site.chrom, site.pos):
-            sex[r] = True
-            sex_sites[r] = SexSite(site.chrom, site.pos, normalised.ref, normalised.alts)
+        chroms.append(chrom)
+        par[r] = in_par(plan.build, site.chrom, site.pos)
+        sex[r] = chrom in ("X", "Y") and not par[r]
     formats, widths = _format_arrays(plan.format_keys, sites, n_samples)
     _validate(plan, sites, alleles, formats, widths)
     valid = alleles != _GT_END
     hom_ref = valid.any(axis=2) & ((alleles == 0) | ~valid).all(axis=2)
-    needed = ~hom_ref & (records >= 0)[:, None]
+    listed = ~hom_ref & (records >= 0)[:, None]
+    result.screen.add(_screen(plan, alleles, valid, listed, records, sex, chroms, par))
+    needed = listed.copy()
     for group in plan.groups:
         columns = np.asarray(group)
         together = needed[:, columns].any(axis=1)
         needed[np.ix_(together, columns)] = True
-    needed |= sex[:, None]
     sample, local = np.nonzero(needed.T)  # sorted by sample, then record
     part.mkdir(parents=True)
     arrays = {"sample": sample.astype(np.int32), "local": local.astype(np.int32), "alleles": alleles[local, sample],
@@ -203,7 +244,35 @@ def _write_chunk(plan: Plan, sites: list[_Site], part: Path, seen: set[Key],
     for name, array in arrays.items():
         np.save(part / f"{name}.npy", array)
     result.entries += len(sample)
-    return tuple(sex_sites)
+
+
+def _screen(plan: Plan, alleles: np.ndarray, valid: np.ndarray, listed: np.ndarray, records: np.ndarray,
+            sex: np.ndarray, chroms: Sequence[str | None], par: np.ndarray) -> Screen:
+    """One chunk's :class:`Screen` (records x samples arrays in, per-sample arrays out)."""
+    n_samples = alleles.shape[1]
+    screen = Screen.empty(n_samples)
+    ploidy = valid.sum(axis=2)
+    called = valid.any(axis=2) & ~((alleles == -1) & valid).any(axis=2)  # no missing allele
+    alt = ((alleles > 0) & valid).any(axis=2)
+    counted = (called & alt)[sex]  # count_calls: fully called, carrying an ALT
+    is_y = np.array([c == "Y" for c in chroms], dtype=bool)[sex][:, None]
+    sex_ploidy = ploidy[sex]
+    first, second = alleles[sex][:, :, 0], alleles[sex][:, :, min(1, alleles.shape[2] - 1)]
+    for column, mask in enumerate((~is_y & (sex_ploidy == 1), ~is_y & (sex_ploidy == 2) & (first != second),
+                                   ~is_y & (sex_ploidy == 2) & (first == second), is_y)):
+        screen.sex[:, column] = (counted & mask).sum(axis=0)
+    per_record = np.array([plan.alleles_per_record[r] if r >= 0 else 0 for r in records.tolist()], dtype=np.int64)
+    screen.listed_alleles = (listed * per_record[:, None]).sum(axis=0)
+    screen.listed_records = listed.sum(axis=0)
+    for r, record in enumerate(records.tolist()):
+        for alt_index in plan.flagged.get(record, ()):
+            screen.flagged |= (alleles[r] == alt_index).any(axis=1)
+    autosome = np.array([c not in ("X", "Y", "MT") for c in chroms], dtype=bool)[:, None]
+    on_x = np.array([c == "X" for c in chroms], dtype=bool)[:, None]
+    odd = (ploidy > 2) | ((ploidy == 1) & (autosome | (on_x & par[:, None])))
+    screen.ploidy = (listed & odd).any(axis=0)
+    screen.haploid_x = (listed & (ploidy == 1) & on_x & ~par[:, None]).any(axis=0)
+    return screen
 
 
 def _format_arrays(keys: Sequence[str], sites: list[_Site], n_samples: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -281,10 +350,9 @@ class Entries:
         self.widths = np.load(part.path / "widths.npy")
         self.formats = {k: load(f"f_{k}") for k in format_keys if (part.path / f"f_{k}.npy").is_file()}
         self.keys = tuple(format_keys)
-        self.sites = part.sites
 
-    def calls(self, index: int, name: str) -> Iterator[tuple[int, SexSite | None, SampleCall]]:
-        """(cohort record index or -1, sex-inference site or None, call) for each entry of sample ``index``."""
+    def calls(self, index: int, name: str) -> Iterator[tuple[int, SampleCall]]:
+        """(cohort record index, call) for each entry of sample ``index``."""
         lo, hi = np.searchsorted(self.sample, [index, index + 1])
         if lo == hi:
             return
@@ -298,9 +366,9 @@ class Entries:
                 width = self.widths[:, self.keys.index(key)].tolist()
                 chunk = [row[: width[r]] for row, r in zip(chunk, local, strict=True)]
             rows[key] = chunk
-        records, sites = self.records, self.sites
+        records = self.records
         for j, r in enumerate(local):
-            yield records[r], sites[r], sample_call(genotypes, j, name, rows)
+            yield records[r], sample_call(genotypes, j, name, rows)
 
 
-__all__ = ["CHUNK_RECORDS", "Entries", "Part", "Plan", "QueryResult", "SexSite", "read_query"]
+__all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "Part", "Plan", "QueryResult", "Screen", "read_query"]

@@ -28,20 +28,30 @@ memory, and so is an INFO value longer than that read through an index.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import logging
 import math
 import re
 import struct
 import warnings
 import zlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from varhlh.errors import InputError, shown
-from varhlh.fileio import BackgroundDigest, is_stream, scratch_dir, spool
+from varhlh.fileio import (
+    HEADER_AND_INDEX,
+    WHOLE_FILE,
+    BackgroundDigest,
+    Fingerprint,
+    ThreadedHasher,
+    is_stream,
+    scratch_dir,
+    sha256_bytes,
+    sha256_file,
+    spool,
+)
 from varhlh.models import Access, SampleCall, VcfRecord
 from varhlh.read import index_check, scan, validate
 from varhlh.read.scan import BGZF_EOF, Targets, merge_spans
@@ -81,9 +91,12 @@ class VcfReader:
     """An open input: header facts now, records of the requested regions on demand."""
 
     def __init__(self, path: str, samples: Sequence[str] | None = None, threads: int = 2,
-                 display: str | None = None, max_line_bytes: int = validate.MAX_LINE_BYTES) -> None:
+                 display: str | None = None, max_line_bytes: int = validate.MAX_LINE_BYTES,
+                 checksum: bool = False) -> None:
+        """``checksum``: hash the whole file even when it is read through its index (``--checksum-input``)."""
         self.display = display or path
         self.max_line_bytes = max_line_bytes
+        self.checksum = checksum
         self._tmp = scratch_dir()
         try:
             self._setup(path, samples, threads)
@@ -92,7 +105,8 @@ class VcfReader:
             raise
 
     def _setup(self, path: str, samples: Sequence[str] | None, threads: int) -> None:
-        if is_stream(path):
+        self.spooled = is_stream(path)
+        if self.spooled:
             self.path = spool(path, self._tmp.path, "input", self.display,
                               lambda head: validate.check_stream_start(head, self.display))
         else:
@@ -129,6 +143,7 @@ class VcfReader:
         self.contigs_seen: list[str] | None = None
         self._sha256: str | None = None
         self._info_keys: Collection[str] | None = None
+        self._full: Targets | None = None
         self._digest: BackgroundDigest | None = None
         self.access = ""
         """How the records were read, in words (``input.access`` of the result)."""
@@ -166,10 +181,10 @@ class VcfReader:
             self._columns = tuple(i for i, name in enumerate(self.header.samples) if name in wanted)
 
     @property
-    def sha256(self) -> str:
-        if self._sha256 is None:
-            if self._digest is None:
-                self._digest = BackgroundDigest(self.path)
+    def sha256(self) -> str | None:
+        """sha256 of the whole file: computed while streaming, for a full BCF iteration and with ``checksum``;
+        None when the file was read through its index only (see :attr:`fingerprint`)."""
+        if self._sha256 is None and self._digest is not None:
             try:
                 self._sha256 = self._digest.hexdigest() or ""
             except OSError as exc:
@@ -177,9 +192,28 @@ class VcfReader:
                 raise InputError(msg) from exc
         return self._sha256
 
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """What identifies the input (call after :meth:`records`): the whole file's sha256 when it was computed,
+        else its size, mtime and the sha256 of its header and of its index — hashing every byte of a whole genome
+        would cost more than the indexed analysis itself."""
+        info = self.path.stat()
+        mtime = None if self.spooled else int(info.st_mtime)
+        whole = self.sha256
+        if whole is not None:
+            return Fingerprint(WHOLE_FILE, info.st_size, mtime, whole)
+        index = sha256_file(self.index) if self.index is not None else None
+        return Fingerprint(HEADER_AND_INDEX, info.st_size, mtime, None, sha256_bytes(self.header.raw.encode("utf-8")),
+                           index)
+
     def records(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int,
-                info_keys: Collection[str] | None = None, keep: Path | None = None) -> Iterator[VcfRecord]:
+                info_keys: Collection[str] | None = None, keep: Path | None = None,
+                full: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> Iterator[VcfRecord]:
         """Every record overlapping ``regions`` (VCF contig name -> 1-based inclusive spans).
+
+        ``full``: the spans whose records are converted in full (the panel regions; records starting up to
+        ``window`` bp before one included); the other records (read for sex inference only) get their genotypes
+        alone — no INFO, no FORMAT values, which are then neither read nor checked. None: every record in full.
 
         ``keep``: a directory that outlives the reader; a streamed input leaves its panel-region lines there as
         ``panel_records.vcf`` (header and the original lines, every sample), which :attr:`extract` names, so
@@ -188,10 +222,12 @@ class VcfReader:
         Only the INFO fields in ``info_keys`` are converted (all declared ones when None).
         """
         self._info_keys = info_keys
+        self._full = None if full is None else Targets.build(full, window)
         validate.check_types(self.header.info, self.header.info if info_keys is None else info_keys, "INFO",
                              self.display)
         if self.index is not None:
-            self._digest = BackgroundDigest(self.path)
+            if self.checksum:
+                self._digest = BackgroundDigest(self.path)
             self.access_mode, self.access = Access.INDEX, f"index ({self.index.name})"
             yield from self._query(regions, window)
         elif self.kind == "bcf":
@@ -204,15 +240,27 @@ class VcfReader:
 
     # ------------------------------------------------------------------ strategies
 
-    def _converter(self, vcf: Any) -> _Converter:
-        return _Converter(vcf, self.header, self._info_keys, self.validator, self._columns, self.max_line_bytes)
+    def _converter(self, vcf: Any) -> Callable[[Any], VcfRecord]:
+        """The conversion of one cyvcf2 variant: in full, or genotypes only outside the ``full`` spans."""
+        converter = _Converter(vcf, self.header, self._info_keys, self.validator, self._columns, self.max_line_bytes)
+        full = self._full
+        if full is None:
+            return converter.record
+
+        def convert(variant: Any) -> VcfRecord:
+            if full.overlaps(variant.CHROM.encode(), variant.POS, _reach(variant, self.display)):
+                return converter.record(variant)
+            return converter.genotypes_only(variant)
+
+        return convert
 
     def _query(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int) -> Iterator[VcfRecord]:
         """Region queries widened ``window`` bp upstream: a symbolic deletion with SVLEN but no END is
         indexed at its POS only, yet reaches into the region (same window as the streamed path)."""
         vcf = self._vcf
         try:
-            vcf.set_index(str(self.index))
+            if not loads_own_index(self.path, self.index):
+                vcf.set_index(str(self.index))
         except Exception as exc:  # cyvcf2 raises bare Exception/OSError on an index htslib cannot load
             msg = f"{self.display}: the index {self.index} cannot be loaded ({exc}); remove it or re-index the file"
             raise InputError(msg) from exc
@@ -220,7 +268,7 @@ class VcfReader:
         converter = self._converter(vcf)
         for query in query_plan(regions):
             for variant in query_variants(vcf, query, window, self.display):
-                yield converter.record(variant)
+                yield converter(variant)
 
     def has_records(self, contig: str) -> bool:
         """Whether the input has at least one record on ``contig`` (an index query for an indexed input; the
@@ -236,14 +284,16 @@ class VcfReader:
 
     def _stream(self, regions: Mapping[str, Sequence[tuple[int, int]]], window: int,
                 keep: Path | None = None) -> Iterator[VcfRecord]:
-        hasher = hashlib.sha256()
+        hasher = ThreadedHasher()
         extract = (keep or Path(self._tmp.name)) / "panel_records.vcf"
         if keep is not None:
             self.extract = extract
-        with self.path.open("rb") as fh, extract.open("wb") as out:
-            stats = scan.scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display, self.threads,
-                              self.max_line_bytes)
-        self._sha256 = hasher.hexdigest()
+        try:
+            with self.path.open("rb") as fh, extract.open("wb") as out:
+                stats = scan.scan(fh, self.kind, Targets.build(regions, window), out, hasher, self.display,
+                                  self.threads, self.max_line_bytes)
+        finally:
+            self._sha256 = hasher.hexdigest()  # also ends the hashing thread when the scan refused the input
         self.contigs_seen = [c.decode("utf-8", "replace") for c in stats.contigs]
         self.warnings += validate.check_contigs(self.contigs_seen, self.header.contigs, self.display)
         with extract.open("rb") as fh:
@@ -261,7 +311,7 @@ class VcfReader:
             seen[variant.CHROM] = None
             spans = targets.get(variant.CHROM)
             if spans and any(e >= variant.POS and _reach(variant, self.display) >= s for s, e in spans):
-                yield converter.record(variant)
+                yield converter(variant)
         if count == 0 and path == self.path:
             msg = f"{self.display}: the VCF has a header but no records; check the step that produced it"
             raise InputError(msg)
@@ -289,6 +339,13 @@ class VcfReader:
         except Exception as exc:  # cyvcf2 raises bare Exception("cannot parse VCF header")
             msg = f"{self.display}: cannot parse the VCF header ({exc}); check that the file is a valid VCF"
             raise InputError(msg) from exc
+
+
+def loads_own_index(path: Path, index: Path | None) -> bool:
+    """Whether htslib, opening ``path``, already loaded ``index`` (cyvcf2 loads ``PATH.tbi`` of a bgzipped VCF when
+    it opens it): loading it again with ``set_index`` would read and parse the whole index a second time."""
+    return (index is not None and index == Path(f"{path}.tbi") and str(path).endswith((".vcf.gz", ".vcf.bgz"))
+            and not Path(f"{path}.csi").exists())
 
 
 def query_plan(regions: Mapping[str, Sequence[tuple[int, int]]]) -> list[tuple[str, int, int, int]]:
@@ -515,6 +572,23 @@ class _Converter:
             filters=filters, info=info, calls=calls,
         )
         return self.validator.check(record, formats.get("AD"), self.samples)
+
+    def genotypes_only(self, variant: Any) -> VcfRecord:
+        """A record read for sex inference only: position, alleles and GT (no INFO, no FORMAT values)."""
+        try:
+            alts = tuple(variant.ALT)
+            calls: dict[str, SampleCall] = {}
+            if self.samples:
+                genotypes = self._genotypes(variant)
+                if self.columns is not None:
+                    genotypes = [genotypes[i] for i in self.columns] if genotypes else genotypes
+                calls = {name: sample_call(genotypes, i, name, {}) for i, name in enumerate(self.samples)}
+            record = VcfRecord(chrom=variant.CHROM, pos=variant.POS,
+                               end=validate.record_end(variant.POS, variant.end, alts, variant.INFO), id=variant.ID,
+                               ref=variant.REF, alts=alts, qual=None, filters=(), info={}, calls=calls)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(variant, exc, self.validator.source) from exc
+        return self.validator.check(record, None, self.samples)
 
     def _genotypes(self, variant: Any) -> Any:
         try:

@@ -303,13 +303,24 @@ class _LineFilter:
         self.done_contigs: set[bytes] = set()
 
     def feed(self, chunk: bytes) -> None:
-        data = self.carry + chunk if self.carry else chunk
-        cut = data.rfind(b"\n") + 1
-        self.carry = data[cut:]
+        """Take the next piece of text. The piece is never copied whole: the line it completes (the carry from the
+        last piece and the text up to its first newline) is joined alone, and its complete lines are read in place."""
+        cut = chunk.rfind(b"\n") + 1
+        if not cut:
+            self.carry += chunk
+            if len(self.carry) > self.max_line:
+                self._too_long(self.carry)
+            return
+        start = 0
+        if self.carry:
+            start = chunk.find(b"\n") + 1
+            line, self.carry = self.carry + chunk[:start], b""
+            self._lines(line, 0, len(line))
+        if start < cut:
+            self._lines(chunk, start, cut)
+        self.carry = chunk[cut:]
         if len(self.carry) > self.max_line:
             self._too_long(self.carry)
-        if cut:
-            self._lines(data[:cut])
 
     def _too_long(self, line: bytes) -> None:
         length = len(line)
@@ -335,16 +346,17 @@ class _LineFilter:
                    "empty file — check the step that produced it")
             raise InputError(msg)
 
-    def _lines(self, body: bytes) -> None:
+    def _lines(self, body: bytes, low: int, high: int) -> None:
+        """The complete lines ``body[low:high]``."""
         if self.in_header:
-            body = self._header(body)
-            if not body:
+            low = self._header(body, low, high)
+            if low >= high:
                 return
-        self._body(body)
+        self._segment(body, low, high)
 
-    def _header(self, body: bytes) -> bytes:
-        start = 0
-        while start < len(body):
+    def _header(self, body: bytes, start: int, high: int) -> int:
+        """Copy the header lines from ``start`` on; return where the records begin (``high`` when none do)."""
+        while start < high:
             end = body.index(b"\n", start) + 1
             line = body[start:end]
             if len(line) > self.max_line:
@@ -358,15 +370,12 @@ class _LineFilter:
                     msg = f"{self.source}: line {self.line_no + 1}: record before the '#CHROM' header line"
                     raise InputError(msg)
                 self.in_header = False
-                return body[start:]
+                return start
             self.line_no += 1
             self.saw_column_header = line.startswith(b"#CHROM")
             self.out.write(line)
             start = end
-        return b""
-
-    def _body(self, body: bytes) -> None:
-        self._segment(body, 0, len(body))
+        return high
 
     def _segment(self, body: bytes, low: int, high: int) -> None:
         """Skip [low, high) if its first and last records are on one contig between targets; else split."""
@@ -374,7 +383,8 @@ class _LineFilter:
             self._each_line(body[low:high])
             return
         chrom0, pos0 = self._chrom_pos(body, low)
-        chrom1, pos1 = self._chrom_pos(body, body.rfind(b"\n", low, high - 1) + 1)
+        last = body.rfind(b"\n", low, high - 1)
+        chrom1, pos1 = self._chrom_pos(body, last + 1 if last >= 0 else low)
         if chrom0 == chrom1 and pos0 <= pos1 and not self.targets.overlaps(chrom0, pos0, pos1):
             self._order(chrom0, pos0)
             self.last_pos = pos1

@@ -19,6 +19,7 @@ from varhlh import __version__
 from varhlh.classify.functional import outcomes
 from varhlh.decide.clinical import ClinicalContext, Criterion
 from varhlh.decide.completeness import Completeness
+from varhlh.fileio import WHOLE_FILE
 from varhlh.models import (
     Annotation,
     ClinVarEvidence,
@@ -29,7 +30,7 @@ from varhlh.models import (
     TranscriptModel,
     VariantResult,
 )
-from varhlh.pipeline import Result
+from varhlh.pipeline import InputFacts, Result
 from varhlh.result import (
     SCHEMA_VERSION,
     AnnotationSourcesDoc,
@@ -43,6 +44,7 @@ from varhlh.result import (
     ExonModelDoc,
     FamilyCallDoc,
     FamilyDoc,
+    FingerprintDoc,
     FrequencyDoc,
     FunctionalTestDoc,
     GeneCoverageDoc,
@@ -69,9 +71,10 @@ from varhlh.result import (
 def to_document(result: Result) -> ResultDoc:
     """The typed result document of one analysed sample."""
     full, compact = split_listing(result)
+    listed = _alleles_by_gene(result)
     return ResultDoc(
         schema_version=SCHEMA_VERSION,
-        tool=_tool(),
+        tool=tool_doc(),
         run=RunDoc(command=result.request.command, date=_date()),
         sample=_sample(result),
         input=_input(result),
@@ -80,7 +83,7 @@ def to_document(result: Result) -> ResultDoc:
         settings=result.request.settings,
         conclusion=_conclusion(result),
         completeness=_completeness(result.completeness),
-        genes=[_gene(g, result) for g in result.genes],
+        genes=[_gene(g, result, listed) for g in result.genes],
         variants=[_variant(v) for v in full],
         set_aside=[_set_aside(v) for v in compact],
         clinical=_clinical(result.clinical, result.variants),
@@ -118,7 +121,8 @@ def to_dict(result: Result) -> dict[str, Any]:
     return msgspec.to_builtins(to_document(result))  # type: ignore[no-any-return]
 
 
-def _tool() -> ToolDoc:
+def tool_doc() -> ToolDoc:
+    """The program and the versions of the libraries that read the input."""
     deps: dict[str, str | None] = {}
     for name in ("cyvcf2", "pysam", "isal"):
         try:
@@ -148,10 +152,20 @@ def _sample(result: Result) -> SampleDoc:
 def _input(result: Result) -> InputDoc:
     facts = result.input
     return InputDoc(
-        path=facts.path, sha256=facts.sha256, format=facts.format, access=facts.access,
+        path=facts.path, sha256=facts.sha256, fingerprint=fingerprint_doc(facts), format=facts.format,
+        access=facts.access,
         genome_build=facts.build.build, build_evidence=facts.build.evidence, samples_in_file=len(facts.samples),
         annotation=msgspec.convert(facts.annotation, AnnotationSourcesDoc), records_read=facts.records_read,
         resources=[msgspec.convert(r, ResourceDoc) for r in facts.resources])
+
+
+def fingerprint_doc(facts: InputFacts) -> FingerprintDoc:
+    """What identifies the input (the whole file's sha256, or size, mtime and the sha256 of header and index)."""
+    f = facts.fingerprint
+    if f is None:  # facts built without a reader (tests): the whole-file sha256 is all there is
+        return FingerprintDoc(method=WHOLE_FILE, size=None, mtime=None, header_sha256=None, index_sha256=None)
+    return FingerprintDoc(method=f.method, size=f.size, mtime=f.mtime, header_sha256=f.header_sha256,
+                          index_sha256=f.index_sha256)
 
 
 def _conclusion(result: Result) -> ConclusionDoc:
@@ -160,7 +174,15 @@ def _conclusion(result: Result) -> ConclusionDoc:
                          summary=c.summary, recommendations=list(c.recommendations), reasons=list(c.reasons))
 
 
-def _gene(g: GeneResult, result: Result) -> GeneDoc:
+def _alleles_by_gene(result: Result) -> dict[str, int]:
+    """Listed alleles per gene symbol, counted once for all genes."""
+    counts: dict[str, int] = {}
+    for v in result.variants:
+        counts[v.allele.gene.symbol] = counts.get(v.allele.gene.symbol, 0) + 1
+    return counts
+
+
+def _gene(g: GeneResult, result: Result, listed: dict[str, int]) -> GeneDoc:
     panel_gene = result.panel.gene(g.symbol)
     return GeneDoc(
         symbol=g.symbol, inheritance=g.inheritance, call=g.call, phase=g.phase,
@@ -169,7 +191,7 @@ def _gene(g: GeneResult, result: Result) -> GeneDoc:
         reasons=list(g.reasons), disease=panel_gene.disease, omim_disease=panel_gene.omim_disease,
         hgnc_id=panel_gene.hgnc_id, tier=panel_gene.tier, transplant_policy=panel_gene.transplant_policy,
         transcript=panel_gene.mane_refseq,
-        alleles_in_region=sum(1 for v in result.variants if v.allele.gene.symbol == g.symbol),
+        alleles_in_region=listed.get(g.symbol, 0),
         exon_model=_exon_model(result.panel.transcripts.get((g.symbol, result.input.build.build))))
 
 

@@ -18,7 +18,9 @@ Files get mode 0666 minus the umask.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
+import json
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -70,6 +72,11 @@ class RenderContext:
     meta: ReportMeta | None = None
     """``--report-meta``: patient identifiers, referrer, sign-off — for the HTML/PDF report only, never the result."""
 
+    @functools.cached_property
+    def data(self) -> dict[str, Any]:
+        """The result as plain JSON data, for renderers that build JSON documents from it (built once)."""
+        return msgspec.to_builtins(self.document)  # type: ignore[no-any-return]
+
 
 Renderer = Callable[[RenderContext], list[tuple[str, bytes]]]
 
@@ -102,8 +109,8 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
     ``inputs``: every file the run read (never overwritten). ``owns_set``: the run replaces the whole set
     ``PREFIX.*`` (triage), so the old files of formats not written now are removed with the swap.
     """
-    check_finite(msgspec.to_builtins(context.document))
-    rendered = [(f"{context.prefix}.{suffix}", payload) for f in formats for suffix, payload in renderer(f)(context)]
+    files = _render(context, formats)
+    rendered = [(f"{context.prefix}.{suffix}", payload) for f in formats for suffix, payload in files[f]]
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -118,8 +125,33 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
         raise OutputError(msg) from exc
 
 
+def _render(context: RenderContext, formats: Sequence[str]) -> dict[str, list[tuple[str, bytes]]]:
+    """Every format's files, JSON first: its encoder refuses NaN and infinities, so the result is checked by
+    rendering it (:func:`check_finite` walks the data only to name where one is, or when no JSON is asked for)."""
+    if "json" not in formats:
+        check_finite(context.data)
+    out: dict[str, list[tuple[str, bytes]]] = {}
+    try:
+        for name in sorted(formats, key=lambda f: f != "json"):
+            out[name] = renderer(name)(context)
+    except ValueError:
+        check_finite(context.data)
+        raise
+    return out
+
+
+_STRICT_JSON = json.JSONEncoder(allow_nan=False, check_circular=False).encode
+
+
 def check_finite(data: Any, where: str = "result") -> None:
-    """No NaN or infinity anywhere in the result (they are not JSON); a bug if one got this far."""
+    """No NaN or infinity anywhere in the result (they are not JSON); a bug if one got this far. The C encoder
+    checks every number at once; only when it finds one is the data walked to name where it is."""
+    try:
+        _STRICT_JSON(data)
+    except ValueError:
+        pass
+    else:
+        return
     stack: list[tuple[str, Any]] = [(where, data)]
     while stack:
         path, value = stack.pop()

@@ -115,7 +115,8 @@ def _cell(value: Any) -> str:
         return "."
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    text = printable(str(value).translate(_CONTROL))
+    # a printable str holds no tab, newline, control or bidirectional character: nothing to escape
+    text = value if type(value) is str and value.isprintable() else printable(str(value).translate(_CONTROL))
     start = text.lstrip(" ")[:1]
     return "'" + text if start in _FORMULA and start else text
 

@@ -25,7 +25,7 @@ from varhlh.report.counselor.family import CarrierBox, FamilyNote, carrier_box, 
 from varhlh.report.counselor.findings import GeneFinding, finding, is_finding, omim
 from varhlh.report.counselor.variant_view import VariantView, set_aside_view, variant_view
 from varhlh.report.meta import ReportMeta
-from varhlh.result import GeneDoc, ResultDoc, VariantDoc
+from varhlh.result import GeneDoc, InputDoc, ResultDoc, VariantDoc
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ def _provenance(doc: ResultDoc) -> tuple[tuple[str, str], ...]:
                                       "to record it)"),
         ("Command", run.command or "not recorded"),
         ("Input file", inp.path),
-        ("Input SHA-256", inp.sha256),
+        _input_identity(inp),
         ("How it was read", f"{inp.format}; {inp.access}"),
         ("Genome build", f"{inp.genome_build}, detected from: {inp.build_evidence}"),
         ("Gene panel", f"{panel.name} version {panel.version}" + (f" ({panel.date})" if panel.date else "")),
@@ -261,6 +261,15 @@ def _provenance(doc: ResultDoc) -> tuple[tuple[str, str], ...]:
     if doc.clinical is not None:
         rows.append(("Clinical context file", f"{doc.clinical.path} (SHA-256 {doc.clinical.sha256})"))
     return tuple(rows)
+
+
+def _input_identity(inp: InputDoc) -> tuple[str, str]:
+    """The whole file's SHA-256, or for an input read through its index what identifies it instead."""
+    if inp.sha256 is not None:
+        return ("Input SHA-256", inp.sha256)
+    f = inp.fingerprint
+    return ("Input fingerprint", f"{f.method}: {f.size} bytes, modified {f.mtime} (seconds since 1970), header "
+                                 f"SHA-256 {f.header_sha256}, index SHA-256 {f.index_sha256}")
 
 
 def _class(v: VariantDoc) -> str:

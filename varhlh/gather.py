@@ -1,0 +1,221 @@
+"""``varhlh gather PART... -o OUTDIR``: the blocks of a sharded cohort run merged into one cohort result.
+
+A cohort too large for one process is split into sample blocks (``varhlh triage COHORT --all-samples
+--samples-block I/N``), each analysed on its own node; each block writes its samples' files, its rows of the
+cohort tables and a part manifest (:class:`varhlh.result.PartDoc`). Every sample is analysed whole, all panel
+genes at once, in exactly one block, so nothing that needs two genes or two alleles (compound heterozygosity,
+the conclusion over genes) is ever split: a region-chunked cohort is first gathered per gene (the panel regions
+of every chunk, ``varhlh panel regions`` + ``bcftools view -R`` + ``bcftools concat``), then split by sample.
+
+Rules:
+
+* the parts must belong together, else the gather is refused (exit 3) naming the part and the field: the same
+  manifest version, varhlh version, input (path, size, header and index sha256; the whole file's sha256 when
+  both parts have it), genome build, panel (sha256), settings, output formats and PED; every block ``1..N``
+  exactly once, with one ``N``; no sample in two blocks; the sample counts adding up;
+* every per-sample file a part lists must sit next to its manifest; they are copied to OUTDIR, and an
+  earlier run's files of a cohort sample without files this time are removed — the same rule as a single run;
+* the cohort tables are built from the parts' rows, in block order (the VCF's sample order), by the same code
+  as a single run (:mod:`varhlh.report.cohort_tables`), and written last: OUTDIR then holds what one
+  ``--all-samples`` run writes, apart from each result's ``run.command``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from varhlh.cohort import write_tables
+from varhlh.errors import InputError, OutputError
+from varhlh.fileio import TooLarge, read_limited, write_atomic, write_set
+from varhlh.result import PART_VERSION, PartDoc
+
+log = logging.getLogger("varhlh")
+PART_SUFFIX = ".varhlh_part.json"
+PART_LIMIT = 2 << 30
+"""Largest part manifest read (2 GiB: ~1 kB per sample, a million samples per block)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    path: Path
+    doc: PartDoc
+
+
+def read_part(path: Path) -> Part:
+    """One part manifest, decoded into its typed form (unknown fields refused)."""
+    try:
+        data = read_limited(path, PART_LIMIT)
+    except OSError as exc:
+        msg = f"{path}: cannot read the part manifest ({exc.strerror or exc}); give the {PART_SUFFIX} files " \
+              "written by 'varhlh triage --samples-block'"
+        raise InputError(msg) from exc
+    except TooLarge as exc:
+        msg = f"{path}: {exc}; is this a part manifest?"
+        raise InputError(msg) from exc
+    try:
+        doc = msgspec.json.decode(data, type=PartDoc)
+    except msgspec.DecodeError as exc:
+        version = _version_of(data)
+        if version is not None and version != PART_VERSION:
+            msg = (f"{path}: part manifest version {version!r} is not supported (this varhlh reads version "
+                   f"{PART_VERSION}); re-run the blocks with this varhlh")
+        else:
+            msg = f"{path}: not a varhlh part manifest ({exc}); give the {PART_SUFFIX} files of the blocks"
+        raise InputError(msg) from exc
+    if doc.part_version != PART_VERSION:
+        msg = (f"{path}: part manifest version {doc.part_version!r} is not supported (this varhlh reads version "
+               f"{PART_VERSION}); re-run the blocks with this varhlh")
+        raise InputError(msg)
+    return Part(path, doc)
+
+
+def _version_of(data: bytes) -> str | None:
+    try:
+        value = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return None
+    version = value.get("part_version") if isinstance(value, dict) else None
+    return version if isinstance(version, str) else None
+
+
+def check_parts(parts: Sequence[Part]) -> list[Part]:
+    """The parts in block order, once they are shown to belong together (else :class:`InputError`)."""
+    if not parts:
+        msg = "no part manifests given; give every block's PREFIX.varhlh_part.json"
+        raise InputError(msg)
+    first = parts[0]
+    for part in parts[1:]:
+        for field, why in _SAME:
+            mine, theirs = _field(part.doc, field), _field(first.doc, field)
+            if mine != theirs:
+                msg = (f"{part.path}: {why} differs from {first.path}'s ({_shown(mine)} vs {_shown(theirs)}); "
+                       "gather the blocks of one cohort run, all run with the same varhlh, input, panel and settings")
+                raise InputError(msg)
+        if first.doc.input.sha256 and part.doc.input.sha256 and first.doc.input.sha256 != part.doc.input.sha256:
+            msg = f"{part.path}: the input's sha256 differs from {first.path}'s; gather the blocks of one cohort"
+            raise InputError(msg)
+    count = first.doc.block.count
+    by_index: dict[int, Part] = {}
+    for part in parts:
+        index = part.doc.block.index
+        if index in by_index:
+            msg = (f"{part.path}: block {index}/{count} is also {by_index[index].path}; give each block's manifest "
+                   "once")
+            raise InputError(msg)
+        by_index[index] = part
+    missing = [i for i in range(1, count + 1) if i not in by_index]
+    if missing:
+        shown = ", ".join(str(i) for i in missing[:20]) + (", …" if len(missing) > 20 else "")
+        msg = (f"{len(missing)} of {count} blocks missing (block {shown}): re-run them (varhlh triage … "
+               f"--samples-block I/{count}) and give every block's manifest")
+        raise InputError(msg)
+    ordered = [by_index[i] for i in range(1, count + 1)]
+    seen: dict[str, Path] = {}
+    for part in ordered:
+        if len(part.doc.rows) != len(part.doc.samples) or [r.get("sample") for r in part.doc.rows] != part.doc.samples:
+            msg = f"{part.path}: its rows do not match its samples; the manifest was altered, re-run the block"
+            raise InputError(msg)
+        for sample in part.doc.samples:
+            if sample in seen:
+                msg = f"{part.path}: sample {sample!r} is also in {seen[sample]}; gather the blocks of one run"
+                raise InputError(msg)
+            seen[sample] = part.path
+    if len(seen) != first.doc.block.samples_total:
+        msg = (f"{first.path}: the blocks hold {len(seen)} samples, the run selected {first.doc.block.samples_total}; "
+               "gather the blocks of one cohort run")
+        raise InputError(msg)
+    return ordered
+
+
+_SAME: tuple[tuple[str, str], ...] = (
+    ("tool.version", "the varhlh version"),
+    ("input.path", "the input"),
+    ("input.fingerprint.size", "the input's size"),
+    ("input.fingerprint.header_sha256", "the input's header"),
+    ("input.fingerprint.index_sha256", "the input's index"),
+    ("input.genome_build", "the genome build"),
+    ("panel.sha256", "the panel"),
+    ("settings", "the settings"),
+    ("formats", "the output formats"),
+    ("ped_sha256", "the PED file"),
+    ("block.count", "the number of blocks"),
+    ("block.samples_total", "the number of samples selected"),
+)
+"""What every part must share with the first, and how the refusal names it."""
+
+
+def _field(doc: PartDoc, dotted: str) -> Any:
+    value: Any = doc
+    for name in dotted.split("."):
+        value = getattr(value, name)
+    return msgspec.to_builtins(value)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, dict) else "sha256 " + hashlib.sha256(
+        msgspec.json.encode(value, order="sorted")).hexdigest()[:12]
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def gather(paths: Sequence[Path], outdir: Path, prefix: str) -> tuple[list[dict[str, Any]], list[Path]]:
+    """Merge the parts into OUTDIR; returns the cohort rows and the table files written."""
+    from varhlh.report.cohort_tables import SAMPLE_COLUMNS
+    from varhlh.report.output import SUFFIXES, safe_prefix
+
+    parts = check_parts([read_part(p) for p in paths])
+    sources: dict[str, Path] = {}
+    for part in parts:
+        for name in part.doc.files:
+            source = part.path.parent / name
+            if Path(name).name != name or not source.is_file():
+                msg = (f"{part.path}: lists {name!r}, which is not next to it; keep each block's files together "
+                       "with its manifest (or re-run the block)")
+                raise InputError(msg)
+            sources[name] = source
+    protected = [*paths, *sources.values()]
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"{outdir}: cannot create the output directory ({exc.strerror}); choose another -o"
+        raise OutputError(msg) from exc
+    for name, source in sources.items():
+        _copy(source, outdir / name)
+    without_files = [safe_prefix(str(row["sample"])) for part in parts for row in part.doc.rows if not row["result"]]
+    earlier = [f"{prefix_}.{suffix}" for prefix_ in without_files for suffixes in SUFFIXES.values()
+               for suffix in suffixes]
+    stale = [n for n in earlier if (outdir / n).is_file() or (outdir / n).is_symlink()]
+    if stale:
+        try:
+            write_set(outdir, [], stale)
+        except OSError as exc:
+            msg = f"{outdir}: cannot remove earlier results ({exc.strerror}); check permissions"
+            raise OutputError(msg) from exc
+    rows: list[dict[str, Any]] = [dict(row) for part in parts for row in part.doc.rows]
+    alleles: list[dict[str, Any]] = [dict(row) for part in parts for row in part.doc.alleles]
+    columns = [name for name, _ in SAMPLE_COLUMNS]
+    for row in rows:
+        if list(row) != columns:
+            msg = f"cohort row of {row.get('sample')!r}: unexpected columns; re-run the blocks with this varhlh"
+            raise InputError(msg)
+    return rows, write_tables(rows, alleles, outdir, prefix, protected)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """``source`` to ``target`` atomically (nothing to do when they are the same file)."""
+    try:
+        if target.exists() and source.samefile(target):
+            return
+        write_atomic(target, source.read_bytes())
+    except OSError as exc:
+        msg = f"{target.parent}: cannot write {target.name} ({exc.strerror}); check space and permissions"
+        raise OutputError(msg) from exc
+
+
+__all__ = ["PART_SUFFIX", "Part", "check_parts", "gather", "read_part"]
