@@ -47,10 +47,15 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
+def _varhlh() -> str | None:
+    """The console script the module blocks run (as tests/test_workflows.py does)."""
+    return shutil.which("varhlh", path=_env()["PATH"])
+
+
 def _has(*command: str) -> bool:
     """Whether the installed varhlh has this subcommand (``gather`` and ``panel regions`` are landing on main)."""
-    done = subprocess.run([sys.executable, "-m", "varhlh", *command, "--help"], capture_output=True, text=True)
-    return done.returncode == 0
+    varhlh = _varhlh()
+    return varhlh is not None and subprocess.run([varhlh, *command, "--help"], capture_output=True).returncode == 0
 
 
 needs_gather = pytest.mark.skipif(not _has("gather"), reason="varhlh gather is not implemented in this checkout yet")
@@ -133,7 +138,7 @@ def test_cohort_module_stub_blocks_match_the_snapshots(tmp_path: Path) -> None:
 
     gather_snap = json.loads((nc.GATHER / "tests" / "main.nf.test.snap").read_text())
     regions_snap = json.loads((nc.PANELREGIONS / "tests" / "main.nf.test.snap").read_text())
-    assert set(gather_snap) <= set(nc.GATHER_TESTS) and set(regions_snap) <= set(nc.PANELREGIONS_TESTS)
+    assert set(gather_snap) == set(nc.GATHER_TESTS) and set(regions_snap) == set(nc.PANELREGIONS_TESTS)
     test = "trio - two blocks - stub"
     blocks = nc.triage_blocks(tmp_path / "blocks", nc.TRIO, nc.TRIO_TBI, nc.TRIO_PED, 2, stub=True)
     task = nc.gather(tmp_path, blocks, stub=True)
@@ -210,21 +215,40 @@ def test_subworkflow_stub_matches_the_snapshot(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- real runs
-def _single_run(vcf: Path, ped: Path, outdir: Path) -> None:
-    subprocess.run([sys.executable, "-m", "varhlh", "triage", str(vcf), "--all-samples", "--ped", str(ped),
-                    "--format", "json,tsv,multiqc", "-o", str(outdir), "--prefix", "trio", "-q"], check=True,
-                   env=_env(), capture_output=True)
+def _single_run(vcf: Path, ped: Path, task: Path) -> Path:
+    """One ``--all-samples`` run, its inputs staged under their own names as in the block tasks (results
+    record the input and PED paths as given); returns its output directory."""
+    task.mkdir()
+    for source in (vcf, vcf.with_name(vcf.name + ".tbi"), ped):
+        (task / source.name).symlink_to(source)
+    subprocess.run([str(_varhlh()), "triage", vcf.name, "--all-samples", "--ped", ped.name, "--format",
+                    "json,tsv,multiqc", "-o", "out", "--prefix", "trio", "-q"], cwd=task, check=True, env=_env(),
+                   capture_output=True)
+    return task / "out"
 
 
-def _assert_same_outputs(gathered: Path, single: Path) -> None:
-    """The gather task's outputs equal one --all-samples run's, file by file (parts/ is the staged input)."""
+def _without_command(path: Path, ignore: tuple[str, ...]) -> Any:
+    data = json.loads(path.read_text())
+    return {**{k: v for k, v in data.items() if k not in ignore},
+            "run": {k: v for k, v in data["run"].items() if k != "command"}}
+
+
+def _assert_same_outputs(gathered: Path, single: Path, ignore: tuple[str, ...] = ()) -> None:
+    """The gather task's outputs equal one --all-samples run's, file by file (parts/ is the staged input):
+    byte for byte but for the command line recorded in each result (and the ``ignore`` keys of the results)
+    and Parquet's file metadata."""
     ours = sorted(p.name for p in gathered.iterdir() if p.is_file() and not p.name.startswith("."))
     theirs = sorted(p.name for p in single.iterdir() if p.is_file())
     assert ours == theirs
+    assert any(name.endswith(".varhlh.json") for name in ours)
     for name in ours:
-        if name.endswith(".parquet"):
-            continue  # compared as tables: same TSV, and parquet metadata may hold a writer id
-        assert filecmp.cmp(gathered / name, single / name, shallow=False), name
+        if name.endswith(".varhlh.json"):
+            assert _without_command(gathered / name, ignore) == _without_command(single / name, ignore), name
+        elif name.endswith(".parquet"):
+            pq = pytest.importorskip("pyarrow.parquet")
+            assert pq.read_table(gathered / name).equals(pq.read_table(single / name)), name
+        else:
+            assert filecmp.cmp(gathered / name, single / name, shallow=False), name
 
 
 @needs_gather
@@ -234,9 +258,7 @@ def test_gather_block_on_three_triage_blocks_equals_one_all_samples_run(tmp_path
     tbi = vcf.with_name(vcf.name + ".tbi")
     blocks = nc.triage_blocks(tmp_path / "blocks", vcf, tbi, ped, 3, env=_env())
     task = nc.gather(tmp_path, blocks, meta_id="trio", env=_env())
-    single = tmp_path / "single"
-    _single_run(vcf, ped, single)
-    _assert_same_outputs(task, single)
+    _assert_same_outputs(task, _single_run(vcf, ped, tmp_path / "single"))
 
 
 @needs_gather
@@ -284,9 +306,21 @@ def test_region_scatter_and_sample_blocks_equal_one_run_on_the_whole_vcf(tmp_pat
         chunks.append(chunk)
     regions = nc.panelregions(tmp_path, chunks[0], meta_id="cohort", env=_env())
     bed = regions / "cohort.regions.bed"
+    assert {line.split("\t")[0] for line in bed.read_text().splitlines()} >= {"1", "10", "X"}  # VCF contig names
     panel, panel_tbi = nc.panel_vcf(tmp_path / "panel", bed, chunks)
+
+    def records(path: Path, region: str) -> int:
+        done = subprocess.run(["bcftools", "view", "-H", "-r", region, str(path)], check=True, capture_output=True,
+                              text=True)
+        return len(done.stdout.splitlines())
+
+    # PRF1 c.1122G>A, twice in the VCF (an exact duplicate record), is in both chunks: --rm-dups exact keeps
+    # one copy per file, so the panel pVCF has the VCF's two records, not four
+    boundary = "10:72358355"
+    assert [records(c, boundary) for c in chunks] == [2, 2] and records(panel, boundary) == records(vcf, boundary) == 2
     blocks = nc.triage_blocks(tmp_path / "blocks", panel, panel_tbi, ped, 3, env=_env())
     task = nc.gather(tmp_path, blocks, meta_id="trio", env=_env())
-    single = tmp_path / "single"
-    _single_run(vcf, ped, single)
-    _assert_same_outputs(task, single)
+    whole = _single_run(vcf, ped, tmp_path / "single")
+    panel_input = json.loads((task / "C1.varhlh.json").read_text())["input"]
+    assert panel_input["path"] == "cohort.panel.vcf.gz"
+    _assert_same_outputs(task, whole, ignore=("input",))  # the input is the panel pVCF, not the whole VCF

@@ -36,6 +36,7 @@ process VARHLH_GATHER {
         $parts \\
         --prefix $prefix \\
         -o . \\
+        -q \\
         $args
     """
 
