@@ -1,4 +1,4 @@
-"""The nf-core module without Nextflow: its ``script:``/``stub:`` blocks run under bash, its nf-test snapshot.
+"""The nf-core modules without Nextflow: their ``script:``/``stub:`` blocks run under bash, their nf-test snapshots.
 
 Nextflow and nf-test cannot be installed here (both download their own runtime from the internet; the
 PyPI ``nextflow`` package is only a launcher that does so), so ``tests/test_workflows.py`` runs the module's
@@ -8,6 +8,10 @@ substituted as main.nf computes them (the test checks those ``def`` lines verbat
 ``process_out`` collects the outputs by the patterns of the ``output:`` block, with nf-test's
 ``name:md5,...`` notation, and ``python tests/nfcore_module.py`` writes ``tests/main.nf.test.snap`` from
 those runs (regenerate it with ``nf-test test --update-snapshot`` where Nextflow runs).
+
+The block helpers (:func:`main_nf`, :func:`block`, :func:`outputs`, :func:`substitute`, :func:`process_out`) take
+the module directory, so ``tests/test_nfcore_cohort.py`` uses them for the cohort modules (varhlh/gather,
+varhlh/panelregions) too; the defaults are the triage module.
 """
 
 from __future__ import annotations
@@ -44,13 +48,23 @@ TESTS = {  # nf-test name -> (meta id, vcf, index, ped, stub)
 }
 
 
-def main_nf() -> str:
-    return (MODULE / "main.nf").read_text()
+STUB_DEFS = (
+    "def cohort = args.contains('--all-samples') || args.contains('--samples ')",
+    "def sample_out = cohort ? '' : \"touch ${prefix}.varhlh.json ${prefix}.varhlh.tsv ${prefix}.varhlh_mqc.json "
+    "${prefix}.varhlh_results_mqc.json\"",
+    "def cohort_out = cohort ? \"touch ${prefix}.varhlh_part.json ${prefix}.varhlh_cohort.tsv "
+    "${prefix}.varhlh_cohort_alleles.tsv\" : ''",
+)
+"""The ``def`` lines of the stub block that :func:`stub_variables` mirrors for cohort mode."""
 
 
-def block(kind: str) -> tuple[str, str]:
+def main_nf(module: Path = MODULE) -> str:
+    return (module / "main.nf").read_text()
+
+
+def block(kind: str, module: Path = MODULE) -> tuple[str, str]:
     """The Groovy preamble and the triple-quoted shell text of the ``script:`` or ``stub:`` block."""
-    text = main_nf()
+    text = main_nf(module)
     start = text.index(f"\n    {kind}:\n")
     body = text[start:]
     if kind == "script":
@@ -60,9 +74,9 @@ def block(kind: str) -> tuple[str, str]:
     return preamble, shell
 
 
-def outputs() -> list[tuple[str, str, bool]]:
+def outputs(module: Path = MODULE) -> list[tuple[str, str, bool]]:
     """(emit name, glob, optional) of each file output of the ``output:`` block."""
-    text = main_nf()
+    text = main_nf(module)
     section = text[text.index("\n    output:\n"):text.index("\n    when:\n")]
     found = []
     for line in section.splitlines():
@@ -71,19 +85,24 @@ def outputs() -> list[tuple[str, str, bool]]:
     return found
 
 
-def variables(meta_id: str, ped: str | None, args: str = "", cpus: int = 2) -> dict[str, str]:
-    """What main.nf's ``def`` lines compute (see :data:`GROOVY_DEFS`)."""
-    return {"args": args, "prefix": meta_id, "ped_arg": f"--ped {ped}" if ped else "",
+def variables(meta_id: str, ped: str | None, args: str = "", cpus: int = 2, prefix: str | None = None) -> dict[str, str]:
+    """What main.nf's ``def`` lines compute (see :data:`GROOVY_DEFS`); ``prefix`` is ``task.ext.prefix``."""
+    return {"args": args, "prefix": prefix or meta_id, "ped_arg": f"--ped {ped}" if ped else "",
             "formats": "" if "--format" in args else "--format json,tsv,multiqc", "task.cpus": str(cpus)}
 
 
-def stub_variables(meta_id: str, args: str = "") -> dict[str, str]:
-    prefix = meta_id
+def stub_variables(meta_id: str, args: str = "", prefix: str | None = None) -> dict[str, str]:
+    prefix = prefix or meta_id
+    cohort = "--all-samples" in args or "--samples " in args
     return {"args": args, "prefix": prefix,
+            "sample_out": "" if cohort else f"touch {prefix}.varhlh.json {prefix}.varhlh.tsv {prefix}.varhlh_mqc.json "
+                                            f"{prefix}.varhlh_results_mqc.json",
+            "cohort_out": f"touch {prefix}.varhlh_part.json {prefix}.varhlh_cohort.tsv "
+                          f"{prefix}.varhlh_cohort_alleles.tsv" if cohort else "",
             "vcf_out": f"touch {prefix}.varhlh.vcf.gz {prefix}.varhlh.vcf.gz.tbi"
-            if re.search(r"--format\s+\S*vcf", args) else "",
-            "pp_out": f"touch {prefix}.phenopacket.json" if "phenopacket" in args else "",
-            "html_out": f"touch {prefix}.varhlh.html" if re.search(r"--format\s+\S*html", args) else ""}
+            if not cohort and re.search(r"--format\s+\S*vcf", args) else "",
+            "pp_out": f"touch {prefix}.phenopacket.json" if not cohort and "phenopacket" in args else "",
+            "html_out": f"touch {prefix}.varhlh.html" if not cohort and re.search(r"--format\s+\S*html", args) else ""}
 
 
 def substitute(shell: str, values: Mapping[str, str]) -> str:
@@ -95,9 +114,13 @@ def substitute(shell: str, values: Mapping[str, str]) -> str:
     return shell
 
 
-def run(test: str, workdir: Path, args: str = "", env: Mapping[str, str] | None = None) -> Path:
-    """Stage the inputs of one nf-test test in ``workdir`` and run its block with bash; returns the task dir."""
-    meta_id, vcf, index, ped, stub = TESTS[test]
+def run(test: str, workdir: Path, args: str = "", env: Mapping[str, str] | None = None,
+        inputs: tuple[str, Path, Path | None, Path | None, bool] | None = None, prefix: str | None = None) -> Path:
+    """Stage the inputs of one nf-test test in ``workdir`` and run its block with bash; returns the task dir.
+
+    ``inputs`` replaces ``TESTS[test]`` (meta id, vcf, index, ped, stub), ``prefix`` is ``task.ext.prefix``.
+    """
+    meta_id, vcf, index, ped, stub = inputs or TESTS[test]
     task = workdir / re.sub(r"\W+", "_", test)
     task.mkdir(parents=True)
     for source in (vcf, index, ped):
@@ -105,32 +128,44 @@ def run(test: str, workdir: Path, args: str = "", env: Mapping[str, str] | None 
             (task / source.name).symlink_to(source)
     if stub:
         _, shell = block("stub")
-        command = substitute(shell, stub_variables(meta_id, args))
+        command = substitute(shell, stub_variables(meta_id, args, prefix))
     else:
         _, shell = block("script")
-        values = {**variables(meta_id, ped.name if ped else None, args), "vcf": vcf.name}
+        values = {**variables(meta_id, ped.name if ped else None, args, prefix=prefix), "vcf": vcf.name}
         command = substitute(shell, values)
+    bash(command, task, env, test)
+    return task
+
+
+def bash(command: str, task: Path, env: Mapping[str, str] | None = None, what: str = "block") -> None:
+    """Run a substituted block as Nextflow's ``.command.sh`` does (``bash -eu``) in the task directory."""
     done = subprocess.run(["bash", "-eu", "-c", command], cwd=task, capture_output=True, text=True,
                           env=dict(env) if env is not None else None, timeout=600)
-    assert done.returncode == 0, f"{test}: exit {done.returncode}\n{done.stderr}"
-    return task
+    assert done.returncode == 0, f"{what}: exit {done.returncode}\n{done.stderr}"
 
 
 def _md5(path: Path) -> str:
     return f"{path.name}:md5,{hashlib.md5(path.read_bytes()).hexdigest()}"
 
 
-def process_out(task: Path, meta_id: str, version: str) -> dict[str, Any]:
-    """``process.out`` as nf-test serialises it: numbered and named channels, files as name:md5."""
+def process_out(task: Path, meta_id: str | Mapping[str, Any], version: str, module: Path = MODULE,
+                process: str = PROCESS) -> dict[str, Any]:
+    """``process.out`` as nf-test serialises it: numbered and named channels, files as name:md5.
+
+    A channel whose glob matches several files holds one ``[meta, [file, ...]]`` item (Nextflow's ``path``
+    output with a glob), one file gives ``[meta, file]``.
+    """
+    meta = {"id": meta_id} if isinstance(meta_id, str) else dict(meta_id)
     channels: dict[str, Any] = {}
-    for index, (name, pattern, optional) in enumerate(outputs()):
+    declared = outputs(module)
+    for index, (name, pattern, optional) in enumerate(declared):
         files = sorted(task.glob(pattern))
         assert files or optional, f"required output {name} ({pattern}) missing"
-        value = [[{"id": meta_id}, _md5(f)] for f in files]
+        value = [] if not files else [[meta, _md5(files[0]) if len(files) == 1 else [_md5(f) for f in files]]]
         channels[str(index)] = value
         channels[name] = value
-    versions = [[PROCESS, "varhlh", version]]
-    channels[str(len(outputs()))] = versions
+    versions = [[process, "varhlh", version]]
+    channels[str(len(declared))] = versions
     channels["versions_varhlh"] = versions
     return dict(sorted(channels.items()))
 

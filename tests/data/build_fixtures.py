@@ -851,6 +851,11 @@ def bgzip_and_index(vcf_text: str, out_gz: Path) -> bool:
     return True
 
 
+INDEXED_COPIES = ("trio_prf1_comphet",)
+"""Fixtures also written bgzipped with a tabix index: the nf-core cohort tests (varhlh/gather,
+vcf_triage_cohort_varhlh) run ``varhlh triage --all-samples``, which needs an indexed file."""
+
+
 def build_all(root: Path) -> list[Path]:
     """Write every fixture below ``root`` (``root`` = repository root for a normal run)."""
     written: list[Path] = []
@@ -860,6 +865,10 @@ def build_all(root: Path) -> list[Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(vcf.text(), encoding="utf-8")
         written.append(out)
+        if sc.name in INDEXED_COPIES:
+            gz = out.with_name(out.name + ".gz")
+            if bgzip_and_index(vcf.text(), gz):
+                written += [gz, gz.with_name(gz.name + ".tbi")]
         if sc.ped and sc.ped_name:
             ped = root / "tests" / "data" / "ped" / sc.ped_name
             write_ped(sc.ped, ped)
