@@ -74,8 +74,8 @@ _X_SITES = [("X", 123000000 + 2000 * i, "A", "G") for i in range(12)] + [
 
 
 SEX_WINDOW_SITES = [(chrom, start + 5000 * (i + 1)) for chrom, start, _ in SEX_CHECK_REGIONS[Build.GRCH37]
-                    for i in range(4) if chrom == "X"]
-"""In varhlh's sex-check windows (read for sex inference only), outside every panel gene."""
+                    for i in range(4)]
+"""In varhlh's sex-check windows on chrX and chrY (read for sex inference only), outside every panel gene."""
 
 
 FREQUENCY_HEADER = '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="Population allele frequency">'

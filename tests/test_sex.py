@@ -48,3 +48,21 @@ def test_precedence_and_conflicts() -> None:
     assert resolve_sex(Sex.MALE, Sex.UNKNOWN, inferred, "P", []).source is SexSource.ARGUMENT
     with pytest.raises(InputError, match="contradicts the PED"):
         resolve_sex(Sex.MALE, Sex.FEMALE, inferred, "P", [])
+
+
+def test_the_chry_window_is_read_for_sex_inference(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No panel gene lies on chrY, yet its sex-inference window is read (and reported in the evidence)."""
+    from conftest import DATA
+
+    lines = (DATA / "vcf" / "prf1_carrier.vcf").read_text().splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    body = [line for line in lines if not line.startswith("#") and line.split("\t")[0] not in ("X", "Y")]
+    x = [f"X\t{48_100_000 + 1_000 * i}\t.\tA\tG\t50\tPASS\t.\tGT:DP:GQ:PL\t1/1:30:99:900,90,0" for i in range(12)]
+    y = [f"Y\t{2_800_000 + 1_000 * i}\t.\tA\tG\t50\tPASS\t.\tGT:DP:GQ:PL\t1:30:99:900,0" for i in range(3)]
+    vcf = tmp_path / "male_with_chry.vcf"
+    vcf.write_text("\n".join([*header, *body, *x, *y]) + "\n")
+    done = run_cli("triage", str(vcf))
+    assert done.code == 0, done.err
+    sample = done.json("NA12878")["sample"]
+    assert sample["sex"] == "male"
+    assert "homozygous" in sample["sex_evidence"] and "chrY ALT calls: 3" in sample["sex_evidence"], sample

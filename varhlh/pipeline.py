@@ -30,7 +30,7 @@ from varhlh.decide.decision import decide
 from varhlh.decide.limitations import limitations
 from varhlh.errors import InputError
 from varhlh.fileio import Fingerprint
-from varhlh.genome import BuildCall, canonical_chrom, detect_build, in_par
+from varhlh.genome import BuildCall, canonical_chrom, contig_names, detect_build, in_par
 from varhlh.genotype.pedigree import Pedigree, choose_proband, read_ped, relatives
 from varhlh.genotype.sex import SEX_CHECK_REGIONS, SexCall, infer_sex, resolve_sex
 from varhlh.genotype.zygosity import genotype_call, haploid_region
@@ -216,7 +216,7 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     local = open_resources(request.fasta, request.clinvar, request.gnomad, build.build, settings, panel,
                            request.installed_resources, warnings)  # given files, then the installed ones
     annotator = Annotator(header.info, panel, build.build, settings, local)
-    spans, panel_spans = read_spans(regions, build.build, names)
+    spans, panel_spans = read_spans(regions, build.build, sex_contigs(names, header.contigs))
     records = list(reader.records(spans, settings.upstream_window_bp, annotator.info_keys(), request.keep_records,
                                   full=panel_spans))
     checks = (*reader.warnings, *reader.validator.warnings(),  # input validation: warnings and limitations
@@ -247,10 +247,16 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
                   tuple(warnings), validation=checks, online=online, spans=spans, coverage=coverage)
 
 
+def sex_contigs(names: Mapping[str, str], contigs: object) -> dict[str, str]:
+    """Panel chromosome -> VCF contig (``names``), plus chrY when the header names it: the sex-inference window
+    on the male-specific chrY is read even though no panel gene lies on chrY."""
+    return {**names, **(contig_names(("Y",), contigs) if isinstance(contigs, dict) else {})}
+
+
 def read_spans(regions: Sequence[Region], build: Build, names: Mapping[str, str],
                ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
     """(every span read, the panel spans alone) by VCF contig: the padded panel regions plus the two windows read
-    for sex inference only (GT), never reported."""
+    for sex inference only (GT), never reported (``names``: chromosome -> contig, :func:`sex_contigs`)."""
     spans = spans_by_contig(regions)
     panel_spans = {contig: list(s) for contig, s in spans.items()}
     for chrom, start, end in SEX_CHECK_REGIONS[build]:
@@ -265,7 +271,8 @@ def read_regions(panel: Panel, build: Build, names: Mapping[str, str], settings:
     ``contig_order`` (the VCF header's; else as the panel lists them): each query widened upstream by the window
     in which a deletion may start and still reach the region. ``bcftools view -R`` of these intervals
     (``--regions-overlap record``) keeps every record a triage of the whole file reads."""
-    spans, _ = read_spans(panel_regions(panel, build, names, settings.region_padding_bp), build, names)
+    spans, _ = read_spans(panel_regions(panel, build, names, settings.region_padding_bp), build,
+                          sex_contigs(names, dict.fromkeys(contig_order)))
     window = settings.upstream_window_bp
     widened: dict[str, list[tuple[int, int]]] = {}
     for contig, start, end, _previous in query_plan(spans):

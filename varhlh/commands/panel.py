@@ -134,7 +134,7 @@ def _regions(args: argparse.Namespace) -> int:
         build, names, order = _from_header(args.vcf, panel)
     else:
         build = Build(args.build)
-        names = {c: f"chr{c}" if args.contig_style == "chr" else c for c in chroms}
+        names = {c: f"chr{c}" if args.contig_style == "chr" else c for c in (*chroms, "Y")}  # + the chrY sex window
         order = []
     if args.genes:
         wanted = [g.strip() for g in args.genes.split(",") if g.strip()]
