@@ -91,23 +91,64 @@ def test_parts_that_do_not_belong_together_are_refused(run_cli, cohort: tuple[Pa
     settings.write_text("min_gq = 30\n")
     strict = _blocks(run_cli, vcf, ped, tmp_path / "strict", 3, "--config", str(settings))
     differs = run_cli("gather", str(parts[0]), str(strict[1]), str(parts[2]), "-o", out)
-    assert differs.code == 3 and "the settings differs" in differs.err
-    data = json.loads(parts[1].read_text())
-    data["rows"][0]["sample"] = "X"
-    tampered = tmp_path / "tampered.varhlh_part.json"
-    tampered.write_text(json.dumps(data))
-    assert run_cli("gather", str(parts[0]), str(tampered), str(parts[2]), "-o", out).code == 3
+    assert differs.code == 3 and "the settings differ (min_gq: 30 vs 20)" in differs.err
+    every = _blocks(run_cli, vcf, ped, tmp_path / "every", 3, "--all-results")
+    options = run_cli("gather", str(parts[0]), str(every[1]), str(parts[2]), "-o", out)
+    assert options.code == 3 and "the options differ (all_results: True vs False)" in options.err
+    for edit, message in ((lambda d: d["rows"][0].update(sample="X"), "rows do not match its samples"),
+                          (lambda d: d["rows"][0].update(primary_hlh="unlikely"), "changed after the block wrote"),
+                          (lambda d: [r.update(extra=1) for r in d["rows"]], "cohort table's columns")):
+        data = json.loads(parts[1].read_text())
+        edit(data)
+        tampered = parts[1].parent / "tampered.varhlh_part.json"
+        tampered.write_text(json.dumps(data))
+        refused = run_cli("gather", str(parts[0]), str(tampered), str(parts[2]), "-o", out)
+        assert refused.code == 3 and message in refused.err, refused.err
     lost = json.loads(parts[2].read_text())
     assert lost["files"], "block 3 has samples with findings"
-    (parts[2].parent / lost["files"][0]).unlink()
+    replaced = parts[2].parent / lost["files"][0]["name"]
+    replaced.write_text(replaced.read_text().replace("a", "b"))  # another run written into the block's directory
+    swapped = run_cli("gather", *map(str, parts), "-o", out)
+    assert swapped.code == 3 and "not the file block 3 wrote" in swapped.err
+    replaced.unlink()
     gone = run_cli("gather", *map(str, parts), "-o", out)
     assert gone.code == 3 and "which is not next to it" in gone.err
     newer = {**json.loads(parts[0].read_text()), "part_version": "2"}
     (tmp_path / "newer.json").write_text(json.dumps(newer))
     version = run_cli("gather", str(tmp_path / "newer.json"), "-o", out)
     assert version.code == 3 and "part manifest version '2' is not supported" in version.err
-    assert not (tmp_path / "g" / "cohort.varhlh_cohort.tsv").exists()  # nothing written by a refused gather
+    assert not (tmp_path / "g").exists()  # a refused gather writes nothing
     assert run_cli("gather", str(tmp_path / "nothing.json"), "-o", out).code == 3
+
+
+def test_blocks_of_other_selections_are_refused(run_cli, cohort: tuple[Path, Path],  # type: ignore[no-untyped-def]
+                                                tmp_path: Path) -> None:
+    vcf, ped = cohort
+    (tmp_path / "a.txt").write_text("M1\nF1\nP1\nR1\n")
+    (tmp_path / "b.txt").write_text("D1\nE1\nU1\nB1\n")
+    parts = []
+    for i, selection in ((1, "a.txt"), (2, "b.txt")):
+        done = run_cli("triage", str(vcf), "--samples", str(tmp_path / selection), "--ped", str(ped),
+                       "--samples-block", f"{i}/2", "-o", str(tmp_path / f"s{i}"))
+        assert done.code == 0, done.err
+        parts.append(tmp_path / f"s{i}" / f"block_{i}.varhlh_part.json")  # the default prefix of a block
+    mixed = run_cli("gather", *map(str, parts), "-o", str(tmp_path / "g"))
+    assert mixed.code == 3 and "the sample selection differs" in mixed.err
+
+
+def test_gather_replaces_the_whole_set_of_each_sample(run_cli, cohort: tuple[Path, Path],  # type: ignore[no-untyped-def]
+                                                      tmp_path: Path) -> None:
+    """Files of formats not asked for now, and of samples without findings now, are removed, as a single run does."""
+    vcf, ped = cohort
+    out = tmp_path / "g"
+    earlier = run_cli("triage", str(vcf), "--all-samples", "--all-results", "--ped", str(ped), "--format",
+                      "json,tsv,multiqc", "-o", str(out))
+    assert earlier.code == 0, earlier.err
+    parts = _blocks(run_cli, vcf, ped, tmp_path, 2)
+    assert run_cli("gather", *map(str, parts), "-o", str(out)).code == 0
+    single = run_cli("triage", str(vcf), "--all-samples", "--ped", str(ped), "-o", str(tmp_path / "single"))
+    assert single.code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (tmp_path / "single").iterdir())
 
 
 def test_a_block_without_samples_and_the_flags_outside_a_cohort(run_cli, cohort: tuple[Path, Path],  # type: ignore[no-untyped-def]
@@ -137,9 +178,22 @@ def test_panel_regions_is_what_a_triage_reads(run_cli, cohort: tuple[Path, Path]
         by_contig.setdefault(contig, []).append((int(start), int(end)))
     for spans in by_contig.values():
         assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))  # merged, sorted
-    prf1 = run_cli("panel", "regions", "--build", "GRCh38", "--genes", "PRF1", "--contig-style", "plain")
-    assert prf1.code == 0
-    lines = prf1.out.splitlines()
-    assert lines[0].startswith("10\t") and any(line.startswith("X\t") for line in lines)  # + the sex window
-    unknown = run_cli("panel", "regions", "--build", "GRCh38", "--genes", "NOTAGENE")
-    assert unknown.code == 2 and "NOTAGENE not in panel" in unknown.err
+    plain = run_cli("panel", "regions", "--build", "GRCh37", "--contig-style", "plain")
+    assert plain.code == 0
+    assert plain.out == (tmp_path / "r.bed").read_text()  # the same BED from the build as from this header
+    assert any(line.startswith("Y\t") for line in plain.out.splitlines())  # the chrY sex window
+    only_chr1 = tmp_path / "chr1_only.vcf"
+    only_chr1.write_text("".join(line for line in _text(vcf).splitlines(keepends=True)
+                                 if not line.startswith("##contig") or "ID=1," in line))
+    partial = run_cli("panel", "regions", "--vcf", str(only_chr1))
+    assert partial.code == 3 and "no contig for panel chromosome(s)" in partial.err and "--build" in partial.err
+    bare = tmp_path / "no_contigs.vcf"
+    bare.write_text("".join(line for line in _text(vcf).splitlines(keepends=True) if not line.startswith("##contig")))
+    none = run_cli("panel", "regions", "--vcf", str(bare))
+    assert none.code == 3 and "instead of --vcf" in none.err
+
+
+def _text(vcf: Path) -> str:
+    import gzip
+
+    return gzip.open(vcf, "rt").read()

@@ -92,14 +92,14 @@ def test_sharded_cohort_equals_one_process_and_a_killed_block_reruns_alone(cohor
     # every block ran in bounded memory; Snakemake's benchmark files report it
     peaks = [float(next(csv.DictReader((cohort / "sharded" / "benchmarks" / "blocks" / f"{b}.tsv").open(),
                                         delimiter="\t"))["max_rss"]) for b in range(1, BLOCKS + 1)]
-    assert all(0 < peak < 1024 for peak in peaks), peaks  # MB; the config asks for 600 + 400 per 1,000 samples
+    assert all(0 < peak < 1024 for peak in peaks), peaks  # MB: under the 726 MB the config's model asks for
     assert (cohort / "sharded" / "multiqc" / "multiqc_report.html").is_file()
-    # a run that died while block 3 ran: block 3 has no manifest (written last) and nothing was gathered; the rerun
-    # runs block 3 alone, then the gather and MultiQC, and the gathered tables are the same
+    # a run that died while block 3 ran: block 3 has no output and nothing was gathered; the rerun runs block 3
+    # alone, then the gather and MultiQC, and the gathered tables are the same
     before = (gathered / "cohort.varhlh_cohort.tsv").read_bytes()
-    for path in (cohort / "sharded" / "blocks" / "3" / "block_3.varhlh_part.json", *gathered.glob("cohort.*"),
-                 cohort / "sharded" / "multiqc" / "multiqc_report.html"):
-        path.unlink()
+    shutil.rmtree(cohort / "sharded" / "blocks" / "3")  # Snakemake removes a failed job's directory() output
+    shutil.rmtree(gathered)
+    (cohort / "sharded" / "multiqc" / "multiqc_report.html").unlink()
     rerun = _snakemake(cohort)
     log = rerun.stdout + rerun.stderr
     stats = log.split("Job stats:")[1].split("\n\n")[0].splitlines()

@@ -38,7 +38,16 @@ import msgspec
 
 from varhlh.classify.acmg import classify
 from varhlh.errors import InputError, OutputError, printable
-from varhlh.fileio import TABLE_LIMIT, TooLarge, read_limited, scratch_dir, sha256_file, write_atomic, write_set
+from varhlh.fileio import (
+    TABLE_LIMIT,
+    TooLarge,
+    read_limited,
+    scratch_dir,
+    sha256_bytes,
+    sha256_file,
+    write_atomic,
+    write_set,
+)
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import Counts, SexCall, resolve_sex, sex_from_counts
 from varhlh.models import Access, Allele, Family, GeneCall, GenotypeCall, SampleCall, Sex, VcfRecord, Zygosity, evolve
@@ -55,7 +64,17 @@ from varhlh.read.matrix import Entries, Part, Plan, QueryResult, Screen, read_qu
 from varhlh.read.reader import _FORMAT_KEYS, query_plan
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
 from varhlh.restrict import set_aside
-from varhlh.result import PART_VERSION, BlockDoc, PanelDoc, PartDoc, PartInputDoc, ResultDoc
+from varhlh.result import (
+    PART_VERSION,
+    AnnotationSourcesDoc,
+    BlockDoc,
+    PanelDoc,
+    PartDoc,
+    PartFileDoc,
+    PartInputDoc,
+    ResourceDoc,
+    ResultDoc,
+)
 
 log = logging.getLogger("varhlh")
 T = TypeVar("T")
@@ -140,7 +159,8 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
              sum(1 for p in probands if p.members), len(records))
     protected = (request.input, *inputs)
     if not probands:  # an empty block (more blocks than samples): empty tables and its manifest
-        return [], _finish([], outdir, prefix, protected, loaded, block, len(selected), formats)
+        return [], _finish([], outdir, prefix, protected, loaded, block, [p.sample for p in selected], formats,
+                           all_results)
     with scratch_dir("varhlh-cohort-") as tmp:
         plan = Plan(path, index_path, names, format_keys, loaded.build.build, request.settings.upstream_window_bp,
                     request.input, record_index,
@@ -155,16 +175,18 @@ def run_cohort(request: Request, samples_file: Path | None, formats: Sequence[st
                        outdir, source, screen, protected, all_results,
                        loaded.annotator.evidence_sources(())[3] is not None)
         rows = _analyse_all(state, workers)
-    return rows, _finish(rows, outdir, prefix, protected, loaded, block, len(selected), formats)
+    return rows, _finish(rows, outdir, prefix, protected, loaded, block, [p.sample for p in selected], formats,
+                         all_results)
 
 
 def _finish(rows: list[dict[str, Any]], outdir: Path, prefix: str, protected: Sequence[str | Path], loaded: Loaded,
-            block: tuple[int, int] | None, selected: int, formats: Sequence[str]) -> list[Path]:
+            block: tuple[int, int] | None, selected: Sequence[str], formats: Sequence[str],
+            all_results: bool) -> list[Path]:
     """The cohort tables, then (a block) its part manifest, last; returns the files written."""
     allele_table = [allele for row in rows for allele in row.pop("_alleles")]
     written = write_tables(rows, allele_table, outdir, prefix, protected)
     if block:
-        part = part_document(loaded, block, selected, rows, allele_table, formats)
+        part = part_document(loaded, block, selected, rows, allele_table, formats, outdir, all_results)
         written.append(write_part(part, outdir / f"{prefix}.varhlh_part.json", protected))
     return written
 
@@ -463,22 +485,51 @@ def write_tables(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, Any
     return written
 
 
-def part_document(loaded: Loaded, block: tuple[int, int], total: int, rows: Sequence[dict[str, Any]],
-                  alleles: Sequence[dict[str, Any]], formats: Sequence[str]) -> PartDoc:
-    """The part manifest of one block (:class:`varhlh.result.PartDoc`)."""
+def part_document(loaded: Loaded, block: tuple[int, int], selected: Sequence[str], rows: Sequence[dict[str, Any]],
+                  alleles: Sequence[dict[str, Any]], formats: Sequence[str], outdir: Path,
+                  all_results: bool) -> PartDoc:
+    """The part manifest of one block (:class:`varhlh.result.PartDoc`): everything ``varhlh gather`` checks."""
     from varhlh.report.model import fingerprint_doc, tool_doc
 
     request, facts = loaded.request, loaded.facts
-    files = sorted({f for row in rows if row["result"] for f in _sample_files(row["result"], formats)})
+    names = sorted({f for row in rows if row["result"] for f in _sample_files(row["result"], formats)})
+    files = [PartFileDoc(name=n, sha256=sha256_file(outdir / n)) for n in names]
+    table_rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
     return PartDoc(
         part_version=PART_VERSION, tool=tool_doc(), command=request.command,
         input=PartInputDoc(path=facts.path, sha256=facts.sha256, fingerprint=fingerprint_doc(facts),
                            genome_build=facts.build.build),
         panel=msgspec.convert(loaded.panel.provenance(), PanelDoc), settings=request.settings,
-        formats=list(formats), ped_sha256=sha256_file(request.ped) if request.ped else None,
-        block=BlockDoc(index=block[0], count=block[1], samples_total=total),
-        samples=[row["sample"] for row in rows], files=files,
-        rows=[{k: v for k, v in row.items() if not k.startswith("_")} for row in rows], alleles=list(alleles))
+        formats=sorted(formats), options=_result_options(request, all_results),
+        annotation=msgspec.convert(facts.annotation, AnnotationSourcesDoc),
+        resources=[msgspec.convert(r, ResourceDoc) for r in facts.resources],
+        ped_sha256=sha256_file(request.ped) if request.ped else None,
+        selection_sha256=sha256_bytes("\n".join(selected).encode()),
+        block=BlockDoc(index=block[0], count=block[1], samples_total=len(selected)),
+        samples=[row["sample"] for row in rows], files=files, rows=table_rows, alleles=list(alleles),
+        content_sha256=content_sha256(table_rows, alleles))
+
+
+def content_sha256(rows: Sequence[dict[str, Any]], alleles: Sequence[dict[str, Any]]) -> str:
+    """sha256 of a part's rows and alleles as canonical JSON (sorted keys)."""
+    return sha256_bytes(msgspec.json.encode({"rows": list(rows), "alleles": list(alleles)}, order="sorted"))
+
+
+def _result_options(request: Request, all_results: bool) -> dict[str, str | int | bool | None]:
+    """The triage options, other than panel, settings and formats, that can change a result."""
+    online = request.online
+    return {
+        "build": request.build.value if request.build else None,
+        "ped": str(request.ped) if request.ped else None,
+        "fasta": str(request.fasta) if request.fasta else None,
+        "clinvar": str(request.clinvar) if request.clinvar else None,
+        "gnomad": str(request.gnomad) if request.gnomad else None,
+        "installed_resources": request.installed_resources,
+        "all_alleles": request.all_alleles,
+        "all_results": all_results,
+        "online": ",".join(online.services) if online and online.services else None,
+        "checksum_input": request.checksum_input,
+    }
 
 
 def _sample_files(json_name: str, formats: Sequence[str]) -> list[str]:

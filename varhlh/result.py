@@ -756,6 +756,13 @@ class PartInputDoc(Doc):
     """Genome build used."""
 
 
+class PartFileDoc(Doc):
+    name: str
+    """File name, next to the manifest."""
+    sha256: str
+    """sha256 of the file as the block wrote it."""
+
+
 class PartDoc(Doc, kw_only=True):
     """One block of a sharded cohort run (``--samples-block``): what ``varhlh gather`` needs to merge the blocks
     into the tables a single ``--all-samples`` run writes, and to check that the blocks belong together."""
@@ -773,16 +780,28 @@ class PartDoc(Doc, kw_only=True):
     settings: Settings
     """Every threshold used (every block must use the same settings)."""
     formats: list[str]
-    """The per-sample output formats written."""
+    """The per-sample output formats written, sorted."""
+    options: dict[str, Cell | bool]
+    """Every other triage option that can change a result (given build, PED path, --fasta/--clinvar/--gnomad,
+    installed resources, --all-alleles, --all-results, online services, --checksum-input)."""
+    annotation: AnnotationSourcesDoc
+    """The annotation sources found in the input."""
+    resources: list[ResourceDoc]
+    """The local resources used (given or installed), with their sha256."""
     ped_sha256: str | None
     """sha256 of the PED file given, or null."""
+    selection_sha256: str
+    """sha256 of the selected samples (every block's), one ID per line in VCF order: every block must split the
+    same selection."""
     block: BlockDoc
     """Which block this is."""
     samples: list[str]
     """The block's samples, in the VCF's sample order."""
-    files: list[str]
-    """The per-sample files the block wrote, by name, next to this manifest."""
+    files: list[PartFileDoc]
+    """The per-sample files the block wrote, next to this manifest, with their sha256."""
     rows: list[dict[str, Cell]]
     """The block's rows of the cohort summary table (``PREFIX.varhlh_cohort.tsv``), in sample order."""
     alleles: list[dict[str, Cell]]
     """The block's rows of the cohort allele table (``PREFIX.varhlh_cohort_alleles.tsv``)."""
+    content_sha256: str
+    """sha256 of ``rows`` and ``alleles`` as canonical JSON (sorted keys): an edited manifest is refused."""

@@ -3,8 +3,9 @@
 * ``show [--panel FILE]``: the panel's metadata lines and its genes table (default: bundled panel);
 * ``validate FILE``: load with :func:`varhlh.panel.load_panel`; exit 0, or 4 with the file, line and
   column of the first problem;
-* ``regions (--vcf VCF | --build B) [--genes A,B] [-o BED]``: the BED of every interval a triage reads, for
-  ``bcftools view -R`` of a region-chunked cohort (:func:`varhlh.pipeline.read_regions`);
+* ``regions (--vcf VCF | --build B) [--panel P] [--config C] [-o BED]``: the BED of every interval a triage
+  with the same panel and settings reads, for ``bcftools view -R`` of a region-chunked cohort
+  (:func:`varhlh.pipeline.read_regions`); a header that lacks a panel chromosome is refused (exit 3);
 * ``update --source panelapp|panelapp-au [--panel-id ID] [--version X.Y] -o NEW_PANEL.tsv``:
   fetch one PanelApp panel, write a new panel (never replacing the base panel) and a diff, print
   the diff. Only the panel id and version are sent. Exit 5 if PanelApp fails.
@@ -62,9 +63,10 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     named.add_argument("--build", choices=("GRCh37", "GRCh38"), help="genome build, with --contig-style")
     regions.add_argument("--contig-style", choices=("chr", "plain"), default="chr",
                          help="with --build: contigs named chr1… (default) or 1…")
-    regions.add_argument("--genes", help="only these genes (comma-separated symbols); a gene is never split")
-    regions.add_argument("--panel", type=Path, help="panel genes TSV (default: the bundled panel)")
-    regions.add_argument("--config", type=Path, help="TOML settings (region_padding_bp, upstream_window_bp)")
+    regions.add_argument("--panel", type=Path, help="panel genes TSV (default: the bundled panel); give triage the "
+                                                    "same")
+    regions.add_argument("--config", type=Path, help="TOML settings (region_padding_bp, upstream_window_bp); give "
+                                                     "triage the same")
     regions.add_argument("-o", "--output", type=Path, help="BED file to write (default: stdout)")
 
 
@@ -118,9 +120,6 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _regions(args: argparse.Namespace) -> int:
-    import dataclasses
-
-    from varhlh.errors import UsageError
     from varhlh.fileio import write_atomic
     from varhlh.models import Build
     from varhlh.panel import load_panel
@@ -129,21 +128,13 @@ def _regions(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     panel = load_panel(args.panel)
-    chroms = {g.chrom for g in panel.genes}  # of the whole panel: a subset's BED keeps the sex windows
+    chroms = {g.chrom for g in panel.genes}
     if args.vcf is not None:
         build, names, order = _from_header(args.vcf, panel)
     else:
         build = Build(args.build)
         names = {c: f"chr{c}" if args.contig_style == "chr" else c for c in (*chroms, "Y")}  # + the chrY sex window
-        order = []
-    if args.genes:
-        wanted = [g.strip() for g in args.genes.split(",") if g.strip()]
-        unknown = [g for g in wanted if g not in {gene.symbol for gene in panel.genes}]
-        if unknown or not wanted:
-            msg = f"--genes: {', '.join(unknown) or '(none)'} not in panel {panel.name} {panel.version}; see " \
-                  "'varhlh panel show'"
-            raise UsageError(msg)
-        panel = dataclasses.replace(panel, genes=tuple(g for g in panel.genes if g.symbol in wanted))
+        order = [names[c] for c in sorted(names, key=lambda c: (not c.isdigit(), int(c) if c.isdigit() else 0, c))]
     bed = "".join(f"{contig}\t{start}\t{end}\n" for contig, start, end in read_regions(panel, build, names, settings,
                                                                                          order))
     if args.output is None:
@@ -162,14 +153,26 @@ def _regions(args: argparse.Namespace) -> int:
 
 def _from_header(path: Path, panel: Panel) -> tuple[Build, dict[str, str], list[str]]:
     """The build, panel chromosome -> contig names and the contig order of a VCF's header."""
+    from varhlh.errors import InputError
     from varhlh.genome import detect_build
     from varhlh.read.reader import VcfReader
     from varhlh.restrict import panel_contigs
 
     with VcfReader(str(path), display=str(path)) as reader:
         header = reader.header
+        if not header.contigs:
+            msg = (f"{path}: the header has no ##contig lines, so neither the build nor the contig names can be "
+                   "read from it; use --build GRCh37|GRCh38 --contig-style chr|plain instead of --vcf")
+            raise InputError(msg)
         build = detect_build(header.contigs, header.reference, None, reader.display)
-    return build.build, panel_contigs(panel, header.contigs), list(header.contigs)
+    names = panel_contigs(panel, header.contigs)
+    absent = sorted({g.chrom for g in panel.genes} - set(names), key=lambda c: (len(c), c))
+    if absent:
+        msg = (f"{path}: the header names no contig for panel chromosome(s) {', '.join(absent)}, so the BED would "
+               "miss their genes; give a VCF whose header lists every contig (a chunk of a joint call usually does), "
+               "or use --build GRCh37|GRCh38 --contig-style chr|plain")
+        raise InputError(msg)
+    return build.build, names, list(header.contigs)
 
 
 def _print(text: str) -> None:

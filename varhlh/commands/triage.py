@@ -105,7 +105,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                         "lists every sample")
     p.add_argument("--samples-block", metavar="I/N", type=samples_block,
                    help="cohort, sharded: analyse block I of N (contiguous, even slices of the selected samples in "
-                        "VCF order) and also write PREFIX.varhlh_part.json for 'varhlh gather' (docs/pipelines.md)")
+                        "VCF order) and also write PREFIX.varhlh_part.json for 'varhlh gather' (PREFIX default: "
+                        "block_I; docs/scale-out.md)")
     p.add_argument("--checksum-input", action="store_true",
                    help="sha256 the whole input even when it is read through its index (costs ~1.2 ms per MB); "
                         "by default an indexed input is identified by its size, mtime and the sha256 of its header "
@@ -249,7 +250,8 @@ def _cohort(args: argparse.Namespace, request: Request, formats: Sequence[str]) 
         raise UsageError(msg)
     started = time.perf_counter()
     try:
-        rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or "cohort",
+        default = f"block_{args.samples_block[0]}" if args.samples_block else "cohort"  # blocks may share a directory
+        rows, summary = run_cohort(request, args.samples, formats, args.output_dir, args.prefix or default,
                                    args.threads, input_files(args), all_results=args.all_results,
                                    block=args.samples_block)
     except KeyboardInterrupt:

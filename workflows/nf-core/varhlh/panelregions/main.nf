@@ -22,7 +22,8 @@ process VARHLH_PANELREGIONS {
     def prefix = task.ext.prefix ?: "${meta.id}"
     // Only the VCF header is read (contig names and lengths: build and 'chr' style). The BED (0-based, sorted,
     // merged) holds exactly what 'varhlh triage' reads for the panel: padded gene regions, upstream windows and
-    // the two sex-inference windows. ext.args '--genes SYM1,SYM2' limits it to some genes (never splits one).
+    // the two sex-inference windows. ext.args must carry the same --panel/--config as VARHLH_TRIAGE's ext.args,
+    // or the extract misses what the triage reads.
     """
     varhlh panel regions \\
         --vcf $vcf \\
