@@ -22,12 +22,12 @@ Rules:
   before every check has passed;
 * the cohort tables are built from the parts' rows, in block order (the VCF's sample order), by the same code
   as a single run (:mod:`varhlh.report.cohort_tables`), and written last: OUTDIR then holds what one
-  ``--all-samples`` run writes, apart from each result's ``run.command``.
+  ``--all-samples`` run writes, apart from the command line a result records (``run.command``, the annotated
+  VCF's ``##varhlh_command``, the report's provenance).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +41,6 @@ from varhlh.fileio import TooLarge, read_limited, sha256_bytes, sha256_file, wri
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS
 from varhlh.result import PART_VERSION, PartDoc
 
-log = logging.getLogger("varhlh")
 PART_SUFFIX = ".varhlh_part.json"
 PART_LIMIT = 2 << 30
 """Largest part manifest read (2 GiB: ~1 kB per sample, a million samples per block)."""
