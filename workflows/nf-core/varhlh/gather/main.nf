@@ -18,6 +18,10 @@ process VARHLH_GATHER {
     tuple val(meta), path("*.varhlh.tsv")               , emit: tsv      , optional: true
     tuple val(meta), path("*.varhlh_mqc.json")          , emit: mqc      , optional: true
     tuple val(meta), path("*.varhlh_results_mqc.json")  , emit: mqc_table, optional: true
+    tuple val(meta), path("*.varhlh.vcf.gz")            , emit: vcf      , optional: true
+    tuple val(meta), path("*.varhlh.vcf.gz.tbi")        , emit: vcf_tbi  , optional: true
+    tuple val(meta), path("*.phenopacket.json")         , emit: phenopacket, optional: true
+    tuple val(meta), path("*.varhlh.html")              , emit: html     , optional: true
     tuple val("${task.process}"), val('varhlh'), eval("varhlh --version | sed 's/varhlh //'"), topic: versions, emit: versions_varhlh
 
     when:
