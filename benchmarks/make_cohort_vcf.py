@@ -19,7 +19,7 @@ timestamps):
   indels of 1-10 bp, ~2 % multi-allelic SNVs.
 * Allele counts from the neutral site-frequency spectrum (P(AC=k) ~ 1/k):
   many singletons, a tail of common alleles; each sample then carries a
-  non-reference genotype at roughly 1 site in 6 (~4,000 in the 40-gene panel,
+  non-reference genotype at roughly 1 site in 6 (~4,750 in the 41-gene panel,
   close to what one 1000 Genomes genome carries in the same span). Genotypes
   follow from drawing the ALT haplotypes, so Hardy-Weinberg holds; ~0.3 % of
   calls are missing (``./.``).

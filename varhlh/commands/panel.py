@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         description="Write the BED (0-based, merged, in the VCF's contig order) of every interval 'varhlh triage' "
                     "reads for the panel: the padded gene regions widened by the upstream deletion window, and the "
                     "two sex-inference windows. 'bcftools view -R BED --regions-overlap record' of a region-chunked "
-                    "cohort keeps every record a triage of the whole cohort reads (docs/pipelines.md).")
+                    "cohort keeps every record a triage of the whole cohort reads (docs/scale-out.md).")
     named = regions.add_mutually_exclusive_group(required=True)
     named.add_argument("--vcf", type=Path, help="take the genome build and contig names from this VCF's header")
     named.add_argument("--build", choices=("GRCh37", "GRCh38"), help="genome build, with --contig-style")

@@ -27,7 +27,8 @@ log = logging.getLogger("varhlh")
 
 OUTPUT_FILES: dict[str, tuple[str, ...]] = {
     "json": ("PREFIX.varhlh.json (the authoritative result)",),
-    "tsv": ("PREFIX.varhlh.tsv (one row per allele in the panel regions)",),
+    "tsv": ("PREFIX.varhlh.tsv (the findings, alleles not assessed and alleles a gene call rests on; every allele "
+            "with --all-alleles)",),
     "vcf": ("PREFIX.varhlh.vcf.gz, PREFIX.varhlh.vcf.gz.tbi (annotated panel-region records)",),
     "html": ("PREFIX.varhlh.html (the counselor's report)",),
     "pdf": ("PREFIX.varhlh.pdf (the counselor's report; 'pdf' extra)",),
@@ -65,7 +66,8 @@ def epilog() -> str:
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("triage", parents=parents, help="triage one patient VCF", description="Triage one patient VCF.",
+    p = sub.add_parser("triage", parents=parents, help="triage a patient VCF, or the samples of a cohort VCF",
+                       description="Triage a patient VCF, or every sample (or a block of samples) of a cohort VCF.",
                        epilog=epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", metavar="INPUT", help="VCF (.vcf, .vcf.gz, .bcf) or - for stdin")
     p.add_argument("-s", "--sample", help="sample to analyse (required for multi-sample VCFs without a PED)")
