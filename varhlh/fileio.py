@@ -9,6 +9,8 @@ all-or-nothing output sets.
   header and of its index;
 * :func:`read_limited` reads a small input (settings, clinical context, PED, panel, a stored result) once,
   and refuses one larger than its limit: ``--config /dev/zero`` is refused at once, not read forever;
+  :func:`read_text` decodes it with one-line refusals, and :func:`parse_mapping` parses a clinical context or
+  report metadata file as strict JSON or YAML (no field twice, no YAML anchors or aliases, no NaN/Infinity);
 * :func:`is_stream` / :func:`spool`: standard input (``-``) and any path that is not a regular file (a
   pipe, ``<(zcat x.vcf.gz)``, ``/dev/stdin``, a character device) are copied once into a private file,
   so the reader can open it several times; the first bytes are checked on the way (``/dev/zero`` is
@@ -33,6 +35,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -48,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from varhlh.errors import InputError, OutputError
+from varhlh.errors import InputError, OutputError, shown
 
 CHUNK = 1 << 22
 HASH_QUEUE = 16
@@ -205,6 +208,78 @@ def read_text(path: Path, limit: int, *, what: str, fix: str, error: type[Except
     except UnicodeDecodeError as exc:
         msg = f"{path}: the {what} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
         raise error(msg) from exc
+
+
+def parse_mapping(text: str, path: Path, what: str) -> Any:
+    """A small ``what`` file ('clinical context', 'report metadata file') as data: JSON when it ends in ``.json``,
+    else YAML, both strictly — a field given twice, a YAML anchor or alias, NaN/Infinity in JSON are refused — and
+    every failure one :class:`InputError` line naming the file (too deep, not valid JSON/YAML, a number of
+    thousands of digits)."""
+    is_json = path.suffix.lower() == ".json"
+    try:
+        return _strict_json(text, path) if is_json else _strict_yaml(text, path, what)
+    except InputError:
+        raise
+    except RecursionError as exc:
+        msg = f"{path}: not a {what} (nested too deeply); it must be a flat mapping of field: value"
+        raise InputError(msg) from exc
+    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError, ValueError (an integer of 4,300+ digits)
+        detail = " ".join(str(exc).split())[:300]
+        if "integer string conversion" in detail:
+            detail = "a number with thousands of digits"
+        msg = f"{path}: not valid {'JSON' if is_json else 'YAML'} ({detail}); fix the file"
+        raise InputError(msg) from exc
+
+
+def _unique_fields(path: Path, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            msg = f"{path}: field {shown(key)} is given twice; give each field once"
+            raise InputError(msg)
+        out[key] = value
+    return out
+
+
+def _strict_json(text: str, path: Path) -> Any:
+    def constant(name: str) -> Any:
+        msg = f"{path}: {name} is not a number; give a finite value or leave the field out"
+        raise InputError(msg)
+
+    return json.loads(text, object_pairs_hook=lambda pairs: _unique_fields(path, pairs), parse_constant=constant)
+
+
+def _strict_yaml(text: str, path: Path, what: str) -> Any:
+    """``yaml.safe_load`` without anchors, aliases or duplicate keys."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not accepted in a {what}; "
+                       "write each value out")
+                raise InputError(msg)
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if getattr(event, "anchor", None) is not None:
+                msg = (f"{path}: line {event.start_mark.line + 1}: YAML anchors (&name) are not accepted in a {what}; "
+                       "write each value out")
+                raise InputError(msg)
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    msg = (f"{path}: line {key_node.start_mark.line + 1}: field {shown(key)} is given twice; give "
+                           "each field once")
+                    raise InputError(msg)
+                if isinstance(key, str | int | float | bool):
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return yaml.load(text, Loader=StrictLoader)  # a SafeLoader subclass
 
 
 def is_stream(path: str) -> bool:

@@ -37,7 +37,7 @@ import msgspec
 
 from varhlh.cohort import content_sha256, samples_block, write_tables
 from varhlh.errors import InputError, OutputError
-from varhlh.fileio import TooLarge, read_limited, sha256_bytes, sha256_file, write_atomic, write_set
+from varhlh.fileio import read_text, sha256_bytes, sha256_file, write_atomic, write_set
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS
 from varhlh.result import PART_VERSION, PartDoc
 
@@ -54,35 +54,28 @@ class Part:
 
 def read_part(path: Path) -> Part:
     """One part manifest, decoded into its typed form (unknown fields refused)."""
+    text = read_text(path, PART_LIMIT, what="part manifest", error=InputError,
+                     fix=f"give the {PART_SUFFIX} files written by 'varhlh triage --samples-block'")
     try:
-        data = read_limited(path, PART_LIMIT)
-    except OSError as exc:
-        msg = f"{path}: cannot read the part manifest ({exc.strerror or exc}); give the {PART_SUFFIX} files " \
-              "written by 'varhlh triage --samples-block'"
-        raise InputError(msg) from exc
-    except TooLarge as exc:
-        msg = f"{path}: {exc}; is this a part manifest?"
-        raise InputError(msg) from exc
-    try:
-        doc = msgspec.json.decode(data, type=PartDoc)
+        doc = msgspec.json.decode(text, type=PartDoc)
     except msgspec.DecodeError as exc:
-        version = _version_of(data)
-        if version is not None and version != PART_VERSION:
-            msg = (f"{path}: part manifest version {version!r} is not supported (this varhlh reads version "
-                   f"{PART_VERSION}); re-run the blocks with this varhlh")
-        else:
-            msg = f"{path}: not a varhlh part manifest ({exc}); give the {PART_SUFFIX} files of the blocks"
+        _supported(path, _version_of(text))
+        msg = f"{path}: not a varhlh part manifest ({exc}); give the {PART_SUFFIX} files of the blocks"
         raise InputError(msg) from exc
-    if doc.part_version != PART_VERSION:
-        msg = (f"{path}: part manifest version {doc.part_version!r} is not supported (this varhlh reads version "
-               f"{PART_VERSION}); re-run the blocks with this varhlh")
-        raise InputError(msg)
+    _supported(path, doc.part_version)
     return Part(path, doc)
 
 
-def _version_of(data: bytes) -> str | None:
+def _supported(path: Path, version: str | None) -> None:
+    if version is not None and version != PART_VERSION:
+        msg = (f"{path}: part manifest version {version!r} is not supported (this varhlh reads version "
+               f"{PART_VERSION}); re-run the blocks with this varhlh")
+        raise InputError(msg)
+
+
+def _version_of(text: str) -> str | None:
     try:
-        value = msgspec.json.decode(data)
+        value = msgspec.json.decode(text)
     except msgspec.DecodeError:
         return None
     version = value.get("part_version") if isinstance(value, dict) else None

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from typing import Any
 
 from varhlh.classify.functional import KEYS as FUNCTIONAL_KEYS
 from varhlh.errors import InputError, shown
-from varhlh.fileio import CONFIG_LIMIT, TooLarge, read_limited
+from varhlh.fileio import CONFIG_LIMIT, parse_mapping, read_text
 from varhlh.models import FunctionalResult
 
 
@@ -213,29 +212,9 @@ def raw_bytes(raw: Mapping[str, Any]) -> bytes:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    is_json = path.suffix.lower() == ".json"
-    try:
-        source = read_limited(path, CONFIG_LIMIT)
-        text = source.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{path}: cannot read the clinical context file ({exc}); check --clinical"
-        raise InputError(msg) from exc
-    except TooLarge as exc:
-        msg = f"{path}: the clinical context file is {exc}; it is a short list of field: value — check --clinical"
-        raise InputError(msg) from exc
-    try:
-        data = _json(text, path) if is_json else _yaml(text, path)
-    except InputError:
-        raise
-    except RecursionError as exc:
-        msg = f"{path}: not a clinical context (nested too deeply); it must be a flat mapping of field: value"
-        raise InputError(msg) from exc
-    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError, ValueError (an integer of 4,300+ digits)
-        text = " ".join(str(exc).split())[:300]
-        if "integer string conversion" in text:
-            text = "a number with thousands of digits"
-        msg = f"{path}: not valid {'JSON' if is_json else 'YAML'} ({text}); fix the file"
-        raise InputError(msg) from exc
+    text = read_text(path, CONFIG_LIMIT, what="clinical context file", error=InputError,
+                     fix="it is a short list of field: value — check --clinical")
+    data = parse_mapping(text, path, "clinical context")
     if not isinstance(data, dict):
         msg = f"{path}: the clinical context must be a mapping of field: value"
         raise InputError(msg)
@@ -244,62 +223,8 @@ def _read(path: Path) -> dict[str, Any]:
         msg = f"{path}: field names must be text, got {shown(bad[0])}; write the field names of the example file"
         raise InputError(msg)
     out = _Raw(data)
-    out.source = source
+    out.source = text.encode("utf-8")  # the bytes read: strict UTF-8 decodes and encodes back exactly
     return out
-
-
-def _json(text: str, path: Path) -> Any:
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: dict[str, Any] = {}
-        for key, value in items:
-            if key in seen:
-                msg = f"{path}: field {shown(key)} is given twice; give each field once"
-                raise InputError(msg)
-            seen[key] = value
-        return seen
-
-    def constant(name: str) -> float:
-        msg = f"{path}: {name} is not a number; give a finite value or leave the field out"
-        raise InputError(msg)
-
-    return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-
-
-def _yaml(text: str, path: Path) -> Any:
-    return strict_yaml(text, path, "clinical context")
-
-
-def strict_yaml(text: str, path: Path, what: str) -> Any:
-    """``yaml.safe_load`` without anchors, aliases or duplicate keys (``what`` names the file in messages)."""
-    import yaml
-
-    class StrictLoader(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                msg = (f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not accepted in a {what}; "
-                       "write each value out")
-                raise InputError(msg)
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            if getattr(event, "anchor", None) is not None:
-                msg = (f"{path}: line {event.start_mark.line + 1}: YAML anchors (&name) are not accepted in a {what}; "
-                       "write each value out")
-                raise InputError(msg)
-            return super().compose_node(parent, index)
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if isinstance(key, str | int | float | bool) and key in seen:
-                    msg = (f"{path}: line {key_node.start_mark.line + 1}: field {shown(key)} is given twice; give "
-                           "each field once")
-                    raise InputError(msg)
-                if isinstance(key, str | int | float | bool):
-                    seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    return yaml.load(text, Loader=StrictLoader)  # a SafeLoader subclass
 
 
 def _values(raw: Mapping[str, Any], path: Path) -> dict[str, float | bool | None]:

@@ -17,14 +17,13 @@ byte-identical), else today's date in UTC (:func:`report_date`).
 from __future__ import annotations
 
 import datetime
-import json
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from varhlh.errors import InputError, shown
-from varhlh.fileio import CONFIG_LIMIT, TooLarge, read_limited
+from varhlh.fileio import CONFIG_LIMIT, parse_mapping, read_text
 
 MAX_CHARS = 300
 """Longest value accepted (a name, an identifier, one line of indication)."""
@@ -80,15 +79,9 @@ def _rows(meta: ReportMeta, names: tuple[tuple[str, str], ...]) -> tuple[tuple[s
 
 def load_report_meta(path: Path) -> ReportMeta:
     """Read and check ``--report-meta``; :class:`InputError` (exit 3) naming the file and field otherwise."""
-    try:
-        text = read_limited(path, CONFIG_LIMIT).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{path}: cannot read the report metadata file ({exc}); check --report-meta"
-        raise InputError(msg) from exc
-    except TooLarge as exc:
-        msg = f"{path}: the report metadata file is {exc}; it is a short list of field: value — check --report-meta"
-        raise InputError(msg) from exc
-    data = _parse(text, path)
+    text = read_text(path, CONFIG_LIMIT, what="report metadata file", error=InputError,
+                     fix="it is a short list of field: value — check --report-meta")
+    data = parse_mapping(text, path, "report metadata file")
     if data is None:
         return ReportMeta()
     if not isinstance(data, dict):
@@ -99,40 +92,6 @@ def load_report_meta(path: Path) -> ReportMeta:
         msg = f"{path}: unknown field {shown(unknown[0], 40)}; known fields: {', '.join(FIELDS)}"
         raise InputError(msg)
     return ReportMeta(**{key: _text(key, value, path) for key, value in data.items()})
-
-
-def _parse(text: str, path: Path) -> Any:
-    from varhlh.decide.clinical import strict_yaml
-
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text, object_pairs_hook=lambda pairs: _unique(pairs, path),
-                              parse_constant=lambda name: _refuse_constant(name, path))
-        return strict_yaml(text, path, "report metadata file")
-    except InputError:
-        raise
-    except RecursionError as exc:
-        msg = f"{path}: not report metadata (nested too deeply); it must be a flat mapping of field: value"
-        raise InputError(msg) from exc
-    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError
-        msg = f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} " \
-              f"({' '.join(str(exc).split())[:300]}); fix the file"
-        raise InputError(msg) from exc
-
-
-def _unique(pairs: list[tuple[str, Any]], path: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            msg = f"{path}: field {shown(key)} is given twice; give each field once"
-            raise InputError(msg)
-        out[key] = value
-    return out
-
-
-def _refuse_constant(name: str, path: Path) -> Any:
-    msg = f"{path}: {name} is not a value for report metadata"
-    raise InputError(msg)
 
 
 def _text(key: str, value: Any, path: Path) -> str:

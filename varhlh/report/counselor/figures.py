@@ -137,7 +137,7 @@ def gene_diagram(symbol: str, model: ExonModelDoc, alleles: Sequence[VariantDoc]
     if down:
         segments.append((spans[-1][1] + 1, spans[-1][1] + down + 1, x1, right, False, 0))
     marks = sorted(((_place(p, segments), a) for p, a in zip(positions, alleles, strict=True)), key=lambda m: m[0])
-    rows = _label_rows([(x, _label(a)) for x, a in marks], left - 30, right + 30)
+    rows = label_rows([(x, _label(a)) for x, a in marks], left - 30, right + 30)
     nrows = max(rows, default=0) + 1
     bar_y = 24.0 + 36 * nrows + 14
     canvas = _Canvas()
@@ -217,14 +217,15 @@ def _width(name: str, kind: str) -> float:
     return max(len(name) * _CHAR, len(kind) * _CHAR * 0.92)
 
 
-def _label_rows(labels: Sequence[tuple[float, tuple[str, str]]], lo: float, hi: float) -> list[int]:
-    """Greedy rows so that no two labels overlap (labels sorted by x)."""
+def label_rows(labels: Sequence[tuple[float, tuple[str, str]]], lo: float, hi: float, gap: float = 10) -> list[int]:
+    """Greedy rows so that no two labels (x, (name, kind)), centred on x within [lo, hi], come closer than ``gap``
+    (labels sorted by x)."""
     ends: list[float] = []
     rows = []
     for x, (name, kind) in labels:
         w = _width(name, kind)
         start = min(max(x - w / 2, lo), hi - w)
-        row = next((r for r, end in enumerate(ends) if start >= end + 10), len(ends))
+        row = next((r for r, end in enumerate(ends) if start >= end + gap), len(ends))
         if row == len(ends):
             ends.append(0.0)
         ends[row] = start + w

@@ -26,7 +26,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from varhlh.report.counselor import words
-from varhlh.report.counselor.figures import COLOURS, GREY, INK, MIN_TEXT, WIDTH, Scene, _Canvas, _width, short
+from varhlh.report.counselor.figures import (
+    COLOURS,
+    GREY,
+    INK,
+    MIN_TEXT,
+    WIDTH,
+    Scene,
+    _Canvas,
+    _width,
+    label_rows,
+    short,
+)
 from varhlh.result import GeneDoc, ResultDoc, VariantDoc
 
 CARRIED = ("het", "hom", "hemi", "partial")
@@ -182,17 +193,7 @@ def _phased(singles: Sequence[VariantDoc]) -> list[list[str]] | None:
 
 def _label_rows(columns: Sequence[tuple[VariantDoc, float]], lo: float, hi: float) -> list[int]:
     """Rows for the variant labels above the copies, so that no two overlap (columns sorted by x)."""
-    ends: list[float] = []
-    rows = []
-    for a, x in columns:
-        w = _width(words.variant_name(a), short(a.classification))
-        start = min(max(x - w / 2, lo), hi - w)
-        row = next((r for r, end in enumerate(ends) if start >= end + 8), len(ends))
-        if row == len(ends):
-            ends.append(0.0)
-        ends[row] = start + w
-        rows.append(row)
-    return rows
+    return label_rows([(x, (words.variant_name(a), short(a.classification))) for a, x in columns], lo, hi, gap=8)
 
 
 def _copies(canvas: _Canvas, carried: Sequence[VariantDoc], layout: _Layout, x0: float, x1: float, y: float,
