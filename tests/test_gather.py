@@ -197,3 +197,18 @@ def _text(vcf: Path) -> str:
     import gzip
 
     return gzip.open(vcf, "rt").read()
+
+
+def test_blocks_without_json_gather_like_one_run(run_cli, cohort: tuple[Path, Path], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A block's file list comes from its samples' prefixes, whatever the formats (here TSV only)."""
+    vcf, ped = cohort
+    single = run_cli("triage", str(vcf), "--all-samples", "--ped", str(ped), "--format", "tsv",
+                     "-o", str(tmp_path / "single"))
+    assert single.code == 0, single.err
+    parts = _blocks(run_cli, vcf, ped, tmp_path, 2, "--format", "tsv")
+    assert run_cli("gather", *map(str, parts), "-o", str(tmp_path / "g")).code == 0
+    names = sorted(p.name for p in (tmp_path / "single").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "g").iterdir())
+    assert any(n.endswith(".varhlh.tsv") for n in names)
+    for name in names:
+        assert (tmp_path / "g" / name).read_bytes() == (tmp_path / "single" / name).read_bytes(), name

@@ -442,9 +442,9 @@ def _full_row(state: _State, proband: Proband, opened: Sequence[Entries], sex: S
 def _remove_earlier(state: _State, proband: Proband) -> None:
     """A sample without files this time loses those of an earlier run (a result must never sit beside a cohort
     table it does not belong to); they are removed as one set, like any rewrite."""
-    from varhlh.report.output import SUFFIXES
+    from varhlh.report.output import output_names
 
-    names = [f"{proband.prefix}.{suffix}" for suffixes in SUFFIXES.values() for suffix in suffixes]
+    names = output_names(proband.prefix)
     if any((state.outdir / name).is_file() or (state.outdir / name).is_symlink() for name in names):
         try:
             write_set(state.outdir, [], names)
@@ -492,7 +492,9 @@ def part_document(loaded: Loaded, block: tuple[int, int], selected: Sequence[str
     from varhlh.report.model import fingerprint_doc, tool_doc
 
     request, facts = loaded.request, loaded.facts
-    names = sorted({f for row in rows if row["result"] for f in _sample_files(row["result"], formats)})
+    from varhlh.report.output import output_names, safe_prefix
+
+    names = sorted({f for row in rows if row["result"] for f in output_names(safe_prefix(row["sample"]), formats)})
     files = [PartFileDoc(name=n, sha256=sha256_file(outdir / n)) for n in names]
     table_rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
     return PartDoc(
@@ -530,14 +532,6 @@ def _result_options(request: Request, all_results: bool) -> dict[str, str | int 
         "online": ",".join(online.services) if online and online.services else None,
         "checksum_input": request.checksum_input,
     }
-
-
-def _sample_files(json_name: str, formats: Sequence[str]) -> list[str]:
-    """The files a sample with results has, from its JSON file's name and the formats written."""
-    from varhlh.report.output import SUFFIXES
-
-    prefix = json_name.removesuffix(".varhlh.json")
-    return [f"{prefix}.{suffix}" for f in formats for suffix in SUFFIXES[f]]
 
 
 def write_part(part: PartDoc, target: Path, inputs: Sequence[str | Path]) -> Path:

@@ -229,9 +229,9 @@ def gather(paths: Sequence[Path], outdir: Path, prefix: str) -> tuple[list[dict[
 def _remove_stale(outdir: Path, samples: Sequence[str], written: Mapping[str, Path]) -> None:
     """Every file of a cohort sample's set (``PREFIX.*`` of every format) that this gather did not write: an earlier
     run's, of a sample without files now or of a format not asked for now — as a single run replaces the set."""
-    from varhlh.report.output import SUFFIXES, safe_prefix
+    from varhlh.report.output import output_names, safe_prefix
 
-    names = [f"{safe_prefix(s)}.{suffix}" for s in samples for suffixes in SUFFIXES.values() for suffix in suffixes]
+    names = [name for s in samples for name in output_names(safe_prefix(s))]
     stale = [n for n in names if n not in written and ((outdir / n).is_file() or (outdir / n).is_symlink())]
     if stale:
         try:

@@ -55,6 +55,11 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
     "multiqc": ("varhlh_mqc.json", "varhlh_results_mqc.json"),
 }
 """The file names (after ``PREFIX.``) each format writes."""
+
+
+def output_names(prefix: str, formats: Sequence[str] | None = None) -> list[str]:
+    """The files ``formats`` (default: every format) write for ``prefix``: a sample's whole output set."""
+    return [f"{prefix}.{suffix}" for f in (formats if formats is not None else SUFFIXES) for suffix in SUFFIXES[f]]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -117,7 +122,7 @@ def write_outputs(context: RenderContext, outdir: Path, formats: Sequence[str], 
         msg = f"{outdir}: cannot create the output directory ({exc.strerror}); choose another -o"
         raise OutputError(msg) from exc
     refuse_overwriting_inputs([outdir / name for name, _ in rendered], inputs)
-    others = [f"{context.prefix}.{suffix}" for names in SUFFIXES.values() for suffix in names] if owns_set else []
+    others = output_names(context.prefix) if owns_set else []
     try:
         return write_set(outdir, rendered, others)
     except OSError as exc:
