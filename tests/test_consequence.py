@@ -694,3 +694,26 @@ def test_choose_tie_breaks_on_attribution_then_version_then_order() -> None:
     assert choose([unversioned, versioned], "PRF1", PRF1_REFSEQ, PRF1_ENSEMBL)[0] is versioned
     unattributed = replace(versioned, allele_matched=False)
     assert choose([unattributed, unversioned], "PRF1", PRF1_REFSEQ, PRF1_ENSEMBL)[0] is unversioned
+
+
+# ------------------------------------------------------------------------------- entry fields
+
+
+def test_entry_reads_fields_case_insensitively_and_strips_only_what_it_returns() -> None:
+    from varhlh.annotate.consequence import _Entry
+
+    entry = _Entry(("Allele", "Consequence", "SYMBOL", "HGVSc"), ("T", " missense_variant ", ".", ""))
+    assert entry.get("consequence") == "missense_variant"
+    assert entry.get("SYMBOL") is None  # '.' is missing
+    assert entry.get("HGVSc", "Allele") == "T"  # the first non-missing of the names
+    assert entry.get("EXON") is None  # not a field
+
+
+def test_entry_with_a_field_named_twice_reads_its_last_column_the_entry_has() -> None:
+    """As a mapping built from (name, value) pairs: the later column wins, unless the entry stops before it."""
+    from varhlh.annotate.consequence import _Entry
+
+    fields = ("Allele", "Gene", "Consequence", "gene")
+    assert _Entry(fields, ("T", "ENSG1", "stop_gained", "ENSG2")).get("GENE") == "ENSG2"
+    assert _Entry(fields, ("T", "ENSG1", "stop_gained")).get("GENE") == "ENSG1"  # a short entry: its last one
+    assert _Entry(fields, ("T", "ENSG1", "stop_gained", ".")).get("Gene") is None  # the last is missing

@@ -804,6 +804,8 @@ def test_item14_no_writer_emits_nan() -> None:
 
     with pytest.raises(ValueError, match="Out of range float"):
         json_bytes({"x": float("nan")})
+    with pytest.raises(ValueError, match="Out of range float"):  # list items go through the reused C encoder
+        json_bytes({"set_aside": [{"id": "a"}, {"af": float("-inf")}]})
     with pytest.raises(ValueError, match=r"result\.variants\[0\]\.af is inf"):
         check_finite({"variants": [{"af": float("inf")}]})
 

@@ -356,6 +356,8 @@ def _analyse_batch(batch: tuple[int, ...]) -> list[dict[str, Any]]:
         if opened is None:  # mapped afresh per batch: pages touched by earlier batches are unmapped
             opened = [Entries(part, state.format_keys) for part in state.parts]
         rows.append(_full_row(state, proband, opened, sex))
+    if not gc.isenabled():  # the triage command pauses the collector: reclaim this batch's cycles, if any
+        gc.collect(0)
     return rows
 
 

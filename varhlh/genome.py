@@ -7,6 +7,7 @@ a contradiction with ``--build`` is refused. Contig names are reconciled between
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ class BuildCall:
     evidence: str
 
 
+@functools.lru_cache(maxsize=1024)
 def canonical_chrom(name: str) -> str | None:
-    """Map a VCF contig name to the panel's spelling ('chr10', 'NC_000010.11' -> '10')."""
+    """Map a VCF contig name to the panel's spelling ('chr10', 'NC_000010.11' -> '10'); cached (asked once per allele
+    and sample, of a few dozen names)."""
     bare = name[3:] if name.lower().startswith("chr") else name
     if bare in ("M", "MT"):
         return "MT"

@@ -409,20 +409,30 @@ class _Entry:
 
     def __init__(self, fields: Sequence[str], values: Sequence[str]) -> None:
         self.fields = tuple(fields)
-        self._values = dict(zip(_lowered(tuple(fields)), (v.strip() for v in values), strict=False))
+        self._columns = _columns(self.fields)
+        self._values: Sequence[str] = values
 
     def get(self, *names: str) -> str | None:
         """The first non-missing value among ``names`` (missing: absent, empty or '.')."""
+        values, n = self._values, len(self._values)
         for name in names:
-            value = self._values.get(_lower_name(name))
-            if value is not None and value not in _MISSING_VALUES:
-                return value
+            for column in self._columns.get(_lower_name(name), ()):
+                if column < n:
+                    value = values[column].strip()
+                    if value not in _MISSING_VALUES:
+                        return value
+                    break
         return None
 
 
 @functools.lru_cache(maxsize=64)
-def _lowered(fields: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name.lower() for name in fields)
+def _columns(fields: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Each (lower-cased) field name's columns, last first: a name given twice reads its last column that the entry
+    has. Values are looked up, and stripped, only when asked for: an entry has dozens of fields, a few are read."""
+    columns: dict[str, tuple[int, ...]] = {}
+    for column, name in enumerate(fields):
+        columns[name.lower()] = (column, *columns.get(name.lower(), ()))
+    return columns
 
 
 @functools.lru_cache(maxsize=512)

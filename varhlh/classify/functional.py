@@ -62,6 +62,8 @@ PP4_CODES = frozenset({EvidenceCode.PP4_STRONG, EvidenceCode.PP4})
 
 def functional_criterion(gene: str, results: Mapping[str, FunctionalResult]) -> Criterion | None:
     """The strongest PP4 the functional results give to ``gene``'s alleles, with the test named; None if none."""
+    if not results:
+        return None
     best: Criterion | None = None
     for test in TESTS:
         result = results.get(test.key)

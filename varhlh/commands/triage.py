@@ -129,6 +129,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     # a one-shot process: what is loaded by now (the modules, numpy, cyvcf2, msgspec) lives until exit, so the
     # cyclic garbage collector need not walk it again at every full collection (~0.1 s of a genome's triage)
     gc.freeze()
+    gc.disable()
     formats = parse_formats(args.format)
     if args.threads < 1:
         msg = "--threads must be at least 1"

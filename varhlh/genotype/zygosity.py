@@ -16,14 +16,18 @@ cyvcf2's ``gt_types`` is never used: it is wrong for haploid, multi-allelic and 
 
 from __future__ import annotations
 
+import functools
+
 from varhlh.models import GenotypeCall, QualityFlag, SampleCall, Sex, Zygosity
 from varhlh.settings import Settings
 
 MALE_HET_X_FLAG = QualityFlag.HET_IN_MALE_X.value
 
 
+@functools.lru_cache(maxsize=4096)
 def allele_zygosity(alleles: tuple[int | None, ...], alt_index: int) -> Zygosity:
-    """Zygosity of ALT ``alt_index`` in a call given as allele indices (None = missing)."""
+    """Zygosity of ALT ``alt_index`` in a call given as allele indices (None = missing); cached (a cohort asks
+    it for every allele of every sample, of a handful of distinct genotypes)."""
     ploidy = len(alleles)
     missing = sum(a is None for a in alleles)
     copies = sum(a == alt_index for a in alleles)

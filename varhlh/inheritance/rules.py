@@ -61,7 +61,7 @@ def rule_ar(variants: Sequence[VariantResult], family: Family, settings: Setting
     Strength: biallelic with both alleles of full weight and no quality flag -> confirmed;
     any other biallelic or possible_biallelic -> suspected; else undetermined.
     """
-    gene, carried = _gene_and_carried(variants)
+    gene, carried = _gene_and_carried(variants, settings)
     qualifying = [v for v in carried if role(v, settings) is Role.QUALIFYING]
     for v in qualifying:
         if v.genotype.zygosity is Zygosity.HOM:
@@ -136,7 +136,7 @@ def rule_xl(variants: Sequence[VariantResult], sex: Sex, family: Family, setting
     * sex unknown: haploid call -> hemizygous; homozygous -> biallelic; heterozygous -> heterozygous_xl,
       each saying that sex is unknown.
     """
-    gene, carried = _gene_and_carried(variants)
+    gene, carried = _gene_and_carried(variants, settings)
     qualifying = [v for v in carried if role(v, settings) is Role.QUALIFYING]
     hemi = [v for v in qualifying if v.genotype.zygosity is Zygosity.HEMI and sex is not Sex.FEMALE]
     if hemi:
@@ -173,7 +173,7 @@ def rule_ad(variants: Sequence[VariantResult], settings: Settings) -> GeneResult
     """Autosomal dominant: one qualifying allele -> dominant. In gain-of-function genes only known
     activating alleles can qualify (PVS1 never applies there, so a qualifying allele must come
     from the curated table or strong ClinVar evidence)."""
-    gene, carried = _gene_and_carried(variants)
+    gene, carried = _gene_and_carried(variants, settings)
     qualifying = [v for v in carried if role(v, settings) is Role.QUALIFYING]
     if qualifying:
         v = qualifying[0]
@@ -226,9 +226,13 @@ class _Gene:
     functional_test: str | None
 
 
-def _gene_and_carried(variants: Sequence[VariantResult]) -> tuple[_Gene, list[VariantResult]]:
+def _gene_and_carried(variants: Sequence[VariantResult], settings: Settings) -> tuple[_Gene, list[VariantResult]]:
+    """The gene and its carried alleles that a rule can read: those with a role or reportable, in input order. The
+    others (benign, likely benign, set aside) are never read by a rule (every use of ``carried`` asks for a role
+    or for reportable alleles), so a genome's thousands of background alleles are looked at once, not per step."""
     gene = variants[0].allele.gene
-    carried = [v for v in variants if v.genotype.zygosity.carried]
+    carried = [v for v in variants if v.genotype.zygosity.carried
+               and (v.interpretation.reportable or role(v, settings) is not None)]
     return _Gene(gene.symbol, gene.inheritance, gene.tier, gene.functional_test), carried
 
 

@@ -15,7 +15,7 @@ as it is):
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -56,15 +56,29 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
     The C encoder does the work (``indent`` would switch to the ~10x slower pure-Python one). NaN and
     infinities are refused (``allow_nan=False``): they are not JSON, and JavaScript readers reject them.
     """
-    dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+    dump, item = encoder.encode, _item_encoder(encoder)
     parts = []
     for key, value in data.items():
         if isinstance(value, list) and value:
-            body = ",\n    ".join(dump(item) for item in value)
+            body = ",\n    ".join(item(entry) for entry in value)
             parts.append(f"  {dump(key)}: [\n    {body}\n  ]")
         else:
             parts.append(f"  {dump(key)}: {dump(value)}")
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+
+
+def _item_encoder(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode`` for the many list items, with the C encoder built once: ``encode`` builds it anew at every
+    call, which was most of the cost of writing a genome's ~5,000-entry listing. Same output (same separators,
+    ``ensure_ascii=False``, ``allow_nan=False``, circular references refused); plain ``encode`` where the C
+    encoder is missing (another Python implementation)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    chunks = make({}, encoder.default, json.encoder.encode_basestring, None, encoder.key_separator,
+                  encoder.item_separator, False, False, False)
+    return lambda value: "".join(chunks(value, 0))
 
 
 def completeness_line(doc: ResultDoc) -> str:
