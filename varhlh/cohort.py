@@ -50,7 +50,7 @@ from varhlh.fileio import (
 )
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import Counts, SexCall, resolve_sex, sex_from_counts
-from varhlh.models import Access, Allele, Family, GeneCall, GenotypeCall, SampleCall, Sex, VcfRecord, Zygosity, evolve
+from varhlh.models import Access, Allele, Family, GeneCall, GenotypeCall, SampleCall, Sex, VcfRecord, Zygosity
 from varhlh.panel import load_panel
 from varhlh.pipeline import (
     Loaded,
@@ -419,6 +419,8 @@ def _full_row(state: _State, proband: Proband, opened: Sequence[Entries], sex: S
             for record, call in entries.calls(state.index[name], name):
                 by_record.setdefault(record, {})[name] = call
     view: list[Allele] = []
+    calls_by_allele: dict[str, dict[str, SampleCall]] = {}
+    listed = 0
     for number in sorted(by_record):
         calls = by_record[number]
         if set_aside(calls.values()):
@@ -426,11 +428,12 @@ def _full_row(state: _State, proband: Proband, opened: Sequence[Entries], sex: S
         if len(calls) != len(group):
             msg = f"cohort reader: record {number} lacks calls of {sorted(set(group) - set(calls))}"
             raise RuntimeError(msg)
-        listed_record = evolve(state.records[number], calls=calls)
-        view.extend(evolve(a, record=listed_record) for a in state.alleles[number])
-    left_out = len(state.records) - len({id(a.record) for a in view})
+        listed += 1
+        for allele in state.alleles[number]:  # the shared sites record, with this sample's calls beside it
+            view.append(allele)
+            calls_by_allele[allele.id] = calls
     result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
-                     ProbandGenotypes(tuple(view), left_out, sex))
+                     ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele))
     doc = to_document(result)
     paths: list[Path] = []
     if state.all_results or has_findings(doc):

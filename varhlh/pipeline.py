@@ -48,6 +48,7 @@ from varhlh.models import (
     GeneResult,
     Interpretation,
     Phase,
+    SampleCall,
     Sex,
     Strength,
     VariantResult,
@@ -183,6 +184,9 @@ class ProbandGenotypes:
     hom_ref_records: int
     """Panel-region records left out: every analysed sample is a fully called homozygous reference there."""
     inferred_sex: SexCall
+    calls: Mapping[str, Mapping[str, SampleCall]] | None = None
+    """The analysed samples' calls by allele id, when the alleles' records carry none: a cohort run shares one
+    sites-only record per site among its samples instead of copying it per sample. None: each record's own calls."""
 
 
 def run(request: Request) -> Result:
@@ -340,8 +344,11 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     sex = resolve_sex(request.sex, ped_person.sex if ped_person else None,
                       genotypes.inferred_sex, proband, notes)
     functional = clinical.functional if clinical is not None else {}
-    variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id], proband, members, sex.sex, build,
-                                                  settings, functional, loaded.interpretations), family, settings)
+    calls = genotypes.calls
+    variants = tuple(_with_segregation(_interpret(a, loaded.annotations[a.id],
+                                                  a.record.calls if calls is None else calls[a.id], proband, members,
+                                                  sex.sex, build, settings, functional, loaded.interpretations),
+                                       family, settings)
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     variants = tuple(with_functional_effect(v, settings) for v in variants)
@@ -384,17 +391,18 @@ def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> P
     return ProbandGenotypes(tuple(listed), left_out, sex)
 
 
-def _interpret(allele: Allele, annotation: Annotation, proband: str, members: Sequence[str], sex: Sex, build: Build,
-               settings: Settings, functional: Mapping[str, FunctionalResult],
+def _interpret(allele: Allele, annotation: Annotation, calls: Mapping[str, SampleCall], proband: str,
+               members: Sequence[str], sex: Sex, build: Build, settings: Settings,
+               functional: Mapping[str, FunctionalResult],
                classified: dict[tuple[str, Zygosity], Interpretation] | None = None) -> VariantResult:
+    """One allele of the proband (``calls``: the analysed samples' calls at its record)."""
     record = allele.record
     chrom, par = canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos)
     haploid = haploid_region(chrom, par, sex)
-    genotype = genotype_call(record.calls.get(proband), allele.alt_index, haploid=haploid, settings=settings)
-    if flag := ploidy_flag(record.calls.get(proband), chrom, par, sex):
+    genotype = genotype_call(calls.get(proband), allele.alt_index, haploid=haploid, settings=settings)
+    if flag := ploidy_flag(calls.get(proband), chrom, par, sex):
         genotype = dataclasses.replace(genotype, flags=(*genotype.flags, flag))
-    family = {m: genotype_call(record.calls.get(m), allele.alt_index, haploid=False, settings=settings)
-              for m in members}
+    family = {m: genotype_call(calls.get(m), allele.alt_index, haploid=False, settings=settings) for m in members}
     pp4 = functional_criterion(allele.gene.symbol, functional) if genotype.zygosity.carried else None
     criteria = (pp4,) if pp4 is not None else ()
     key = (allele.id, genotype.zygosity)

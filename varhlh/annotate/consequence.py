@@ -56,7 +56,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from varhlh.models import StrEnum, evolve
+from varhlh.models import StrEnum
 
 if TYPE_CHECKING:
     from varhlh.read.reader import FieldDef
@@ -349,8 +349,10 @@ def normalise_term(raw: str, dialect: Dialect | None = None) -> str:
     return _SO_BY_LOWER.get(f"{key}_variant", term)
 
 
+@functools.lru_cache(maxsize=1024)
 def _terms(raw: str, dialect: Dialect) -> tuple[str, ...]:
-    """Split a compound consequence (``&`` VEP/SnpEff/bcftools, ``+`` EFF), normalise, sort."""
+    """Split a compound consequence (``&`` VEP/SnpEff/bcftools, ``+`` EFF), normalise, sort (cached: a file has a
+    few dozen distinct consequence strings)."""
     seen: dict[str, None] = {}
     for part in re.split(r"[&+]", raw):
         if part.strip():
@@ -477,8 +479,7 @@ def _parse_entry(text: str, source: AnnotationSource, ref: str, alts: Sequence[s
     match = _MATCHERS[source.dialect](entry, ref, alts, alt_index)
     if match is _Match.NO or (match is _Match.UNKNOWN and len(alts) != 1):
         return None
-    built = build(entry, source, match is _Match.YES)
-    return None if built is None else evolve(built, entry=entry)
+    return build(entry, source, match is _Match.YES)
 
 
 def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:
@@ -501,7 +502,7 @@ def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptCo
         gene_symbol=entry.get("SYMBOL", "HGNC"), gene_id=entry.get("Gene"), transcript=transcript,
         biotype=entry.get("BIOTYPE"), hgvs_c=hgvs_c, hgvs_p=_split_hgvs(entry.get("HGVSp"))[1],
         exon=entry.get("EXON"), intron=entry.get("INTRON"), mane_select=mane,
-        canonical=(entry.get("CANONICAL") or "").upper() == "YES", allele_matched=matched,
+        canonical=(entry.get("CANONICAL") or "").upper() == "YES", allele_matched=matched, entry=entry,
     )
 
 
@@ -517,7 +518,7 @@ def _snpeff(entry: _Entry, source: AnnotationSource, matched: bool) -> Transcrip
         gene_id=entry.get("Gene_ID"), transcript=entry.get("Feature_ID") if is_transcript else None,
         biotype=entry.get("Transcript_BioType"), hgvs_c=_split_hgvs(entry.get("HGVS.c"))[1],
         hgvs_p=_split_hgvs(entry.get("HGVS.p"))[1], exon=exon, intron=intron, mane_select=None,
-        canonical=False, allele_matched=matched,
+        canonical=False, allele_matched=matched, entry=entry,
     )
 
 
@@ -531,7 +532,7 @@ def _eff(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptCo
         dialect=Dialect.SNPEFF_EFF, tag=source.tag, terms=terms, gene_symbol=entry.get("Gene_Name"),
         gene_id=None, transcript=entry.get("Transcript_ID", "Transcript"),
         biotype=entry.get("Transcript_BioType", "Gene_BioType"), hgvs_c=hgvs_c, hgvs_p=hgvs_p,
-        exon=exon, intron=intron, mane_select=None, canonical=False, allele_matched=matched,
+        exon=exon, intron=intron, mane_select=None, canonical=False, allele_matched=matched, entry=entry,
     )
 
 
@@ -549,7 +550,7 @@ def _bcsq(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptC
         dialect=Dialect.BCSQ, tag=source.tag, terms=terms, gene_symbol=entry.get("gene"), gene_id=None,
         transcript=entry.get("transcript"), biotype=entry.get("biotype"), hgvs_c=None,
         hgvs_p=_bcsq_protein(entry.get("amino_acid_change")), exon=None, intron=None, mane_select=None,
-        canonical=False, allele_matched=matched, notes=notes,
+        canonical=False, allele_matched=matched, notes=notes, entry=entry,
     )
 
 
@@ -641,11 +642,10 @@ def _match_vep(entry: _Entry, ref: str, alts: Sequence[str], alt_index: int) -> 
     allele = entry.get("Allele")
     if allele is None:
         return _Match.UNKNOWN
-    minimal = [_minimal(ref, a) for a in alts]
     if entry.get("MINIMISED") == "1":
-        return _by_forms(allele.upper(), minimal, alt_index)
+        return _by_forms(allele.upper(), [_minimal(ref, a) for a in alts], alt_index)
     match = _by_forms(allele.upper(), vep_alleles(ref, alts), alt_index)
-    return _by_forms(allele.upper(), minimal, alt_index) if match is _Match.UNKNOWN else match
+    return _by_forms(allele.upper(), [_minimal(ref, a) for a in alts], alt_index) if match is _Match.UNKNOWN else match
 
 
 def _match_alt(allele: str | None, alts: Sequence[str], alt_index: int) -> _Match:
@@ -744,8 +744,10 @@ def choose(consequences: Sequence[TranscriptConsequence], symbol: str, mane_refs
                   f"entries for {symbol}: {where} ({best.source_label})")
 
 
+@functools.lru_cache(maxsize=4096)
 def _base(identifier: str | None) -> str | None:
-    """Accession without its version suffix: 'NM_001083116.3' -> 'NM_001083116'."""
+    """Accession without its version suffix: 'NM_001083116.3' -> 'NM_001083116' (cached: asked several times per
+    entry, of a few hundred transcripts)."""
     if not identifier:
         return None
     m = _VERSIONED.match(identifier)
