@@ -127,7 +127,10 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.settings import load_settings
 
     # a one-shot process: what is loaded by now (the modules, numpy, cyvcf2, msgspec) lives until exit, so the
-    # cyclic garbage collector need not walk it again at every full collection (~0.1 s of a genome's triage)
+    # cyclic garbage collector need not walk it again at every full collection (~0.1 s of a genome's triage).
+    # The records built from here on are acyclic frozen dataclasses, freed by reference counting, so the collector
+    # is paused too: its passes over a cohort sample's ~10,000 alleles are memory-bound (0.72x of a 20-sample run
+    # on a loaded machine, neutral on a quiet one); a cohort worker collects the young generation per batch
     gc.freeze()
     gc.disable()
     formats = parse_formats(args.format)
