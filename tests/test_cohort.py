@@ -234,3 +234,35 @@ def test_all_results_needs_a_cohort(run_cli, cohort) -> None:  # type: ignore[no
     result = run_cli("triage", str(vcf), "-s", "M1", "--all-results")
     assert result.code == 2
     assert "--all-results applies to a cohort run" in result.err
+
+
+# ------------------------------------------------------------------------------- shared classifications
+
+
+@pytest.mark.parametrize("gt", ["0/1", "1|0", "1/1", "0/0", "./."])
+def test_first_pass_classification_is_shared_by_zygosity_and_equals_a_fresh_one(gt: str) -> None:
+    """The cohort classifies an allele once per zygosity (pipeline.first_pass) and every sample reads that: this
+    holds only because ``classify`` reads the genotype through its zygosity alone — another genotype string,
+    phase, GQ or DP of the same zygosity must give the same interpretation."""
+    from factories import ABSENT, PANEL, call
+
+    from varhlh.classify.acmg import classify
+    from varhlh.genotype.zygosity import allele_zygosity
+    from varhlh.models import Allele, Annotation, GenotypeCall, VcfRecord
+    from varhlh.pipeline import first_pass
+    from varhlh.settings import Settings
+
+    record = VcfRecord("10", 72360387, 72360387, None, "C", ("T",), 50.0, (), {}, {})
+    allele = Allele("10-72360387-C-T", record, 1, PANEL.gene("PRF1"))
+    settings = Settings()
+    for consequence in ("stop_gained", "missense_variant", "intron_variant"):
+        annotation = Annotation(consequence, None, None, "c.1122G>A", None, "test", frequency=ABSENT)
+        first = call(gt, gq=99, dp=40)
+        zygosity = allele_zygosity(first.alleles, 1)
+        cache: dict = {}  # type: ignore[type-arg]
+        shared = first_pass(cache, allele, annotation, GenotypeCall(zygosity, gt, first), settings)
+        other = call(gt.replace("/", "|") if "/" in gt else gt.replace("|", "/"), sample="Q", gq=5, dp=3)
+        again = first_pass(cache, allele, annotation, GenotypeCall(zygosity, other.genotype, other, ("low_gq",)),
+                           settings)
+        assert again is shared and list(cache) == [(allele.id, zygosity)]
+        assert classify(allele, annotation, GenotypeCall(zygosity, other.genotype, other), settings) == shared

@@ -36,7 +36,6 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from varhlh.classify.acmg import classify
 from varhlh.errors import InputError, OutputError, printable
 from varhlh.fileio import (
     TABLE_LIMIT,
@@ -57,6 +56,7 @@ from varhlh.pipeline import (
     ProbandGenotypes,
     Request,
     analyse,
+    first_pass,
     load,
     open_reader,
 )
@@ -270,11 +270,11 @@ def flagged_alleles(loaded: Loaded, alleles: Sequence[Sequence[Allele]]) -> dict
     only through whether it is carried — PM3/BP2 re-classify reportable alleles only, and PP4 needs a clinical
     context, which a cohort run does not take. A sample carrying none of them is a background-only sample."""
     carried = GenotypeCall(Zygosity.HET, "0/1", None)
-    settings = loaded.request.settings
+    settings, classified = loaded.request.settings, loaded.interpretations
     out: dict[int, tuple[int, ...]] = {}
-    for number, group in enumerate(alleles):
+    for number, group in enumerate(alleles):  # into the cache the samples' analyses read (heterozygous alleles)
         alts = tuple(a.alt_index for a in group
-                     if classify(a, loaded.annotations[a.id], carried, settings).set_aside is None)
+                     if first_pass(classified, a, loaded.annotations[a.id], carried, settings).set_aside is None)
         if alts:
             out[number] = alts
     return out
@@ -495,10 +495,9 @@ def part_document(loaded: Loaded, block: tuple[int, int], selected: Sequence[str
                   all_results: bool) -> PartDoc:
     """The part manifest of one block (:class:`varhlh.result.PartDoc`): everything ``varhlh gather`` checks."""
     from varhlh.report.model import fingerprint_doc, tool_doc
-
-    request, facts = loaded.request, loaded.facts
     from varhlh.report.output import output_names, safe_prefix
 
+    request, facts = loaded.request, loaded.facts
     names = sorted({f for row in rows if row["result"] for f in output_names(safe_prefix(row["sample"]), formats)})
     files = [PartFileDoc(name=n, sha256=sha256_file(outdir / n)) for n in names]
     table_rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]

@@ -46,6 +46,7 @@ from varhlh.models import (
     FunctionalResult,
     GeneCall,
     GeneResult,
+    GenotypeCall,
     Interpretation,
     Phase,
     SampleCall,
@@ -394,7 +395,7 @@ def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> P
 def _interpret(allele: Allele, annotation: Annotation, calls: Mapping[str, SampleCall], proband: str,
                members: Sequence[str], sex: Sex, build: Build, settings: Settings,
                functional: Mapping[str, FunctionalResult],
-               classified: dict[tuple[str, Zygosity], Interpretation] | None = None) -> VariantResult:
+               classified: dict[tuple[str, Zygosity], Interpretation]) -> VariantResult:
     """One allele of the proband (``calls``: the analysed samples' calls at its record)."""
     record = allele.record
     chrom, par = canonical_chrom(record.chrom), in_par(build, record.chrom, record.pos)
@@ -405,14 +406,21 @@ def _interpret(allele: Allele, annotation: Annotation, calls: Mapping[str, Sampl
     family = {m: genotype_call(calls.get(m), allele.alt_index, haploid=False, settings=settings) for m in members}
     pp4 = functional_criterion(allele.gene.symbol, functional) if genotype.zygosity.carried else None
     criteria = (pp4,) if pp4 is not None else ()
-    key = (allele.id, genotype.zygosity)
-    if criteria or classified is None:
-        interpretation = classify(allele, annotation, genotype, settings, extra=criteria)
-    elif key in classified:
-        interpretation = classified[key]
-    else:
-        interpretation = classified[key] = classify(allele, annotation, genotype, settings)
+    interpretation = classify(allele, annotation, genotype, settings, extra=criteria) if criteria else \
+        first_pass(classified, allele, annotation, genotype, settings)
     return VariantResult(allele, annotation, genotype, interpretation, family, criteria=criteria)
+
+
+def first_pass(classified: dict[tuple[str, Zygosity], Interpretation], allele: Allele, annotation: Annotation,
+               genotype: GenotypeCall, settings: Settings) -> Interpretation:
+    """The allele's classification without criteria decided outside it, from ``classified`` (by allele id and
+    zygosity, :attr:`Loaded.interpretations`) or computed into it: ``classify`` reads the genotype only through
+    its zygosity."""
+    key = (allele.id, genotype.zygosity)
+    found = classified.get(key)
+    if found is None:
+        found = classified[key] = classify(allele, annotation, genotype, settings)
+    return found
 
 
 def _with_segregation(v: VariantResult, family: Family, settings: Settings) -> VariantResult:

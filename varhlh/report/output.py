@@ -60,6 +60,8 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
 def output_names(prefix: str, formats: Sequence[str] | None = None) -> list[str]:
     """The files ``formats`` (default: every format) write for ``prefix``: a sample's whole output set."""
     return [f"{prefix}.{suffix}" for f in (formats if formats is not None else SUFFIXES) for suffix in SUFFIXES[f]]
+
+
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
