@@ -27,10 +27,10 @@ import logging
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,12 +47,27 @@ from varhlh.fileio import (
     write_atomic,
     write_set,
 )
+from varhlh.genome import canonical_chrom
 from varhlh.genotype.pedigree import Pedigree, read_ped, relatives
 from varhlh.genotype.sex import Counts, SexCall, resolve_sex, sex_from_counts
-from varhlh.models import Access, Allele, Family, GeneCall, GenotypeCall, SampleCall, Sex, VcfRecord, Zygosity
+from varhlh.genotype.zygosity import allele_zygosity
+from varhlh.inheritance.roles import never_read
+from varhlh.models import (
+    Access,
+    Allele,
+    BackgroundAllele,
+    Family,
+    GeneCall,
+    GenotypeCall,
+    SampleCall,
+    Sex,
+    VcfRecord,
+    Zygosity,
+)
 from varhlh.panel import load_panel
 from varhlh.pipeline import (
     Loaded,
+    Placed,
     ProbandGenotypes,
     Request,
     analyse,
@@ -61,7 +76,7 @@ from varhlh.pipeline import (
     open_reader,
 )
 from varhlh.read.matrix import Entries, Part, Plan, QueryResult, Screen, read_query
-from varhlh.read.reader import _FORMAT_KEYS, query_plan
+from varhlh.read.reader import _FORMAT_KEYS, call_alleles, phase_tagged, query_plan, sample_call
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
 from varhlh.restrict import set_aside
 from varhlh.result import (
@@ -116,6 +131,9 @@ class _State:
     """Analyse every sample in full and write every sample's files (``--all-results``)."""
     frequency_source: bool = False
     """The header or a local file names a population-frequency source (whatever alleles a sample carries)."""
+    background: dict[tuple[str, str], BackgroundAllele | None] = field(default_factory=dict)
+    """A worker's background alleles by (allele id, GT text), shared by its samples (None: interpreted in full;
+    filled by :func:`_background`)."""
 
 
 _PLAN: Plan | None = None
@@ -412,7 +430,26 @@ def _full_row(state: _State, proband: Proband, opened: Sequence[Entries], sex: S
     from varhlh.report.output import RenderContext, write_outputs
 
     loaded, p = state.loaded, proband.sample
-    group = (p, *proband.members)
+    if proband.members or loaded.request.all_alleles:
+        genotypes = _family_genotypes(state, proband, opened, sex)
+    else:
+        genotypes = _sample_genotypes(state, p, opened, sex)
+    result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
+                     genotypes)
+    doc = to_document(result)
+    paths: list[Path] = []
+    if state.all_results or has_findings(doc):
+        paths = write_outputs(RenderContext(doc, proband.prefix, state.source, Access.INDEX), state.outdir,
+                              state.formats, state.inputs or [loaded.request.input], owns_set=True)
+    else:
+        _remove_earlier(state, proband)
+    return _row(doc, state.pedigree, paths)
+
+
+def _family_genotypes(state: _State, proband: Proband, opened: Sequence[Entries], sex: SexCall) -> ProbandGenotypes:
+    """The listed alleles of a proband and its genotyped relatives (or of any proband under ``--all-alleles``),
+    every one to be interpreted in full."""
+    group = (proband.sample, *proband.members)
     by_record: dict[int, dict[str, SampleCall]] = {}
     for entries in opened:
         for name in group:
@@ -432,16 +469,68 @@ def _full_row(state: _State, proband: Proband, opened: Sequence[Entries], sex: S
         for allele in state.alleles[number]:  # the shared sites record, with this sample's calls beside it
             view.append(allele)
             calls_by_allele[allele.id] = calls
-    result = analyse(loaded, p, proband.family, proband.members, state.pedigree, list(proband.warnings), None,
-                     ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele))
-    doc = to_document(result)
-    paths: list[Path] = []
-    if state.all_results or has_findings(doc):
-        paths = write_outputs(RenderContext(doc, proband.prefix, state.source, Access.INDEX), state.outdir,
-                              state.formats, state.inputs or [loaded.request.input], owns_set=True)
-    else:
-        _remove_earlier(state, proband)
-    return _row(doc, state.pedigree, paths)
+    return ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele)
+
+
+def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: SexCall) -> ProbandGenotypes:
+    """The listed alleles of a proband analysed alone: its background alleles (:func:`_background`) go straight to
+    the set-aside listing, in their places; the others, with the proband's call, are interpreted in full."""
+    column = state.index[name]
+    found: list[tuple[int, list[list[Any]], Mapping[str, Any], int]] = []
+    for entries in opened:
+        records, chunk_genotypes, chunk_rows = entries.entries(column)
+        found.extend((number, chunk_genotypes, chunk_rows, j) for j, number in enumerate(records))
+    found.sort(key=lambda entry: entry[0])
+    view: list[Allele] = []
+    calls_by_allele: dict[str, dict[str, SampleCall]] = {}
+    background: list[Placed] = []
+    phased = False
+    listed = 0
+    for number, genotypes, rows, j in found:
+        alleles, _, text = call_alleles(genotypes[j])
+        if alleles and all(a == 0 for a in alleles):
+            continue  # homozygous reference (restrict.is_hom_ref): read for a relative of another proband
+        listed += 1
+        calls: dict[str, SampleCall] | None = None
+        for allele in state.alleles[number]:  # the shared sites record, with this sample's call beside it
+            known = _background(state, allele, alleles, text) if len(alleles) == 2 else None
+            if known is not None:
+                background.append((len(view), known))
+                phased = phased or (known.zygosity.carried and phase_tagged(rows, j))
+                continue
+            if calls is None:
+                calls = {name: sample_call(genotypes, j, name, rows)}
+            view.append(allele)
+            calls_by_allele[allele.id] = calls
+    return ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele, tuple(background), phased)
+
+
+_AUTOSOMES = frozenset(str(n) for n in range(1, 23))
+
+
+def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],
+                genotype: str) -> BackgroundAllele | None:
+    """The allele as a background allele of a sample with this diploid call, or None when it must be interpreted in
+    full. Rule: an autosomal, non-symbolic allele, fully called (not carried, heterozygous or homozygous), whose
+    classification for that zygosity (the cohort's first pass) nothing after classification reads
+    (:func:`varhlh.inheritance.roles.never_read`). A diploid autosomal call raises no ploidy or sex flag, and a
+    proband analysed alone has no relatives to segregate with, so such an allele's set-aside row is the one the
+    allele interpreted in full would get."""
+    key, known = (allele.id, genotype), state.background
+    if key in known:
+        return known[key]
+    found = None
+    zygosity = allele_zygosity(alleles, allele.alt_index)
+    if zygosity in (Zygosity.REF, Zygosity.HET, Zygosity.HOM) and not allele.symbolic \
+            and canonical_chrom(allele.record.chrom) in _AUTOSOMES:
+        loaded = state.loaded
+        annotation = loaded.annotations[allele.id]
+        interpretation = first_pass(loaded.interpretations, allele, annotation, GenotypeCall(zygosity, genotype, None),
+                                    loaded.request.settings)
+        if never_read(interpretation):
+            found = BackgroundAllele(allele, annotation, zygosity, genotype, interpretation)
+    known[key] = found
+    return found
 
 
 def _remove_earlier(state: _State, proband: Proband) -> None:

@@ -653,6 +653,26 @@ class VariantResult:
         return self.allele.record.filters + self.genotype.flags + self.annotation.flags
 
 
+@dataclass(frozen=True, eq=False)
+class BackgroundAllele:
+    """A listed allele set aside on its genotype's zygosity alone: a cohort sample's background (benign, not carried,
+    synonymous, non-coding…) allele on an autosome, diploid call, whose classification no gene rule, PM3/BP2 step,
+    ploidy check or completeness verdict reads (:func:`varhlh.inheritance.roles.never_read`). It goes straight to the
+    compact ``set_aside`` listing, exactly as the same allele interpreted in full would; one instance per distinct
+    (allele, zygosity, genotype) is shared by the samples of a cohort worker, so it compares and hashes by identity."""
+
+    allele: Allele
+    annotation: Annotation
+    zygosity: Zygosity
+    genotype: str
+    """GT as in the VCF."""
+    interpretation: Interpretation
+
+    @property
+    def id(self) -> str:
+        return self.allele.id
+
+
 @dataclass(frozen=True)
 class GeneResult:
     symbol: str

@@ -40,6 +40,7 @@ from varhlh.models import (
     Access,
     Allele,
     Annotation,
+    BackgroundAllele,
     Build,
     Conclusion,
     Family,
@@ -146,6 +147,9 @@ class Result:
     """Panel-region records not listed: every analysed sample is homozygous reference there."""
     completeness: Completeness | None = None
     """What this analysis could see (genes assessable, evidence sources, alleles not assessed)."""
+    background: tuple[Placed, ...] = ()
+    """Listed alleles set aside on their zygosity alone (a cohort sample's, :class:`ProbandGenotypes`), each with
+    its place among ``variants``; :func:`listing` gives every listed allele in order."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,11 @@ class Loaded:
     outside the allele, PP4 and PM3/BP2, are never cached)."""
 
 
+Placed = tuple[int, BackgroundAllele]
+"""A background allele and its place in the listing: it comes before ``variants[place]`` (after the last one when
+``place == len(variants)``)."""
+
+
 @dataclass(frozen=True)
 class ProbandGenotypes:
     """What one proband's analysis takes from the genotypes (the cohort path builds it from its matrix)."""
@@ -188,6 +197,11 @@ class ProbandGenotypes:
     calls: Mapping[str, Mapping[str, SampleCall]] | None = None
     """The analysed samples' calls by allele id, when the alleles' records carry none: a cohort run shares one
     sites-only record per site among its samples instead of copying it per sample. None: each record's own calls."""
+    background: tuple[Placed, ...] = ()
+    """Listed alleles set aside on their zygosity alone, not in ``alleles`` (a cohort's background alleles,
+    :class:`varhlh.models.BackgroundAllele`), each with its place among ``alleles``."""
+    background_phased: bool = False
+    """Whether a carried background allele's call has a phase set or read-backed phase (PS, PID)."""
 
 
 def run(request: Request) -> Result:
@@ -353,7 +367,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
                      for a in genotypes.alleles)
     variants = apply_pm3(variants, family, settings)  # PM3/BP2 need phase; genes from re-classified alleles
     variants = tuple(with_functional_effect(v, settings) for v in variants)
-    coverage = _completeness(loaded, variants, family)
+    coverage = _completeness(loaded, variants, family, genotypes.background, genotypes.background_phased)
     gene_results = _gene_results(panel, variants, sex.sex, family, settings)
     genes, conclusion = decide(gene_results, panel.genes, clinical, coverage)
     ploidy = ploidy_warnings(f for v in variants for f in v.genotype.flags if is_ploidy_flag(f))
@@ -368,21 +382,37 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
     limits = (*stated, *loaded.validation, *ploidy, *(loaded.online.limitations if loaded.online else ()))
     return Result(request, panel, loaded.facts, proband, sex, family, variants, tuple(genes), conclusion,
                   limits, tuple(notes), clinical, online=loaded.online,
-                  hom_ref_records=genotypes.hom_ref_records, completeness=coverage)
+                  hom_ref_records=genotypes.hom_ref_records, completeness=coverage, background=genotypes.background)
 
 
-def _completeness(loaded: Loaded, variants: Sequence[VariantResult], family: Family) -> Completeness:
+def _completeness(loaded: Loaded, variants: Sequence[VariantResult], family: Family,
+                  background: Sequence[Placed] = (), background_phased: bool = False) -> Completeness:
     """What this analysis could see: assessable genes, evidence sources, alleles not assessed."""
     consequence_source, reference, clinvar, frequency = loaded.annotator.evidence_sources(
-        v.annotation for v in variants)
+        v.annotation for v in listing(variants, background))
     carried = [v.genotype.call for v in variants if v.genotype.zygosity.carried and v.genotype.call is not None]
-    phase = any(c.phase_set is not None or c.pid is not None for c in carried)
+    phase = background_phased or any(c.phase_set is not None or c.pid is not None for c in carried)
     sources = Sources(consequence_source, reference, clinvar, frequency, phase,
                       family.father is not None and family.mother is not None)
     genes = loaded.coverage
     absent = sorted({g.chromosome for g in genes if g.why_not and "header" in g.why_not})
     empty = sorted({g.chromosome for g in genes if g.why_not and "no record" in g.why_not})
     return assess(genes, sources, unassessed(variants), absent, empty)
+
+
+def listing(variants: Sequence[VariantResult],
+            background: Sequence[Placed]) -> Iterator[VariantResult | BackgroundAllele]:
+    """Every listed allele in listing order: the background alleles put back in their places among ``variants``."""
+    rest = iter(background)
+    following = next(rest, None)
+    for i, v in enumerate(variants):
+        while following is not None and following[0] <= i:
+            yield following[1]
+            following = next(rest, None)
+        yield v
+    while following is not None:
+        yield following[1]
+        following = next(rest, None)
 
 
 def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> ProbandGenotypes:

@@ -32,7 +32,7 @@ benign, likely benign, not carried          none
 from __future__ import annotations
 
 from varhlh.annotate.evidence import not_rare
-from varhlh.models import Classification, DiagnosticWeight, Role, VariantResult
+from varhlh.models import Classification, DiagnosticWeight, Interpretation, Role, VariantResult
 from varhlh.settings import Settings
 
 
@@ -49,6 +49,17 @@ def role(v: VariantResult, settings: Settings) -> Role | None:
             and pairing_barrier(v, settings) is None:
         return Role.VUS
     return None
+
+
+def never_read(interpretation: Interpretation) -> bool:
+    """An allele's first-pass classification that nothing after classification reads, whatever its zygosity: set
+    aside (benign, not carried, synonymous, non-coding…), not reportable, not 'not assessed', not pathogenic and not
+    a hypomorph. Such an allele has no role (table above), is no PM3/BP2 partner or candidate (pathogenic partners,
+    reportable candidates), no gene rule reads it (rules read alleles with a role or reportable), and it is not among
+    the alleles not assessed: a cohort lists it in ``set_aside`` without interpreting it per sample."""
+    return (interpretation.set_aside is not None and not interpretation.reportable
+            and not interpretation.not_assessed and not interpretation.classification.is_pathogenic
+            and interpretation.weight is not DiagnosticWeight.HYPOMORPH)
 
 
 def pairing_barrier(v: VariantResult, settings: Settings) -> str | None:

@@ -353,9 +353,16 @@ class Entries:
 
     def calls(self, index: int, name: str) -> Iterator[tuple[int, SampleCall]]:
         """(cohort record index, call) for each entry of sample ``index``."""
+        records, genotypes, rows = self.entries(index)
+        for j, r in enumerate(records):
+            yield r, sample_call(genotypes, j, name, rows)
+
+    def entries(self, index: int) -> tuple[list[int], list[list[Any]], dict[str, list[Any]]]:
+        """Sample ``index``'s entries as :func:`varhlh.read.reader.sample_call` reads them: their cohort record
+        indices, genotype entries (``[allele, ..., phased]``) and FORMAT rows, in the same order."""
         lo, hi = np.searchsorted(self.sample, [index, index + 1])
         if lo == hi:
-            return
+            return [], [], {}
         local = self.local[lo:hi].tolist()
         genotypes = [[a for a in row if a != _GT_END] + [ph]
                      for row, ph in zip(self.alleles[lo:hi].tolist(), self.phased[lo:hi].tolist(), strict=True)]
@@ -367,8 +374,7 @@ class Entries:
                 chunk = [row[: width[r]] for row, r in zip(chunk, local, strict=True)]
             rows[key] = chunk
         records = self.records
-        for j, r in enumerate(local):
-            yield records[r], sample_call(genotypes, j, name, rows)
+        return [records[r] for r in local], genotypes, rows
 
 
 __all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "Part", "Plan", "QueryResult", "Screen", "read_query"]

@@ -518,6 +518,8 @@ class _Converter:
         self.samples = every if columns is None else tuple(every[i] for i in columns)
         self.info_keys = tuple(k for k in header.info if info_keys is None or k in info_keys)
         self.format_keys = tuple(k for k in _FORMAT_KEYS if k in header.formats)
+        self.checked_keys = tuple(k for k in self.format_keys if k == "AD")
+        """The FORMAT values read where every selected sample is homozygous reference: those the validator checks."""
         self.validator = validator or validate.RecordValidator({}, "input")
         self.max_field = max_field
 
@@ -556,12 +558,17 @@ class _Converter:
         formats: dict[str, Any] = {}
         calls: dict[str, SampleCall] = {}
         if self.samples:  # none in the cohort's sites pass: cyvcf2 0.35 crashes reading FORMAT of a sample-less BCF
-            formats = {key: variant.format(key) for key in self.format_keys}
             genotypes = self._genotypes(variant)
             if self.columns is not None:  # every sample was parsed: take the selected columns
-                formats = {key: None if array is None else array[self.columns] for key, array in formats.items()}
                 genotypes = [genotypes[i] for i in self.columns] if genotypes else genotypes
-            calls = {name: self._call(genotypes, i, name, formats) for i, name in enumerate(self.samples)}
+            # a record where every selected sample is homozygous reference is set aside (restrict.set_aside): its
+            # calls are read for their alleles alone, and of its FORMAT values only AD, which the validator checks
+            hom_ref = bool(genotypes) and all(_hom_ref(g) for g in genotypes)
+            formats = {key: variant.format(key) for key in (self.checked_keys if hom_ref else self.format_keys)}
+            if self.columns is not None:
+                formats = {key: None if array is None else array[self.columns] for key, array in formats.items()}
+            values = _NO_FORMATS if hom_ref else formats
+            calls = {name: self._call(genotypes, i, name, values) for i, name in enumerate(self.samples)}
         qual = variant.QUAL
         if qual is not None and not math.isfinite(qual):
             qual = None  # QUAL=Inf is valid VCF (hts-specs passed_body_qual) but not a JSON number: left out
@@ -604,22 +611,41 @@ class _Converter:
         return sample_call(genotypes, i, name, formats)
 
 
+_NO_FORMATS: Mapping[str, Any] = {}
+
+
+def _hom_ref(entry: Sequence[Any]) -> bool:
+    """A cyvcf2 genotype entry (``[allele, ..., phased]``) fully called homozygous reference: the entry
+    :func:`sample_call` turns into a call that :func:`varhlh.restrict.is_hom_ref` sets aside."""
+    return len(entry) > 1 and all(a == 0 for a in entry[:-1])
+
+
 def sample_call(genotypes: Any, i: int, name: str, formats: Mapping[str, Any]) -> SampleCall:
     """Sample ``i``'s call: cyvcf2 genotype entries (``[allele, ..., phased]``) and FORMAT arrays, row ``i``.
 
     Shared with the cohort reader (:mod:`varhlh.read.matrix`), which passes rows of its genotype matrix.
     """
-    raw = genotypes[i] if genotypes else [-1, False]
-    alleles = tuple(None if a < 0 else int(a) for a in raw[:-1])
-    phased = bool(raw[-1]) and len(alleles) > 1
-    sep = "|" if phased else "/"
-    genotype = sep.join("." if a is None else str(a) for a in alleles)
+    alleles, phased, genotype = call_alleles(genotypes[i] if genotypes else [-1, False])
     return SampleCall(
         sample=name, genotype=genotype, alleles=alleles, phased=phased,
         phase_set=_scalar_text(formats.get("PS"), i), pgt=_scalar_text(formats.get("PGT"), i),
         pid=_scalar_text(formats.get("PID"), i), gq=_scalar_number(formats.get("GQ"), i),
         dp=_int_or_none(_scalar_number(formats.get("DP"), i)), ad=_vector(formats.get("AD"), i),
     )
+
+
+def call_alleles(raw: Sequence[Any]) -> tuple[tuple[int | None, ...], bool, str]:
+    """(allele indices with None for missing, phased, GT text) of one cyvcf2 genotype entry ``[allele, ...,
+    phased]``: what :func:`sample_call` makes of it."""
+    alleles = tuple(None if a < 0 else int(a) for a in raw[:-1])
+    phased = bool(raw[-1]) and len(alleles) > 1
+    return alleles, phased, ("|" if phased else "/").join("." if a is None else str(a) for a in alleles)
+
+
+def phase_tagged(formats: Mapping[str, Any], i: int) -> bool:
+    """Whether sample ``i``'s call has a phase set (PS) or read-backed phase (PID): what :func:`sample_call` makes
+    of its ``phase_set`` and ``pid``, without the call."""
+    return _scalar_text(formats.get("PS"), i) is not None or _scalar_text(formats.get("PID"), i) is not None
 
 
 def _finite_text(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import weakref
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
@@ -22,6 +23,7 @@ from varhlh.decide.completeness import Completeness
 from varhlh.fileio import WHOLE_FILE
 from varhlh.models import (
     Annotation,
+    BackgroundAllele,
     ClinVarEvidence,
     ConsequenceCall,
     FrequencyEvidence,
@@ -30,7 +32,7 @@ from varhlh.models import (
     TranscriptModel,
     VariantResult,
 )
-from varhlh.pipeline import InputFacts, Result
+from varhlh.pipeline import InputFacts, Result, listing
 from varhlh.result import (
     SCHEMA_VERSION,
     AnnotationSourcesDoc,
@@ -93,27 +95,53 @@ def to_document(result: Result) -> ResultDoc:
     )
 
 
-def split_listing(result: Result) -> tuple[list[VariantResult], list[VariantResult]]:
+def split_listing(result: Result) -> tuple[list[VariantResult], list[VariantResult | BackgroundAllele]]:
     """(full, compact): an allele is listed in full when it is a finding, not assessed, not set aside for any
     reason, or an allele a gene result rests on (its call or its not-assessed list); every other allele goes to
-    the compact ``set_aside`` listing — unless ``--all-alleles`` asks for every allele in full."""
+    the compact ``set_aside`` listing — unless ``--all-alleles`` asks for every allele in full. A background allele
+    (:attr:`Result.background`, never cited by a gene result) is always compact, in its place in the listing."""
     if result.request.all_alleles:
+        if result.background:
+            msg = "--all-alleles lists every allele in full: no allele may be set aside on its zygosity alone"
+            raise ValueError(msg)
         return list(result.variants), []
     cited = {i for g in result.genes for i in (*g.variant_ids, *g.not_assessed)}
     full: list[VariantResult] = []
-    compact: list[VariantResult] = []
-    for v in result.variants:
-        (compact if v.interpretation.set_aside is not None and v.id not in cited else full).append(v)
+    compact: list[VariantResult | BackgroundAllele] = []
+    for v in listing(result.variants, result.background):
+        if isinstance(v, BackgroundAllele):
+            compact.append(v)
+        else:
+            (compact if v.interpretation.set_aside is not None and v.id not in cited else full).append(v)
     return full, compact
 
 
-def _set_aside(v: VariantResult) -> SetAsideDoc:
+def _set_aside(v: VariantResult | BackgroundAllele) -> SetAsideDoc:
+    if isinstance(v, BackgroundAllele):
+        return _background_row(v)
     reason = v.interpretation.set_aside
     assert reason is not None  # split_listing puts only set-aside alleles here
     return SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
                        zygosity=v.genotype.zygosity, genotype=v.genotype.genotype,
                        classification=v.interpretation.classification, reason=reason,
                        consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
+
+
+_ROWS: weakref.WeakKeyDictionary[BackgroundAllele, SetAsideDoc] = weakref.WeakKeyDictionary()
+"""Rows of the background alleles alive (an allele is shared by a cohort worker's samples, by identity)."""
+
+
+def _background_row(v: BackgroundAllele) -> SetAsideDoc:
+    """The row of a background allele, built once for all the samples that share it."""
+    row = _ROWS.get(v)
+    if row is None:
+        reason = v.interpretation.set_aside
+        assert reason is not None  # a background allele is set aside
+        row = _ROWS[v] = SetAsideDoc(
+            id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
+            zygosity=v.zygosity, genotype=v.genotype, classification=v.interpretation.classification, reason=reason,
+            consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
+    return row
 
 
 def to_dict(result: Result) -> dict[str, Any]:
@@ -179,6 +207,8 @@ def _alleles_by_gene(result: Result) -> dict[str, int]:
     counts: dict[str, int] = {}
     for v in result.variants:
         counts[v.allele.gene.symbol] = counts.get(v.allele.gene.symbol, 0) + 1
+    for _, b in result.background:
+        counts[b.allele.gene.symbol] = counts.get(b.allele.gene.symbol, 0) + 1
     return counts
 
 
@@ -292,8 +322,10 @@ def _counts(result: Result, set_aside: int) -> CountsDoc:
     zygosity: dict[str, int] = {}
     for v in result.variants:
         zygosity[v.genotype.zygosity.value] = zygosity.get(v.genotype.zygosity.value, 0) + 1
+    for _, b in result.background:  # never reportable, never not assessed
+        zygosity[b.zygosity.value] = zygosity.get(b.zygosity.value, 0) + 1
     return CountsDoc(
-        records_in_panel_regions=len(result.variants), set_aside=set_aside,
+        records_in_panel_regions=len(result.variants) + len(result.background), set_aside=set_aside,
         reportable=sum(1 for v in result.variants if v.interpretation.reportable),
         records_read=result.input.records_read, by_zygosity=dict(sorted(zygosity.items())),
         not_assessed=sum(1 for v in result.variants if v.interpretation.not_assessed and v.genotype.zygosity.carried),
