@@ -27,7 +27,7 @@ import logging
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,7 +76,7 @@ from varhlh.pipeline import (
     open_reader,
 )
 from varhlh.read.matrix import Entries, Part, Plan, QueryResult, Screen, read_query
-from varhlh.read.reader import _FORMAT_KEYS, call_alleles, phase_tagged, query_plan, sample_call
+from varhlh.read.reader import _FORMAT_KEYS, call_alleles, query_plan
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
 from varhlh.restrict import set_aside
 from varhlh.result import (
@@ -134,6 +134,9 @@ class _State:
     background: dict[tuple[str, str], BackgroundAllele | None] = field(default_factory=dict)
     """A worker's background alleles by (allele id, GT text), shared by its samples (None: interpreted in full;
     filled by :func:`_background`)."""
+    site_calls: dict[tuple[Any, ...], _SiteCall | None] = field(default_factory=dict)
+    """A worker's calls by entry key (:attr:`varhlh.read.matrix.SampleEntries.keys`): what :func:`_site_call` made
+    of them."""
 
 
 _PLAN: Plan | None = None
@@ -476,52 +479,74 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
     """The listed alleles of a proband analysed alone: its background alleles (:func:`_background`) go straight to
     the set-aside listing, in their places; the others, with the proband's call, are interpreted in full."""
     column = state.index[name]
-    found: list[tuple[int, list[list[Any]], Mapping[str, Any], int]] = []
-    for entries in opened:
-        records, chunk_genotypes, chunk_rows = entries.entries(column)
-        found.extend((number, chunk_genotypes, chunk_rows, j) for j, number in enumerate(records))
-    found.sort(key=lambda entry: entry[0])
+    found = [(key, entries, j) for chunk in opened for entries in (chunk.of(column),)
+             for j, key in enumerate(entries.keys)]
+    found.sort(key=lambda entry: entry[0][0])  # by cohort record
     view: list[Allele] = []
     calls_by_allele: dict[str, dict[str, SampleCall]] = {}
     background: list[Placed] = []
     phased = False
     listed = 0
-    for number, genotypes, rows, j in found:
-        alleles, _, text = call_alleles(genotypes[j])
-        if alleles and all(a == 0 for a in alleles):
+    known = state.site_calls
+    for key, entries, j in found:
+        site = known.get(key, _UNSEEN)
+        if site is _UNSEEN:
+            site = known[key] = _site_call(state, key[0], entries.genotype(j))
+        if site is None:
             continue  # homozygous reference (restrict.is_hom_ref): read for a relative of another proband
         listed += 1
+        if site.carried and not phased:
+            phased = entries.phase_tagged(j)
         calls: dict[str, SampleCall] | None = None
-        for allele in state.alleles[number]:  # the shared sites record, with this sample's call beside it
-            known = _background(state, allele, alleles, text) if len(alleles) == 2 else None
-            if known is not None:
-                background.append((len(view), known))
-                phased = phased or (known.zygosity.carried and phase_tagged(rows, j))
+        for allele, found_background in zip(state.alleles[key[0]], site.background, strict=True):
+            if found_background is not None:
+                background.append((len(view), found_background))
                 continue
             if calls is None:
-                calls = {name: sample_call(genotypes, j, name, rows)}
+                calls = {name: entries.call(j, name)}
             view.append(allele)
             calls_by_allele[allele.id] = calls
     return ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele, tuple(background), phased)
 
 
+@dataclass(frozen=True)
+class _SiteCall:
+    """What one call (a genotype entry) at one cohort record makes of the record's alleles."""
+
+    background: tuple[BackgroundAllele | None, ...]
+    """Per ALT: the background allele (:func:`_background`), or None when it is interpreted in full."""
+    carried: bool
+    """A background allele is carried (its call's phase tags count for the completeness verdict)."""
+
+
 _AUTOSOMES = frozenset(str(n) for n in range(1, 23))
+_UNSEEN: Any = object()
+
+
+def _site_call(state: _State, number: int, raw: list[Any]) -> _SiteCall | None:
+    """The call ``raw`` (``[allele, ..., phased]``) at cohort record ``number``: None when it is homozygous
+    reference (restrict.is_hom_ref), else its alleles as background alleles or not."""
+    alleles, _, text = call_alleles(raw)
+    if alleles and all(a == 0 for a in alleles):
+        return None
+    found = tuple(_background(state, allele, alleles, text) for allele in state.alleles[number])
+    return _SiteCall(found, any(b is not None and b.zygosity.carried for b in found))
 
 
 def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],
                 genotype: str) -> BackgroundAllele | None:
-    """The allele as a background allele of a sample with this diploid call, or None when it must be interpreted in
-    full. Rule: an autosomal, non-symbolic allele, fully called (not carried, heterozygous or homozygous), whose
-    classification for that zygosity (the cohort's first pass) nothing after classification reads
+    """The allele as a background allele of a sample with this call, or None when it must be interpreted in full.
+    Rule: an autosomal, non-symbolic allele, diploid and fully called (not carried, heterozygous or homozygous),
+    whose classification for that zygosity (the cohort's first pass) nothing after classification reads
     (:func:`varhlh.inheritance.roles.never_read`). A diploid autosomal call raises no ploidy or sex flag, and a
     proband analysed alone has no relatives to segregate with, so such an allele's set-aside row is the one the
-    allele interpreted in full would get."""
-    key, known = (allele.id, genotype), state.background
-    if key in known:
-        return known[key]
+    allele interpreted in full would get. One instance per (allele, GT text) in a worker (``state.background``)."""
+    key = (allele.id, genotype)
+    if key in state.background:
+        return state.background[key]
     found = None
     zygosity = allele_zygosity(alleles, allele.alt_index)
-    if zygosity in (Zygosity.REF, Zygosity.HET, Zygosity.HOM) and not allele.symbolic \
+    if len(alleles) == 2 and zygosity in (Zygosity.REF, Zygosity.HET, Zygosity.HOM) and not allele.symbolic \
             and canonical_chrom(allele.record.chrom) in _AUTOSOMES:
         loaded = state.loaded
         annotation = loaded.annotations[allele.id]
@@ -529,7 +554,7 @@ def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],
                                     loaded.request.settings)
         if never_read(interpretation):
             found = BackgroundAllele(allele, annotation, zygosity, genotype, interpretation)
-    known[key] = found
+    state.background[key] = found
     return found
 
 

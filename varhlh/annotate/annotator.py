@@ -115,17 +115,24 @@ class Annotator:
                                                                            str | None]:
         """Which sources gave (consequence, reference sequence, ClinVar, population frequency) for this input:
         the header's fields and opt-in files, or values found in the alleles' annotations; None when absent."""
-        found = list(annotations)
+        seen: list[Annotation] | None = None
+
+        def found() -> list[Annotation]:  # the alleles' own values are read only when the header names no source
+            nonlocal seen
+            if seen is None:
+                seen = list(annotations)
+            return seen
+
         consequence_source = self.external_source or ", ".join(f"VCF {s.tag} ({s.dialect.value})"
                                                                 for s in self.sources) or None
         reference = self.reference.label if self.reference is not None else None
         clinvar = (self.local.clinvar.evidence_source if self.local is not None and self.local.clinvar
                    else f"VCF INFO {self.clinvar_fields.significance}" if self.clinvar_fields.significance
-                   else next((a.clinvar.source for a in found if a.clinvar is not None), None))
+                   else next((a.clinvar.source for a in found() if a.clinvar is not None), None))
         frequency = (self.local.gnomad.evidence_source if self.local is not None and self.local.gnomad
                      else f"VCF INFO {', '.join(self.popmax_fields + self.af_fields)}"
                      if self.popmax_fields or self.af_fields
-                     else next((a.frequency.source for a in found if a.frequency is not None
+                     else next((a.frequency.source for a in found() if a.frequency is not None
                                 and not a.frequency.source.startswith(BUNDLED)), None))
         return consequence_source, reference, clinvar, frequency
 

@@ -36,7 +36,7 @@ import numpy as np
 from varhlh.errors import InputError
 from varhlh.genome import canonical_chrom, in_par
 from varhlh.models import Build, SampleCall, VcfRecord
-from varhlh.read.reader import htslib_list_safe, loads_own_index, query_variants, sample_call
+from varhlh.read.reader import htslib_list_safe, loads_own_index, phase_tagged, query_variants, sample_call
 from varhlh.read.validate import RecordValidator
 
 CHUNK_RECORDS = 512
@@ -353,28 +353,54 @@ class Entries:
 
     def calls(self, index: int, name: str) -> Iterator[tuple[int, SampleCall]]:
         """(cohort record index, call) for each entry of sample ``index``."""
-        records, genotypes, rows = self.entries(index)
-        for j, r in enumerate(records):
-            yield r, sample_call(genotypes, j, name, rows)
+        entries = self.of(index)
+        for j, key in enumerate(entries.keys):
+            yield key[0], entries.call(j, name)
 
-    def entries(self, index: int) -> tuple[list[int], list[list[Any]], dict[str, list[Any]]]:
-        """Sample ``index``'s entries as :func:`varhlh.read.reader.sample_call` reads them: their cohort record
-        indices, genotype entries (``[allele, ..., phased]``) and FORMAT rows, in the same order."""
-        lo, hi = np.searchsorted(self.sample, [index, index + 1])
-        if lo == hi:
-            return [], [], {}
-        local = self.local[lo:hi].tolist()
-        genotypes = [[a for a in row if a != _GT_END] + [ph]
-                     for row, ph in zip(self.alleles[lo:hi].tolist(), self.phased[lo:hi].tolist(), strict=True)]
+    def of(self, index: int) -> SampleEntries:
+        """Sample ``index``'s entries."""
+        lo, hi = (int(i) for i in np.searchsorted(self.sample, [index, index + 1]))
+        return SampleEntries(self, lo, hi)
+
+
+class SampleEntries:
+    """One sample's entries in one chunk: their keys at once, their calls (with the FORMAT values) when asked for."""
+
+    def __init__(self, chunk: Entries, lo: int, hi: int) -> None:
+        self._chunk, self._lo, self._hi = chunk, lo, hi
+        self._local: list[int] = chunk.local[lo:hi].tolist() if hi > lo else []
+        records = chunk.records
+        columns = chunk.alleles[lo:hi].T.tolist() if hi > lo else []
+        self.keys: list[tuple[Any, ...]] = list(zip([records[r] for r in self._local], *columns,
+                                                    chunk.phased[lo:hi].tolist(), strict=True)) if hi > lo else []
+        """Per entry: (cohort record index, allele indices padded to the chunk's widest call, phased)."""
+        self.tags_phase = "PS" in chunk.formats or "PID" in chunk.formats
+        """The chunk holds PS or PID values."""
+
+    def genotype(self, j: int) -> list[Any]:
+        """Entry ``j`` as cyvcf2 gives a genotype: ``[allele, ..., phased]``."""
+        key = self.keys[j]
+        return [a for a in key[1:-1] if a != _GT_END] + [key[-1]]
+
+    def call(self, j: int, name: str) -> SampleCall:
+        """Entry ``j``'s call, with its FORMAT values."""
+        return sample_call([self.genotype(j)], 0, name, self._formats(j))
+
+    def phase_tagged(self, j: int) -> bool:
+        """Whether entry ``j``'s call has a phase set or read-backed phase (:func:`varhlh.read.reader.phase_tagged`)."""
+        return self.tags_phase and phase_tagged(self._formats(j), 0)
+
+    def _formats(self, j: int) -> dict[str, list[Any]]:
+        """Entry ``j``'s FORMAT values, as one-row columns."""
+        chunk, at = self._chunk, self._lo + j
         rows: dict[str, list[Any]] = {}
-        for key, values in self.formats.items():
-            chunk = values[lo:hi].tolist()
+        for key, values in chunk.formats.items():
+            row = values[at].tolist()
             if values.ndim == 2:  # vectors (AD; GQ and DP come as one-element vectors): cut the padding
-                width = self.widths[:, self.keys.index(key)].tolist()
-                chunk = [row[: width[r]] for row, r in zip(chunk, local, strict=True)]
-            rows[key] = chunk
-        records = self.records
-        return [records[r] for r in local], genotypes, rows
+                row = row[: int(chunk.widths[self._local[j], chunk.keys.index(key)])]
+            rows[key] = [row]
+        return rows
 
 
-__all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "Part", "Plan", "QueryResult", "Screen", "read_query"]
+__all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "Part", "Plan", "QueryResult", "SampleEntries", "Screen",
+           "read_query"]

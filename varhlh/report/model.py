@@ -7,9 +7,10 @@ in VCF order, genes in panel order, no timestamps unless SOURCE_DATE_EPOCH is se
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
-import weakref
+from collections import Counter
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
@@ -87,7 +88,7 @@ def to_document(result: Result) -> ResultDoc:
         completeness=_completeness(result.completeness),
         genes=[_gene(g, result, listed) for g in result.genes],
         variants=[_variant(v) for v in full],
-        set_aside=[_set_aside(v) for v in compact],
+        set_aside=[_background_row(v) if isinstance(v, BackgroundAllele) else _set_aside(v) for v in compact],
         clinical=_clinical(result.clinical, result.variants),
         counts=_counts(result, len(compact)),
         limitations=list(result.limitations),
@@ -116,9 +117,7 @@ def split_listing(result: Result) -> tuple[list[VariantResult], list[VariantResu
     return full, compact
 
 
-def _set_aside(v: VariantResult | BackgroundAllele) -> SetAsideDoc:
-    if isinstance(v, BackgroundAllele):
-        return _background_row(v)
+def _set_aside(v: VariantResult) -> SetAsideDoc:
     reason = v.interpretation.set_aside
     assert reason is not None  # split_listing puts only set-aside alleles here
     return SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
@@ -127,20 +126,24 @@ def _set_aside(v: VariantResult | BackgroundAllele) -> SetAsideDoc:
                        consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
 
 
-_ROWS: weakref.WeakKeyDictionary[BackgroundAllele, SetAsideDoc] = weakref.WeakKeyDictionary()
-"""Rows of the background alleles alive (an allele is shared by a cohort worker's samples, by identity)."""
+_ROWS: dict[int, tuple[BackgroundAllele, SetAsideDoc]] = {}
+"""Rows of background alleles by the allele's identity (the allele kept, so that its id is not reused): an allele
+is shared by a cohort worker's samples. Emptied when large."""
 
 
 def _background_row(v: BackgroundAllele) -> SetAsideDoc:
     """The row of a background allele, built once for all the samples that share it."""
-    row = _ROWS.get(v)
-    if row is None:
-        reason = v.interpretation.set_aside
-        assert reason is not None  # a background allele is set aside
-        row = _ROWS[v] = SetAsideDoc(
-            id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
-            zygosity=v.zygosity, genotype=v.genotype, classification=v.interpretation.classification, reason=reason,
-            consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
+    found = _ROWS.get(id(v))
+    if found is not None and found[0] is v:
+        return found[1]
+    if len(_ROWS) >= 1 << 17:
+        _ROWS.clear()
+    reason = v.interpretation.set_aside
+    assert reason is not None  # a background allele is set aside
+    row = SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
+                      zygosity=v.zygosity, genotype=v.genotype, classification=v.interpretation.classification,
+                      reason=reason, consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
+    _ROWS[id(v)] = (v, row)
     return row
 
 
@@ -151,6 +154,13 @@ def to_dict(result: Result) -> dict[str, Any]:
 
 def tool_doc() -> ToolDoc:
     """The program and the versions of the libraries that read the input."""
+    return ToolDoc(name="varhlh", version=__version__, dependencies=dict(_dependencies()))
+
+
+@functools.cache
+def _dependencies() -> tuple[tuple[str, str | None], ...]:
+    """The versions, read once per process (each read parses a package's metadata file; a cohort writes thousands
+    of documents)."""
     deps: dict[str, str | None] = {}
     for name in ("cyvcf2", "pysam", "isal"):
         try:
@@ -158,7 +168,7 @@ def tool_doc() -> ToolDoc:
         except metadata.PackageNotFoundError:
             deps[name] = None
     deps["python"] = platform.python_version()
-    return ToolDoc(name="varhlh", version=__version__, dependencies=deps)
+    return tuple(deps.items())
 
 
 def _date() -> str | None:
@@ -207,8 +217,8 @@ def _alleles_by_gene(result: Result) -> dict[str, int]:
     counts: dict[str, int] = {}
     for v in result.variants:
         counts[v.allele.gene.symbol] = counts.get(v.allele.gene.symbol, 0) + 1
-    for _, b in result.background:
-        counts[b.allele.gene.symbol] = counts.get(b.allele.gene.symbol, 0) + 1
+    for symbol, n in Counter(b.allele.gene.symbol for _, b in result.background).items():
+        counts[symbol] = counts.get(symbol, 0) + n
     return counts
 
 
@@ -322,8 +332,8 @@ def _counts(result: Result, set_aside: int) -> CountsDoc:
     zygosity: dict[str, int] = {}
     for v in result.variants:
         zygosity[v.genotype.zygosity.value] = zygosity.get(v.genotype.zygosity.value, 0) + 1
-    for _, b in result.background:  # never reportable, never not assessed
-        zygosity[b.zygosity.value] = zygosity.get(b.zygosity.value, 0) + 1
+    for kind, n in Counter(b.zygosity for _, b in result.background).items():  # never reportable, never not
+        zygosity[kind.value] = zygosity.get(kind.value, 0) + n  # assessed
     return CountsDoc(
         records_in_panel_regions=len(result.variants) + len(result.background), set_aside=set_aside,
         reportable=sum(1 for v in result.variants if v.interpretation.reportable),

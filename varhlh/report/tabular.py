@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from varhlh.errors import printable
-from varhlh.result import ResultDoc
+from varhlh.result import ResultDoc, SetAsideDoc
 
 if TYPE_CHECKING:
     from varhlh.report.output import RenderContext
@@ -54,14 +54,15 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
     """Readable and fast: top-level keys one per line, list items (genes, variants…) one per line.
 
     The C encoder does the work (``indent`` would switch to the ~10x slower pure-Python one). NaN and
-    infinities are refused (``allow_nan=False``): they are not JSON, and JavaScript readers reject them.
+    infinities are refused (``allow_nan=False``): they are not JSON, and JavaScript readers reject them. The items
+    of an :class:`Encoded` list are already encoded (by the same encoder) and joined as they are.
     """
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
     dump, item = encoder.encode, _item_encoder(encoder)
     parts = []
     for key, value in data.items():
         if isinstance(value, list) and value:
-            body = ",\n    ".join(item(entry) for entry in value)
+            body = ",\n    ".join(value if isinstance(value, Encoded) else (item(entry) for entry in value))
             parts.append(f"  {dump(key)}: [\n    {body}\n  ]")
         else:
             parts.append(f"  {dump(key)}: {dump(value)}")
@@ -137,7 +138,32 @@ def _cell(value: Any) -> str:
 
 
 def render_json(context: RenderContext) -> list[tuple[str, bytes]]:
-    return [("varhlh.json", json_bytes(msgspec.to_builtins(context.document)))]
+    doc = context.document
+    data = msgspec.to_builtins(msgspec.structs.replace(doc, set_aside=[]))
+    if doc.set_aside:  # the same key, in its place: its rows' texts, each encoded once
+        data["set_aside"] = Encoded(_row_text(row) for row in doc.set_aside)
+    return [("varhlh.json", json_bytes(data))]
+
+
+class Encoded(list[str]):
+    """List items already encoded as JSON (:func:`json_bytes` joins them as they are)."""
+
+
+_ROW_TEXTS: dict[int, tuple[SetAsideDoc, str]] = {}
+"""Encoded set-aside rows by the row's identity (the row kept, so that its id is not reused): a cohort worker's
+background rows are shared by its samples (:func:`varhlh.report.model.to_document`). Emptied when large."""
+
+
+def _row_text(row: SetAsideDoc) -> str:
+    found = _ROW_TEXTS.get(id(row))
+    if found is not None and found[0] is row:
+        return found[1]
+    if len(_ROW_TEXTS) >= 1 << 17:
+        _ROW_TEXTS.clear()
+    text = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode(
+        msgspec.to_builtins(row))
+    _ROW_TEXTS[id(row)] = (row, text)
+    return text
 
 
 def render_tsv(context: RenderContext) -> list[tuple[str, bytes]]:
