@@ -118,3 +118,22 @@ def test_samples_analysed_alone_equal_single_runs(run_cli, indexed, tmp_path: Pa
     _assert_same_as_single(run_cli, vcf, out, list(SAMPLES))
     if threads == "1":  # the workers of two threads count in their own processes
         assert 0 < sum(taken) < len(taken)  # both paths taken: the others (chrX, findings, ...) in full
+
+
+def test_identity_cache_computes_once_per_object_and_stays_bounded() -> None:
+    from varhlh.report.identity import IdentityCache
+
+    calls: list[object] = []
+
+    def compute(obj: list[int]) -> int:
+        calls.append(obj)
+        return sum(obj)
+
+    cache = IdentityCache(compute, limit=3)
+    a, b = [1, 2], [1, 2]  # equal, not the same object: each gets its own entry
+    assert cache(a) == cache(a) == cache(b) == 3
+    assert calls == [a, b]
+    for n in range(3):
+        cache([n])
+    assert len(cache) <= 3  # emptied when full, never larger
+    assert cache(a) == 3 and len(calls) == 6  # recomputed after the clearing

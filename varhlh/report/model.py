@@ -34,6 +34,7 @@ from varhlh.models import (
     VariantResult,
 )
 from varhlh.pipeline import InputFacts, Result, listing
+from varhlh.report.identity import IdentityCache
 from varhlh.result import (
     SCHEMA_VERSION,
     AnnotationSourcesDoc,
@@ -126,25 +127,16 @@ def _set_aside(v: VariantResult) -> SetAsideDoc:
                        consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
 
 
-_ROWS: dict[int, tuple[BackgroundAllele, SetAsideDoc]] = {}
-"""Rows of background alleles by the allele's identity (the allele kept, so that its id is not reused): an allele
-is shared by a cohort worker's samples. Emptied when large."""
-
-
-def _background_row(v: BackgroundAllele) -> SetAsideDoc:
-    """The row of a background allele, built once for all the samples that share it."""
-    found = _ROWS.get(id(v))
-    if found is not None and found[0] is v:
-        return found[1]
-    if len(_ROWS) >= 1 << 17:
-        _ROWS.clear()
+def _row_of(v: BackgroundAllele) -> SetAsideDoc:
     reason = v.interpretation.set_aside
     assert reason is not None  # a background allele is set aside
-    row = SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
-                      zygosity=v.zygosity, genotype=v.genotype, classification=v.interpretation.classification,
-                      reason=reason, consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
-    _ROWS[id(v)] = (v, row)
-    return row
+    return SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
+                       zygosity=v.zygosity, genotype=v.genotype, classification=v.interpretation.classification,
+                       reason=reason, consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
+
+
+_background_row = IdentityCache(_row_of)
+"""The row of a background allele, built once for all the samples of a cohort worker that share it."""
 
 
 def to_dict(result: Result) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from varhlh.errors import printable
+from varhlh.report.identity import IdentityCache
 from varhlh.result import ResultDoc, SetAsideDoc
 
 if TYPE_CHECKING:
@@ -149,21 +150,14 @@ class Encoded(list[str]):
     """List items already encoded as JSON (:func:`json_bytes` joins them as they are)."""
 
 
-_ROW_TEXTS: dict[int, tuple[SetAsideDoc, str]] = {}
-"""Encoded set-aside rows by the row's identity (the row kept, so that its id is not reused): a cohort worker's
-background rows are shared by its samples (:func:`varhlh.report.model.to_document`). Emptied when large."""
-
-
-def _row_text(row: SetAsideDoc) -> str:
-    found = _ROW_TEXTS.get(id(row))
-    if found is not None and found[0] is row:
-        return found[1]
-    if len(_ROW_TEXTS) >= 1 << 17:
-        _ROW_TEXTS.clear()
-    text = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode(
+def _encode_row(row: SetAsideDoc) -> str:
+    return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode(
         msgspec.to_builtins(row))
-    _ROW_TEXTS[id(row)] = (row, text)
-    return text
+
+
+_row_text = IdentityCache(_encode_row)
+"""A set-aside row's JSON text (the encoder of :func:`json_bytes`), once per row: a cohort worker's background
+rows are shared by its samples (:func:`varhlh.report.model.to_document`)."""
 
 
 def render_tsv(context: RenderContext) -> list[tuple[str, bytes]]:
