@@ -367,7 +367,7 @@ class SampleEntries:
     """One sample's entries in one chunk: their keys at once, their calls (with the FORMAT values) when asked for."""
 
     def __init__(self, chunk: Entries, lo: int, hi: int) -> None:
-        self._chunk, self._lo, self._hi = chunk, lo, hi
+        self._chunk, self._lo = chunk, lo
         self._local: list[int] = chunk.local[lo:hi].tolist() if hi > lo else []
         records = chunk.records
         columns = chunk.alleles[lo:hi].T.tolist() if hi > lo else []
