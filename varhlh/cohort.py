@@ -78,7 +78,7 @@ from varhlh.pipeline import (
 from varhlh.read.matrix import Entries, Part, Plan, QueryResult, Screen, read_query
 from varhlh.read.reader import _FORMAT_KEYS, call_alleles, query_plan
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
-from varhlh.restrict import set_aside
+from varhlh.restrict import hom_ref_alleles, set_aside
 from varhlh.result import (
     PART_VERSION,
     AnnotationSourcesDoc,
@@ -131,9 +131,6 @@ class _State:
     """Analyse every sample in full and write every sample's files (``--all-results``)."""
     frequency_source: bool = False
     """The header or a local file names a population-frequency source (whatever alleles a sample carries)."""
-    background: dict[tuple[str, str], BackgroundAllele | None] = field(default_factory=dict)
-    """A worker's background alleles by (allele id, GT text), shared by its samples (None: interpreted in full;
-    filled by :func:`_background`)."""
     site_calls: dict[tuple[Any, ...], _SiteCall | None] = field(default_factory=dict)
     """A worker's calls by entry key (:attr:`varhlh.read.matrix.SampleEntries.keys`): what :func:`_site_call` made
     of them."""
@@ -493,7 +490,7 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
         if site is _UNSEEN:
             site = known[key] = _site_call(state, key[0], entries.genotype(j))
         if site is None:
-            continue  # homozygous reference (restrict.is_hom_ref): read for a relative of another proband
+            continue  # homozygous reference: read for a relative of another proband
         listed += 1
         if site.carried and not phased:
             phased = entries.phase_tagged(j)
@@ -525,9 +522,9 @@ _UNSEEN: Any = object()
 
 def _site_call(state: _State, number: int, raw: list[Any]) -> _SiteCall | None:
     """The call ``raw`` (``[allele, ..., phased]``) at cohort record ``number``: None when it is homozygous
-    reference (restrict.is_hom_ref), else its alleles as background alleles or not."""
+    reference (:func:`varhlh.restrict.hom_ref_alleles`), else its alleles as background alleles or not."""
     alleles, _, text = call_alleles(raw)
-    if alleles and all(a == 0 for a in alleles):
+    if hom_ref_alleles(alleles):
         return None
     found = tuple(_background(state, allele, alleles, text) for allele in state.alleles[number])
     return _SiteCall(found, any(b is not None and b.zygosity.carried for b in found))
@@ -540,11 +537,8 @@ def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],
     whose classification for that zygosity (the cohort's first pass) nothing after classification reads
     (:func:`varhlh.inheritance.roles.never_read`). A diploid autosomal call raises no ploidy or sex flag, and a
     proband analysed alone has no relatives to segregate with, so such an allele's set-aside row is the one the
-    allele interpreted in full would get. One instance per (allele, GT text) in a worker (``state.background``)."""
-    key = (allele.id, genotype)
-    if key in state.background:
-        return state.background[key]
-    found = None
+    allele interpreted in full would get. Asked once per (record, genotype) in a worker (:func:`_site_call`, kept in
+    ``state.site_calls``), so one instance is shared by the worker's samples with that genotype."""
     zygosity = allele_zygosity(alleles, allele.alt_index)
     if len(alleles) == 2 and zygosity in (Zygosity.REF, Zygosity.HET, Zygosity.HOM) and not allele.symbolic \
             and canonical_chrom(allele.record.chrom) in _AUTOSOMES:
@@ -553,9 +547,8 @@ def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],
         interpretation = first_pass(loaded.interpretations, allele, annotation, GenotypeCall(zygosity, genotype, None),
                                     loaded.request.settings)
         if never_read(interpretation):
-            found = BackgroundAllele(allele, annotation, zygosity, genotype, interpretation)
-    state.background[key] = found
-    return found
+            return BackgroundAllele(allele, annotation, zygosity, genotype, interpretation)
+    return None
 
 
 def _remove_earlier(state: _State, proband: Proband) -> None:

@@ -117,7 +117,12 @@ def set_aside(calls: Iterable[SampleCall | None]) -> bool:
 
 def is_hom_ref(call: SampleCall | None) -> bool:
     """A called genotype whose every allele is the reference (``0/0``, ``0|0``, haploid ``0``)."""
-    return call is not None and bool(call.alleles) and all(a == 0 for a in call.alleles)
+    return call is not None and hom_ref_alleles(call.alleles)
+
+
+def hom_ref_alleles(alleles: Sequence[int | None]) -> bool:
+    """Allele indices (None: missing) of a fully called homozygous reference: :func:`is_hom_ref` of a call."""
+    return bool(alleles) and all(a == 0 for a in alleles)
 
 
 def panel_contigs(panel: Panel, contigs: dict[str, int | None] | object) -> dict[str, str]:

@@ -642,10 +642,11 @@ def _match_vep(entry: _Entry, ref: str, alts: Sequence[str], alt_index: int) -> 
     allele = entry.get("Allele")
     if allele is None:
         return _Match.UNKNOWN
-    if entry.get("MINIMISED") == "1":
-        return _by_forms(allele.upper(), [_minimal(ref, a) for a in alts], alt_index)
-    match = _by_forms(allele.upper(), vep_alleles(ref, alts), alt_index)
-    return _by_forms(allele.upper(), [_minimal(ref, a) for a in alts], alt_index) if match is _Match.UNKNOWN else match
+    if entry.get("MINIMISED") != "1":  # VEP's default form first; the --minimal form when it tells nothing
+        match = _by_forms(allele.upper(), vep_alleles(ref, alts), alt_index)
+        if match is not _Match.UNKNOWN:
+            return match
+    return _by_forms(allele.upper(), [_minimal(ref, a) for a in alts], alt_index)
 
 
 def _match_alt(allele: str | None, alts: Sequence[str], alt_index: int) -> _Match:

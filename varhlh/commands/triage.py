@@ -7,7 +7,8 @@ import gc
 import logging
 import shlex
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,7 +119,33 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     online_options.add_arguments(p, annotate=True)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector frozen and paused for one triage, as it was afterwards.
+
+    What is loaded by then (the modules, numpy, cyvcf2, msgspec) lives until the command ends, so the collector
+    need not walk it again at every full collection (~0.1 s of a genome's triage). The records built from there on
+    are acyclic frozen dataclasses, freed by reference counting, so the collector is paused too: its passes over a
+    cohort sample's ~10,000 alleles are memory-bound (0.72x of a 20-sample run on a loaded machine, neutral on a
+    quiet one); a cohort worker collects the young generation per batch. Restored on the way out, because the
+    command may run inside a longer process (the test suite, a caller of :func:`varhlh.cli.main`)."""
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    with _collector_paused():
+        return _triage(args, argv)
+
+
+def _triage(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.pipeline import Request
     from varhlh.pipeline import run as run_pipeline
     from varhlh.report.model import to_document
@@ -126,13 +153,6 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from varhlh.report.tabular import completeness_line
     from varhlh.settings import load_settings
 
-    # a one-shot process: what is loaded by now (the modules, numpy, cyvcf2, msgspec) lives until exit, so the
-    # cyclic garbage collector need not walk it again at every full collection (~0.1 s of a genome's triage).
-    # The records built from here on are acyclic frozen dataclasses, freed by reference counting, so the collector
-    # is paused too: its passes over a cohort sample's ~10,000 alleles are memory-bound (0.72x of a 20-sample run
-    # on a loaded machine, neutral on a quiet one); a cohort worker collects the young generation per batch
-    gc.freeze()
-    gc.disable()
     formats = parse_formats(args.format)
     if args.threads < 1:
         msg = "--threads must be at least 1"

@@ -58,7 +58,7 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
     infinities are refused (``allow_nan=False``): they are not JSON, and JavaScript readers reject them. The items
     of an :class:`Encoded` list are already encoded (by the same encoder) and joined as they are.
     """
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+    encoder = _encoder()
     dump, item = encoder.encode, _item_encoder(encoder)
     parts = []
     for key, value in data.items():
@@ -68,6 +68,11 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
         else:
             parts.append(f"  {dump(key)}: {dump(value)}")
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+
+
+def _encoder() -> json.JSONEncoder:
+    """The JSON files' encoder: UTF-8 as it is, ', ' and ': ' separators, no NaN or infinity."""
+    return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
 
 
 def _item_encoder(encoder: json.JSONEncoder) -> Callable[[Any], str]:
@@ -151,8 +156,7 @@ class Encoded(list[str]):
 
 
 def _encode_row(row: SetAsideDoc) -> str:
-    return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode(
-        msgspec.to_builtins(row))
+    return _encoder().encode(msgspec.to_builtins(row))
 
 
 _row_text = IdentityCache(_encode_row)
