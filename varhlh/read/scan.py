@@ -36,6 +36,7 @@ from types import ModuleType
 from typing import BinaryIO, Protocol
 
 from varhlh.errors import InputError
+from varhlh.read.heap import heap_headroom
 
 _inflate_lib: ModuleType
 try:  # ISA-L inflates 2-3x faster than zlib; both check every gzip member's CRC32 and length.
@@ -52,6 +53,8 @@ _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 _SLICE = 1 << 20
 _PIECE = 4 << 20
 """Decompressed bytes handed to the line filter at once, at most (plus one BGZF block)."""
+_HEADROOM = 8 * _PIECE
+"""Freed heap kept mapped during the scan (:func:`varhlh.read.heap.heap_headroom`): a few pieces in flight."""
 _BGZF_MAX_BLOCK = 1 << 16
 _MIN_SEGMENT = 1 << 16
 """Stretches of decompressed text at most this long are checked line by line."""
@@ -120,8 +123,9 @@ def scan(fh: BinaryIO, kind: str, targets: Targets, out: BinaryIO, hasher: Hashe
     else:
         chunks = _plain_chunks(fh, hasher)
     line_filter = _LineFilter(targets, out, source, max_line_bytes)
-    for chunk in chunks:
-        line_filter.feed(chunk)
+    with heap_headroom(_HEADROOM):
+        for chunk in chunks:
+            line_filter.feed(chunk)
     line_filter.finish()
     return line_filter.stats
 
