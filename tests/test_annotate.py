@@ -184,3 +184,21 @@ def test_unannotated_coding_snv_is_unresolved_and_says_what_would_resolve_it() -
     found = Annotator({}, PANEL, Build.GRCH37, Settings()).annotate(Allele("x", record, 1, PANEL.gene("PRF1")))
     assert found.consequence == "coding_sequence_variant"
     assert found.unresolved is not None and "--fasta" in found.unresolved and "VEP" in found.unresolved
+
+
+def test_evidence_sources_found_in_the_alleles_annotations_only_once_one_has_them() -> None:
+    """The header names no ClinVar or frequency INFO field: the sources are read from the alleles' CSQ columns
+    (a frequency column present but empty still names its source). An annotator that has made no annotation with
+    a ClinVar value answers None for ClinVar without reading the annotations; once it has, the first annotation in
+    the given order that carries one names the source."""
+    annotator = Annotator(DEFS, PANEL, Build.GRCH37, Settings())
+    assert annotator.evidence_sources([])[2:] == (None, None)
+    bare = annotator.annotate(allele(72358630, "TCTT", "T", K285DEL))
+    assert bare.clinvar is None and bare.frequency is not None
+    assert annotator.evidence_sources([bare])[2:] == (None, bare.frequency.source)
+    rich = annotator.annotate(allele(72360387, "G", "A", csq(
+        **{**dict(zip(FIELDS, prf1_entry("A", "stop_gained", "c.1122G>A").split("|"), strict=True)),
+           "CLIN_SIG": "pathogenic"})))
+    assert rich.clinvar is not None
+    assert annotator.evidence_sources([bare, rich])[2] == rich.clinvar.source
+    assert annotator.evidence_sources([bare])[2] is None  # the given alleles' own values, still

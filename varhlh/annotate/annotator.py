@@ -85,6 +85,9 @@ class Annotator:
         self.external_source = ""
         self._ref_checks: dict[int, RefCheck] = {}
         self._local_cache: dict[str, _Local] = {}
+        self._gave_clinvar = self._gave_frequency = False
+        """Whether any annotation made so far carries a ClinVar record, or a frequency not from the bundled
+        knowledge base (:meth:`evidence_sources` looks for one among the alleles only if so)."""
 
     def use_external(self, consequences: Mapping[str, Sequence[consequence.TranscriptConsequence]],
                      source: str) -> None:
@@ -114,7 +117,9 @@ class Annotator:
     def evidence_sources(self, annotations: Iterable[Annotation]) -> tuple[str | None, str | None, str | None,
                                                                            str | None]:
         """Which sources gave (consequence, reference sequence, ClinVar, population frequency) for this input:
-        the header's fields and opt-in files, or values found in the alleles' annotations; None when absent."""
+        the header's fields and opt-in files, or values found in ``annotations`` (made by this annotator); None
+        when absent. The annotations are read only when the header names no source and some annotation made so far
+        has such a value: a cohort sample lists thousands of alleles, and most inputs give none."""
         seen: list[Annotation] | None = None
 
         def found() -> list[Annotation]:  # the alleles' own values are read only when the header names no source
@@ -128,12 +133,14 @@ class Annotator:
         reference = self.reference.label if self.reference is not None else None
         clinvar = (self.local.clinvar.evidence_source if self.local is not None and self.local.clinvar
                    else f"VCF INFO {self.clinvar_fields.significance}" if self.clinvar_fields.significance
-                   else next((a.clinvar.source for a in found() if a.clinvar is not None), None))
+                   else next((a.clinvar.source for a in found() if a.clinvar is not None), None)
+                   if self._gave_clinvar else None)
         frequency = (self.local.gnomad.evidence_source if self.local is not None and self.local.gnomad
                      else f"VCF INFO {', '.join(self.popmax_fields + self.af_fields)}"
                      if self.popmax_fields or self.af_fields
                      else next((a.frequency.source for a in found() if a.frequency is not None
-                                and not a.frequency.source.startswith(BUNDLED)), None))
+                                and not a.frequency.source.startswith(BUNDLED)), None)
+                     if self._gave_frequency else None)
         return consequence_source, reference, clinvar, frequency
 
     def resources(self) -> list[dict[str, object]]:
@@ -194,8 +201,12 @@ class Annotator:
         tmap = self.maps.get(allele.gene.symbol)
         change = minimal_change(allele.record.pos, allele.record.ref, allele.alt)
         found = truncation(tmap, change, annotation.consequence or "") if tmap is not None else None
-        return evolve(annotation, truncation=found, unresolved=_unresolved(annotation, tmap is not None),
-                                   **self._known_facts(allele, annotation, found))
+        annotation = evolve(annotation, truncation=found, unresolved=_unresolved(annotation, tmap is not None),
+                            **self._known_facts(allele, annotation, found))
+        self._gave_clinvar = self._gave_clinvar or annotation.clinvar is not None
+        self._gave_frequency = self._gave_frequency or (annotation.frequency is not None
+                                                        and not annotation.frequency.source.startswith(BUNDLED))
+        return annotation
 
     def _known_facts(self, allele: Allele, annotation: Annotation, found: Truncation | None) -> dict[str, Any]:
         """What the bundled knowledge base says: the listed allele, pathogenic missense at its codon, what a

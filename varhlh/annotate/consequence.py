@@ -53,7 +53,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from varhlh.models import StrEnum
@@ -409,16 +409,31 @@ def _lower(fields: Sequence[str]) -> set[str]:
 class _Entry:
     """Values of one entry, looked up by (case-insensitive) header field name."""
 
-    def __init__(self, fields: Sequence[str], values: Sequence[str]) -> None:
-        self.fields = tuple(fields)
-        self._columns = _columns(self.fields)
+    __slots__ = ("_plans", "_values", "fields")
+
+    def __init__(self, fields: tuple[str, ...], values: Sequence[str]) -> None:
+        self.fields = fields
+        self._plans = _plans(fields)
         self._values: Sequence[str] = values
 
     def get(self, *names: str) -> str | None:
         """The first non-missing value among ``names`` (missing: absent, empty or '.')."""
+        plan = self._plans.get(names)
+        if plan is None:
+            plan = self._plans[names] = _plan(self.fields, names)
+        return self._first(plan)
+
+    def each(self, groups: tuple[tuple[str, ...], ...]) -> list[str | None]:
+        """:meth:`get` of each group of names, in one call (a builder reads a dozen columns of every entry)."""
+        plans = self._plans.get(groups)
+        if plans is None:
+            plans = self._plans[groups] = tuple(_plan(self.fields, names) for names in groups)
+        return [self._first(plan) for plan in plans]
+
+    def _first(self, plan: tuple[tuple[int, ...], ...]) -> str | None:
         values, n = self._values, len(self._values)
-        for name in names:
-            for column in self._columns.get(_lower_name(name), ()):
+        for columns in plan:
+            for column in columns:
                 if column < n:
                     value = values[column].strip()
                     if value not in _MISSING_VALUES:
@@ -428,18 +443,20 @@ class _Entry:
 
 
 @functools.lru_cache(maxsize=64)
-def _columns(fields: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
-    """Each (lower-cased) field name's columns, last first: a name given twice reads its last column that the entry
-    has. Values are looked up, and stripped, only when asked for: an entry has dozens of fields, a few are read."""
+def _plans(fields: tuple[str, ...]) -> dict[Any, Any]:
+    """The lookup plans of one header's entries (:func:`_plan`), filled as names are asked for: the entries of a
+    source share their header, and ask for the same few names."""
+    return {}
+
+
+def _plan(fields: tuple[str, ...], names: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
+    """For each of ``names`` that the header has, its columns, last first: a name given twice reads its last column
+    that the entry has. Values are looked up, and stripped, only when asked for: an entry has dozens of fields, a
+    few are read."""
     columns: dict[str, tuple[int, ...]] = {}
     for column, name in enumerate(fields):
         columns[name.lower()] = (column, *columns.get(name.lower(), ()))
-    return columns
-
-
-@functools.lru_cache(maxsize=512)
-def _lower_name(name: str) -> str:
-    return name.lower()
+    return tuple(columns[name.lower()] for name in names if name.lower() in columns)
 
 
 def parse(info_values: Mapping[str, str], sources: Sequence[AnnotationSource], ref: str,
@@ -482,27 +499,31 @@ def _parse_entry(text: str, source: AnnotationSource, ref: str, alts: Sequence[s
     return build(entry, source, match is _Match.YES)
 
 
+_VEP_COLUMNS = (("Consequence",), ("HGVSc",), ("Feature_type",), ("Feature",), ("MANE_SELECT", "MANE"),
+                ("SYMBOL", "HGNC"), ("Gene",), ("BIOTYPE",), ("HGVSp",), ("EXON",), ("INTRON",), ("CANONICAL",))
+
+
 def _vep(entry: _Entry, source: AnnotationSource, matched: bool) -> TranscriptConsequence | None:
-    terms = _terms(entry.get("Consequence") or "", Dialect.VEP)
+    (raw_terms, raw_hgvs_c, feature_type, feature, mane, symbol, gene_id, biotype, raw_hgvs_p, exon, intron,
+     canonical) = entry.each(_VEP_COLUMNS)
+    terms = _terms(raw_terms or "", Dialect.VEP)
     if not terms:
         return None
-    prefix, hgvs_c = _split_hgvs(entry.get("HGVSc"))
-    feature_type = entry.get("Feature_type")
+    prefix, hgvs_c = _split_hgvs(raw_hgvs_c)
     is_transcript = feature_type is None or feature_type.lower() == "transcript"
-    transcript = entry.get("Feature") if is_transcript else None
+    transcript = feature if is_transcript else None
     if transcript and prefix and "." not in transcript and prefix.split(".")[0] == transcript:
         transcript = prefix
-    mane = entry.get("MANE_SELECT", "MANE")
     if mane is not None and mane.lower().startswith("mane_plus"):
         mane = None
     elif mane is not None and mane.lower().startswith("mane"):
         mane = transcript
     return TranscriptConsequence(
         dialect=Dialect.VEP, tag=source.tag, terms=terms,
-        gene_symbol=entry.get("SYMBOL", "HGNC"), gene_id=entry.get("Gene"), transcript=transcript,
-        biotype=entry.get("BIOTYPE"), hgvs_c=hgvs_c, hgvs_p=_split_hgvs(entry.get("HGVSp"))[1],
-        exon=entry.get("EXON"), intron=entry.get("INTRON"), mane_select=mane,
-        canonical=(entry.get("CANONICAL") or "").upper() == "YES", allele_matched=matched, entry=entry,
+        gene_symbol=symbol, gene_id=gene_id, transcript=transcript,
+        biotype=biotype, hgvs_c=hgvs_c, hgvs_p=_split_hgvs(raw_hgvs_p)[1],
+        exon=exon, intron=intron, mane_select=mane,
+        canonical=(canonical or "").upper() == "YES", allele_matched=matched, entry=entry,
     )
 
 
