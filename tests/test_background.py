@@ -31,6 +31,7 @@ from varhlh.models import (
     SetAside,
     Sex,
     Strength,
+    Zygosity,
 )
 from varhlh.pipeline import listing
 from varhlh.settings import Settings
@@ -120,20 +121,46 @@ def test_samples_analysed_alone_equal_single_runs(run_cli, indexed, tmp_path: Pa
         assert 0 < sum(taken) < len(taken)  # both paths taken: the others (chrX, findings, ...) in full
 
 
-def test_identity_cache_computes_once_per_object_and_stays_bounded() -> None:
-    from varhlh.report.identity import IdentityCache
+def test_memo_computes_once_per_key_and_stays_bounded() -> None:
+    from varhlh.report.memo import Memo
+
+    class Shared:  # hashes by identity, like a background allele
+        def __init__(self, value: int) -> None:
+            self.value = value
 
     calls: list[object] = []
 
-    def compute(obj: list[int]) -> int:
+    def compute(obj: Shared) -> int:
         calls.append(obj)
-        return sum(obj)
+        return obj.value
 
-    cache = IdentityCache(compute, limit=3)
-    a, b = [1, 2], [1, 2]  # equal, not the same object: each gets its own entry
-    assert cache(a) == cache(a) == cache(b) == 3
+    memo = Memo(compute, limit=3)
+    a, b = Shared(3), Shared(3)  # equal values, not the same object: each gets its own entry
+    assert memo[a] == memo[a] == memo[b] == 3
     assert calls == [a, b]
     for n in range(3):
-        cache([n])
-    assert len(cache) <= 3  # emptied when full, never larger
-    assert cache(a) == 3 and len(calls) == 6  # recomputed after the clearing
+        assert memo[Shared(n)] == n
+    assert len(memo) <= 3  # emptied when full, never larger
+    assert memo[a] == 3 and len(calls) == 6  # recomputed after the clearing
+
+
+def test_set_aside_rows_are_values() -> None:
+    """The JSON text of a set-aside row is memoised by the row's value: equal rows hash alike, and a row cannot be
+    changed after it is made."""
+    import msgspec
+
+    from varhlh.models import Classification, SetAside
+    from varhlh.report.tabular import _row_text
+    from varhlh.result import SetAsideDoc
+
+    def row() -> SetAsideDoc:
+        return SetAsideDoc(id="10-1-A-G", chrom="10", pos=1, gene="PRF1", zygosity=Zygosity.HET, genotype="0/1",
+                           classification=Classification.BENIGN, reason=SetAside.BENIGN,
+                           consequence="intron_variant", hgvs_c="c.1-5A>G")
+
+    first, second = row(), row()
+    assert first is not second and first == second and hash(first) == hash(second)
+    assert _row_text[first] is _row_text[second]
+    assert msgspec.json.decode(_row_text[first]) == msgspec.to_builtins(first)
+    with pytest.raises(AttributeError):
+        first.pos = 2  # type: ignore[misc]

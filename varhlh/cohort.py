@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import operator
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -478,7 +479,7 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
     column = state.index[name]
     found = [(key, entries, j) for chunk in opened for entries in (chunk.of(column),)
              for j, key in enumerate(entries.keys)]
-    found.sort(key=lambda entry: entry[0][0])  # by cohort record
+    found.sort(key=_KEY)  # by cohort record: a sample has one entry per record, so its keys differ there
     view: list[Allele] = []
     calls_by_allele: dict[str, dict[str, SampleCall]] = {}
     background: list[Placed] = []
@@ -494,6 +495,9 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
         listed += 1
         if site.carried and not phased:
             phased = entries.phase_tagged(j)
+        if site.lone is not None:  # most entries: one ALT, a background allele
+            background.append((len(view), site.lone))
+            continue
         calls: dict[str, SampleCall] | None = None
         for allele, found_background in zip(state.alleles[key[0]], site.background, strict=True):
             if found_background is not None:
@@ -514,8 +518,11 @@ class _SiteCall:
     """Per ALT: the background allele (:func:`_background`), or None when it is interpreted in full."""
     carried: bool
     """A background allele is carried (its call's phase tags count for the completeness verdict)."""
+    lone: BackgroundAllele | None = None
+    """The record's one ALT, when it is a background allele (``background`` is then just this one)."""
 
 
+_KEY = operator.itemgetter(0)
 _AUTOSOMES = frozenset(str(n) for n in range(1, 23))
 _UNSEEN: Any = object()
 
@@ -527,7 +534,8 @@ def _site_call(state: _State, number: int, raw: list[Any]) -> _SiteCall | None:
     if hom_ref_alleles(alleles):
         return None
     found = tuple(_background(state, allele, alleles, text) for allele in state.alleles[number])
-    return _SiteCall(found, any(b is not None and b.zygosity.carried for b in found))
+    return _SiteCall(found, any(b is not None and b.zygosity.carried for b in found),
+                     found[0] if len(found) == 1 else None)
 
 
 def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],

@@ -643,7 +643,9 @@ class CompletenessDoc(Doc):
 # --------------------------------------------------------------------------- the result
 
 
-class SetAsideDoc(Doc):
+# Frozen, with its hash kept: a row is a value, whose JSON text is encoded once per distinct row (a cohort worker's
+# samples share their background rows). mypy reads dataclass rules: msgspec allows a frozen subclass.
+class SetAsideDoc(Doc, frozen=True, cache_hash=True):  # type: ignore[misc]
     """One allele set aside, in compact form (schema 2): enough to account for it and say why."""
 
     id: str

@@ -339,8 +339,8 @@ class Entries:
     """The entries of one chunk, memory-mapped; :meth:`calls` converts one sample's to SampleCalls."""
 
     def __init__(self, part: Part, format_keys: Sequence[str]) -> None:
-        def load(name: str) -> np.ndarray:
-            return cast("np.ndarray", np.load(part.path / f"{name}.npy", mmap_mode="r"))
+        def load(name: str) -> np.ndarray:  # a plain view of the mapping: slicing a memmap builds a memmap each time
+            return cast("np.ndarray", np.load(part.path / f"{name}.npy", mmap_mode="r")).view(np.ndarray)
 
         self.sample = load("sample")
         self.local = load("local")

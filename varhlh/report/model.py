@@ -34,7 +34,7 @@ from varhlh.models import (
     VariantResult,
 )
 from varhlh.pipeline import InputFacts, Result, listing
-from varhlh.report.identity import IdentityCache
+from varhlh.report.memo import Memo
 from varhlh.result import (
     SCHEMA_VERSION,
     AnnotationSourcesDoc,
@@ -89,7 +89,7 @@ def to_document(result: Result) -> ResultDoc:
         completeness=_completeness(result.completeness),
         genes=[_gene(g, result, listed) for g in result.genes],
         variants=[_variant(v) for v in full],
-        set_aside=[_background_row(v) if isinstance(v, BackgroundAllele) else _set_aside(v) for v in compact],
+        set_aside=[_background_row[v] if isinstance(v, BackgroundAllele) else _set_aside(v) for v in compact],
         clinical=_clinical(result.clinical, result.variants),
         counts=_counts(result, len(compact)),
         limitations=list(result.limitations),
@@ -135,7 +135,7 @@ def _row_of(v: BackgroundAllele) -> SetAsideDoc:
                        reason=reason, consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
 
 
-_background_row = IdentityCache(_row_of)
+_background_row = Memo(_row_of)
 """The row of a background allele, built once for all the samples of a cohort worker that share it."""
 
 

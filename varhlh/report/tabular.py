@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from varhlh.errors import printable
-from varhlh.report.identity import IdentityCache
+from varhlh.report.memo import Memo
 from varhlh.result import ResultDoc, SetAsideDoc
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def render_json(context: RenderContext) -> list[tuple[str, bytes]]:
     doc = context.document
     data = msgspec.to_builtins(msgspec.structs.replace(doc, set_aside=[]))
     if doc.set_aside:  # the same key, in its place: its rows' texts, each encoded once
-        data["set_aside"] = Encoded(_row_text(row) for row in doc.set_aside)
+        data["set_aside"] = Encoded(map(_row_text.__getitem__, doc.set_aside))
     return [("varhlh.json", json_bytes(data))]
 
 
@@ -159,9 +159,9 @@ def _encode_row(row: SetAsideDoc) -> str:
     return _encoder().encode(msgspec.to_builtins(row))
 
 
-_row_text = IdentityCache(_encode_row)
-"""A set-aside row's JSON text (the encoder of :func:`json_bytes`), once per row: a cohort worker's background
-rows are shared by its samples (:func:`varhlh.report.model.to_document`)."""
+_row_text = Memo(_encode_row)
+"""A set-aside row's JSON text (the encoder of :func:`json_bytes`), once per distinct row: a cohort worker's
+background rows are shared by its samples (:func:`varhlh.report.model.to_document`)."""
 
 
 def render_tsv(context: RenderContext) -> list[tuple[str, bytes]]:
