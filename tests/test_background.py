@@ -31,9 +31,10 @@ from varhlh.models import (
     SetAside,
     Sex,
     Strength,
+    VariantResult,
     Zygosity,
 )
-from varhlh.pipeline import listing
+from varhlh.pipeline import Background, listing
 from varhlh.settings import Settings
 
 C, W, S = Classification, DiagnosticWeight, SetAside
@@ -85,13 +86,38 @@ def test_listing_puts_background_alleles_back_in_their_places() -> None:
     variants = [variant(record(p, "0/1")) for p in (10, 20, 30)]
     background = [BackgroundAllele(v.allele, v.annotation, v.genotype.zygosity, v.genotype.genotype,
                                    v.interpretation) for v in (variant(record(p, "0/1")) for p in (5, 15, 16, 40))]
-    placed = [(0, background[0]), (1, background[1]), (1, background[2]), (3, background[3])]
+    placed = Background((0, 1, 1, 3), tuple(background))
+    assert list(placed.runs(3)) == [(0, (background[0],)), (1, (background[1], background[2])), (3, (background[3],))]
     ordered = [a.allele.record.pos for a in listing(variants, placed)]
     assert ordered == [5, 10, 15, 16, 20, 30, 40]
-    assert [a.allele.record.pos for a in listing(variants, [])] == [10, 20, 30]
-    assert [a.allele.record.pos for a in listing([], [(0, background[0])])] == [5]
+    assert [a.allele.record.pos for a in listing(variants, Background())] == [10, 20, 30]
+    assert [a.allele.record.pos for a in listing([], Background((0,), (background[0],)))] == [5]
+    assert [a.allele.record.pos for a in listing(variants[:1], placed)] == [5, 10, 15, 16, 40]  # beyond: at the end
 
 
+def test_set_aside_rows_keep_the_listing_order() -> None:
+    """split_listing takes a run of background alleles at once: the rows still come in listing order, the
+    interpreted alleles set aside among them, the others listed in full."""
+    from varhlh.report.model import split_listing
+
+    def benign(pos: int) -> VariantResult:
+        v = variant(record(pos, "0/1"))
+        return dataclasses.replace(v, interpretation=dataclasses.replace(
+            v.interpretation, classification=Classification.BENIGN, reportable=False, set_aside=SetAside.BENIGN))
+
+    kept = variant(record(20, "1/1"))
+    interpreted = [benign(10), kept, benign(30)]
+    background = tuple(BackgroundAllele(v.allele, v.annotation, v.genotype.zygosity, v.genotype.genotype,
+                                        v.interpretation) for v in map(benign, (5, 25, 26, 40)))
+
+    class Request:
+        all_alleles = False
+
+    result = dataclasses.make_dataclass("R", ["request", "genes", "variants", "background"])(
+        Request(), (), tuple(interpreted), Background((0, 2, 2, 3), background))
+    full, rows = split_listing(result)  # type: ignore[arg-type]
+    assert full == [kept]
+    assert [r.pos for r in rows] == [5, 10, 25, 26, 30, 40]
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_samples_analysed_alone_equal_single_runs(run_cli, indexed, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                   monkeypatch: pytest.MonkeyPatch, threads: str) -> None:

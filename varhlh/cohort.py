@@ -67,8 +67,8 @@ from varhlh.models import (
 )
 from varhlh.panel import load_panel
 from varhlh.pipeline import (
+    Background,
     Loaded,
-    Placed,
     ProbandGenotypes,
     Request,
     analyse,
@@ -482,7 +482,8 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
     found.sort(key=_KEY)  # by cohort record: a sample has one entry per record, so its keys differ there
     view: list[Allele] = []
     calls_by_allele: dict[str, dict[str, SampleCall]] = {}
-    background: list[Placed] = []
+    places: list[int] = []
+    background: list[BackgroundAllele] = []
     phased = False
     listed = 0
     known = state.site_calls
@@ -496,18 +497,21 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
         if site.carried and not phased:
             phased = entries.phase_tagged(j)
         if site.lone is not None:  # most entries: one ALT, a background allele
-            background.append((len(view), site.lone))
+            places.append(len(view))
+            background.append(site.lone)
             continue
         calls: dict[str, SampleCall] | None = None
         for allele, found_background in zip(state.alleles[key[0]], site.background, strict=True):
             if found_background is not None:
-                background.append((len(view), found_background))
+                places.append(len(view))
+                background.append(found_background)
                 continue
             if calls is None:
                 calls = {name: entries.call(j, name)}
             view.append(allele)
             calls_by_allele[allele.id] = calls
-    return ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele, tuple(background), phased)
+    return ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele,
+                            Background(tuple(places), tuple(background)), phased)
 
 
 @dataclass(frozen=True)

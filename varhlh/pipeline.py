@@ -4,6 +4,7 @@ classify -> inheritance -> decide. Returns a :class:`Result`; writing is the rep
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 from collections.abc import Iterator, Mapping, Sequence
@@ -129,6 +130,34 @@ class InputFacts:
 
 
 @dataclass(frozen=True)
+class Background:
+    """A sample's background alleles (:class:`varhlh.models.BackgroundAllele`) in listing order, with their places:
+    ``alleles[k]`` comes before ``variants[places[k]]`` (after the last one when ``places[k] == len(variants)``);
+    places never decrease. Two columns, so that a listing takes the alleles between two interpreted ones as one run
+    (a cohort sample has thousands of background alleles and a few hundred others)."""
+
+    places: tuple[int, ...] = ()
+    alleles: tuple[BackgroundAllele, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.alleles)
+
+    def runs(self, count: int) -> Iterator[tuple[int, tuple[BackgroundAllele, ...]]]:
+        """(i, the background alleles placed just before ``variants[i]``) for i in 0..``count`` (``count``: after
+        the last), only where there are some."""
+        places, alleles = self.places, self.alleles
+        start = 0
+        while start < len(places):
+            place = places[start]
+            end = bisect.bisect_right(places, place, start)
+            yield min(place, count), alleles[start:end]
+            start = end
+
+
+NO_BACKGROUND = Background()
+
+
+@dataclass(frozen=True)
 class Result:
     request: Request
     panel: Panel
@@ -147,9 +176,9 @@ class Result:
     """Panel-region records not listed: every analysed sample is homozygous reference there."""
     completeness: Completeness | None = None
     """What this analysis could see (genes assessable, evidence sources, alleles not assessed)."""
-    background: tuple[Placed, ...] = ()
-    """Listed alleles set aside on their zygosity alone (a cohort sample's, :class:`ProbandGenotypes`), each with
-    its place among ``variants``; :func:`listing` gives every listed allele in order."""
+    background: Background = NO_BACKGROUND
+    """Listed alleles set aside on their zygosity alone (a cohort sample's, :class:`ProbandGenotypes`), with their
+    places among ``variants``; :func:`listing` gives every listed allele in order."""
 
 
 @dataclass(frozen=True)
@@ -180,11 +209,6 @@ class Loaded:
     outside the allele, PP4 and PM3/BP2, are never cached)."""
 
 
-Placed = tuple[int, BackgroundAllele]
-"""A background allele and its place in the listing: it comes before ``variants[place]`` (after the last one when
-``place == len(variants)``)."""
-
-
 @dataclass(frozen=True)
 class ProbandGenotypes:
     """What one proband's analysis takes from the genotypes (the cohort path builds it from its matrix)."""
@@ -197,9 +221,9 @@ class ProbandGenotypes:
     calls: Mapping[str, Mapping[str, SampleCall]] | None = None
     """The analysed samples' calls by allele id, when the alleles' records carry none: a cohort run shares one
     sites-only record per site among its samples instead of copying it per sample. None: each record's own calls."""
-    background: tuple[Placed, ...] = ()
+    background: Background = NO_BACKGROUND
     """Listed alleles set aside on their zygosity alone, not in ``alleles`` (a cohort's background alleles,
-    :class:`varhlh.models.BackgroundAllele`), each with its place among ``alleles``."""
+    :class:`varhlh.models.BackgroundAllele`), with their places among ``alleles``."""
     background_phased: bool = False
     """Whether a carried background allele's call has a phase set or read-backed phase (PS, PID)."""
 
@@ -386,7 +410,7 @@ def analyse(loaded: Loaded, proband: str, family: Family, members: Sequence[str]
 
 
 def _completeness(loaded: Loaded, variants: Sequence[VariantResult], family: Family,
-                  background: Sequence[Placed] = (), background_phased: bool = False) -> Completeness:
+                  background: Background = NO_BACKGROUND, background_phased: bool = False) -> Completeness:
     """What this analysis could see: assessable genes, evidence sources, alleles not assessed."""
     consequence_source, reference, clinvar, frequency = loaded.annotator.evidence_sources(
         v.annotation for v in listing(variants, background))
@@ -400,19 +424,14 @@ def _completeness(loaded: Loaded, variants: Sequence[VariantResult], family: Fam
     return assess(genes, sources, unassessed(variants), absent, empty)
 
 
-def listing(variants: Sequence[VariantResult],
-            background: Sequence[Placed]) -> Iterator[VariantResult | BackgroundAllele]:
+def listing(variants: Sequence[VariantResult], background: Background) -> Iterator[VariantResult | BackgroundAllele]:
     """Every listed allele in listing order: the background alleles put back in their places among ``variants``."""
-    rest = iter(background)
-    following = next(rest, None)
-    for i, v in enumerate(variants):
-        while following is not None and following[0] <= i:
-            yield following[1]
-            following = next(rest, None)
-        yield v
-    while following is not None:
-        yield following[1]
-        following = next(rest, None)
+    following = 0
+    for place, run in background.runs(len(variants)):
+        yield from variants[following:place]
+        yield from run
+        following = place
+    yield from variants[following:]
 
 
 def proband_genotypes(loaded: Loaded, proband: str, members: Sequence[str]) -> ProbandGenotypes:

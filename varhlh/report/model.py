@@ -11,6 +11,7 @@ import functools
 import os
 import platform
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
@@ -33,7 +34,7 @@ from varhlh.models import (
     TranscriptModel,
     VariantResult,
 )
-from varhlh.pipeline import InputFacts, Result, listing
+from varhlh.pipeline import InputFacts, Result
 from varhlh.report.memo import Memo
 from varhlh.result import (
     SCHEMA_VERSION,
@@ -74,8 +75,9 @@ from varhlh.result import (
 
 def to_document(result: Result) -> ResultDoc:
     """The typed result document of one analysed sample."""
-    full, compact = split_listing(result)
-    listed = _alleles_by_gene(result)
+    full, set_aside = split_listing(result)
+    background = _background_tally(result)
+    listed = _alleles_by_gene(result, background)
     return ResultDoc(
         schema_version=SCHEMA_VERSION,
         tool=tool_doc(),
@@ -89,19 +91,20 @@ def to_document(result: Result) -> ResultDoc:
         completeness=_completeness(result.completeness),
         genes=[_gene(g, result, listed) for g in result.genes],
         variants=[_variant(v) for v in full],
-        set_aside=[_background_row[v] if isinstance(v, BackgroundAllele) else _set_aside(v) for v in compact],
+        set_aside=set_aside,
         clinical=_clinical(result.clinical, result.variants),
-        counts=_counts(result, len(compact)),
+        counts=_counts(result, len(set_aside), background),
         limitations=list(result.limitations),
         warnings=list(result.warnings),
     )
 
 
-def split_listing(result: Result) -> tuple[list[VariantResult], list[VariantResult | BackgroundAllele]]:
-    """(full, compact): an allele is listed in full when it is a finding, not assessed, not set aside for any
-    reason, or an allele a gene result rests on (its call or its not-assessed list); every other allele goes to
-    the compact ``set_aside`` listing — unless ``--all-alleles`` asks for every allele in full. A background allele
-    (:attr:`Result.background`, never cited by a gene result) is always compact, in its place in the listing."""
+def split_listing(result: Result) -> tuple[list[VariantResult], list[SetAsideDoc]]:
+    """(full, set-aside rows), each in listing order: an allele is listed in full when it is a finding, not assessed,
+    not set aside for any reason, or an allele a gene result rests on (its call or its not-assessed list); every
+    other allele goes to the compact ``set_aside`` listing — unless ``--all-alleles`` asks for every allele in full.
+    A background allele (:attr:`Result.background`, never cited by a gene result) is always compact, in its place
+    in the listing; its row is shared (:data:`_background_row`), and a run of them is taken at once."""
     if result.request.all_alleles:
         if result.background:
             msg = "--all-alleles lists every allele in full: no allele may be set aside on its zygosity alone"
@@ -109,13 +112,22 @@ def split_listing(result: Result) -> tuple[list[VariantResult], list[VariantResu
         return list(result.variants), []
     cited = {i for g in result.genes for i in (*g.variant_ids, *g.not_assessed)}
     full: list[VariantResult] = []
-    compact: list[VariantResult | BackgroundAllele] = []
-    for v in listing(result.variants, result.background):
-        if isinstance(v, BackgroundAllele):
-            compact.append(v)
-        else:
-            (compact if v.interpretation.set_aside is not None and v.id not in cited else full).append(v)
-    return full, compact
+    rows: list[SetAsideDoc] = []
+
+    def interpreted(variants: Sequence[VariantResult]) -> None:
+        for v in variants:
+            if v.interpretation.set_aside is not None and v.id not in cited:
+                rows.append(_set_aside(v))
+            else:
+                full.append(v)
+
+    variants, following = result.variants, 0
+    for place, run in result.background.runs(len(variants)):
+        interpreted(variants[following:place])
+        rows.extend(map(_background_row.__getitem__, run))
+        following = place
+    interpreted(variants[following:])
+    return full, rows
 
 
 def _set_aside(v: VariantResult) -> SetAsideDoc:
@@ -137,6 +149,19 @@ def _row_of(v: BackgroundAllele) -> SetAsideDoc:
 
 _background_row = Memo(_row_of)
 """The row of a background allele, built once for all the samples of a cohort worker that share it."""
+
+
+def _tally_key_of(v: BackgroundAllele) -> tuple[str, str]:
+    return v.allele.gene.symbol, v.zygosity.value
+
+
+_tally_key = Memo(_tally_key_of)
+"""A background allele's (gene symbol, zygosity) — what the counts count it under — once per shared allele."""
+
+
+def _background_tally(result: Result) -> Counter[tuple[str, str]]:
+    """The background alleles by (gene symbol, zygosity): never reportable, never not assessed."""
+    return Counter(map(_tally_key.__getitem__, result.background.alleles))
 
 
 def to_dict(result: Result) -> dict[str, Any]:
@@ -204,12 +229,12 @@ def _conclusion(result: Result) -> ConclusionDoc:
                          summary=c.summary, recommendations=list(c.recommendations), reasons=list(c.reasons))
 
 
-def _alleles_by_gene(result: Result) -> dict[str, int]:
-    """Listed alleles per gene symbol, counted once for all genes."""
+def _alleles_by_gene(result: Result, background: Counter[tuple[str, str]]) -> dict[str, int]:
+    """Listed alleles per gene symbol, counted once for all genes (``background``: :func:`_background_tally`)."""
     counts: dict[str, int] = {}
     for v in result.variants:
         counts[v.allele.gene.symbol] = counts.get(v.allele.gene.symbol, 0) + 1
-    for symbol, n in Counter(b.allele.gene.symbol for _, b in result.background).items():
+    for (symbol, _), n in background.items():
         counts[symbol] = counts.get(symbol, 0) + n
     return counts
 
@@ -320,12 +345,12 @@ def _criterion(c: Criterion) -> CriterionDoc:
     return CriterionDoc(name=c.name, state=c.state, reason=c.reason)
 
 
-def _counts(result: Result, set_aside: int) -> CountsDoc:
+def _counts(result: Result, set_aside: int, background: Counter[tuple[str, str]]) -> CountsDoc:
     zygosity: dict[str, int] = {}
     for v in result.variants:
         zygosity[v.genotype.zygosity.value] = zygosity.get(v.genotype.zygosity.value, 0) + 1
-    for kind, n in Counter(b.zygosity for _, b in result.background).items():  # never reportable, never not
-        zygosity[kind.value] = zygosity.get(kind.value, 0) + n  # assessed
+    for (_, kind), n in background.items():  # never reportable, never not assessed
+        zygosity[kind] = zygosity.get(kind, 0) + n
     return CountsDoc(
         records_in_panel_regions=len(result.variants) + len(result.background), set_aside=set_aside,
         reportable=sum(1 for v in result.variants if v.interpretation.reportable),
