@@ -12,6 +12,7 @@ upstream.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from conftest import DATA
@@ -83,13 +84,24 @@ FREQUENCY_HEADER = '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="Popula
 does not depend on its alleles, so the cohort summarises it without analysing it allele by allele."""
 
 
-def cohort_vcf(directory: Path, *, frequency_header: bool = False) -> tuple[Path, Path]:
-    """Write ``cohort.vcf`` and ``cohort.ped`` into ``directory``; returns their paths."""
+MULTIALLELIC_INTRON = ("1", 235900800, "T", "C,A", "LYST_intron_multiallelic", "GT:AD:DP:GQ",
+                       {"M1": "1/2:0,10,9:19:99", "F1": "0/2:11,0,10:21:99", "B1": "2/2:0,0,20:20:60",
+                        "U1": "0/1:9,10,0:19:99"})
+"""A LYST intronic record with two ALTs (constructed): background alleles of a record with several ALTs."""
+INTRON_AFTER = ("1", 235901000, "A", "G", "LYST_intron_after_the_multiallelic", "GT:AD:DP:GQ",
+                {"M1": "0/1:10,9:19:99", "F1": "0/1:11,10:21:99", "B1": "1/1:0,20:20:60"})
+"""A LYST intronic record after it (constructed): one-ALT background alleles that must follow it."""
+
+
+def cohort_vcf(directory: Path, *, frequency_header: bool = False,
+               extra_rows: Sequence[tuple[str, int, str, str, str, str, dict[str, str]]] = ()) -> tuple[Path, Path]:
+    """Write ``cohort.vcf`` and ``cohort.ped`` into ``directory`` (``extra_rows``: more records, as ``_ROWS``);
+    returns their paths."""
     header = [line for line in (DATA / "vcf" / "prf1_carrier.vcf").read_text().splitlines()
               if line.startswith("##contig=")]
     lines = ["##fileformat=VCFv4.2", *header, *_FORMATS, *([FREQUENCY_HEADER] if frequency_header else []),
              "\t".join(("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *SAMPLES))]
-    rows = list(_ROWS)
+    rows = [*_ROWS, *extra_rows]
     for i, (chrom, pos, ref, alt) in enumerate(_X_SITES):
         null = i == 12  # the SH2D1A null
         calls = {"M1": "1:0,18:18:54" if i % 3 else "0:17,0:17:51", "F1": "0/1:12,13:25:99",

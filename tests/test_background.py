@@ -118,12 +118,14 @@ def test_set_aside_rows_keep_the_listing_order() -> None:
     full, rows = split_listing(result)  # type: ignore[arg-type]
     assert full == [kept]
     assert [r.pos for r in rows] == [5, 10, 25, 26, 30, 40]
+
+
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_samples_analysed_alone_equal_single_runs(run_cli, indexed, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                   monkeypatch: pytest.MonkeyPatch, threads: str) -> None:
     """Without a PED every cohort sample is analysed alone, its background alleles set aside on their zygosity: the
     outputs still equal the single-sample runs', and (one worker, counted here) both paths were taken."""
-    from cohort_vcf import SAMPLES, cohort_vcf
+    from cohort_vcf import INTRON_AFTER, MULTIALLELIC_INTRON, SAMPLES, cohort_vcf
     from test_cohort import _assert_same_as_single
 
     import varhlh.cohort as cohort
@@ -137,7 +139,17 @@ def test_samples_analysed_alone_equal_single_runs(run_cli, indexed, tmp_path: Pa
         return found
 
     monkeypatch.setattr(cohort, "_background", counted)
-    vcf, _ = cohort_vcf(tmp_path)
+    several: list[bool] = []  # per site call of a record with several ALTs: has it a background ALT?
+    site_call = cohort._site_call
+
+    def seen(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = site_call(*args, **kwargs)
+        if found is not None and len(found.background) > 1:
+            several.append(any(b is not None for b in found.background))
+        return found
+
+    monkeypatch.setattr(cohort, "_site_call", seen)
+    vcf, _ = cohort_vcf(tmp_path, extra_rows=[MULTIALLELIC_INTRON, INTRON_AFTER])
     vcf = indexed(vcf)
     out = tmp_path / "c"
     result = run_cli("triage", str(vcf), "--all-samples", "--all-results", "--threads", threads, "-o", str(out))
@@ -145,6 +157,7 @@ def test_samples_analysed_alone_equal_single_runs(run_cli, indexed, tmp_path: Pa
     _assert_same_as_single(run_cli, vcf, out, list(SAMPLES))
     if threads == "1":  # the workers of two threads count in their own processes
         assert 0 < sum(taken) < len(taken)  # both paths taken: the others (chrX, findings, ...) in full
+        assert any(several)  # a background ALT of a multi-allelic record, placed among the record's other ALTs
 
 
 def test_memo_computes_once_per_key_and_stays_bounded() -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
-import operator
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
+import numpy as np
 
 from varhlh.errors import InputError, OutputError, printable
 from varhlh.fileio import (
@@ -76,7 +76,7 @@ from varhlh.pipeline import (
     load,
     open_reader,
 )
-from varhlh.read.matrix import Entries, Part, Plan, QueryResult, Screen, read_query
+from varhlh.read.matrix import Entries, GenotypeCodes, Part, Plan, QueryResult, Screen, read_query, sample_rows
 from varhlh.read.reader import _FORMAT_KEYS, call_alleles, query_plan
 from varhlh.report.cohort_tables import SAMPLE_COLUMNS, allele_rows, sample_row
 from varhlh.restrict import hom_ref_alleles, set_aside
@@ -132,9 +132,8 @@ class _State:
     """Analyse every sample in full and write every sample's files (``--all-results``)."""
     frequency_source: bool = False
     """The header or a local file names a population-frequency source (whatever alleles a sample carries)."""
-    site_calls: dict[tuple[Any, ...], _SiteCall | None] = field(default_factory=dict)
-    """A worker's calls by entry key (:attr:`varhlh.read.matrix.SampleEntries.keys`): what :func:`_site_call` made
-    of them."""
+    sites: _SiteTable = field(default_factory=lambda: _SiteTable())
+    """A worker's site calls, each computed once (:func:`_site_call`, :class:`_SiteTable`)."""
 
 
 _PLAN: Plan | None = None
@@ -475,43 +474,95 @@ def _family_genotypes(state: _State, proband: Proband, opened: Sequence[Entries]
 
 def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: SexCall) -> ProbandGenotypes:
     """The listed alleles of a proband analysed alone: its background alleles (:func:`_background`) go straight to
-    the set-aside listing, in their places; the others, with the proband's call, are interpreted in full."""
-    column = state.index[name]
-    found = [(key, entries, j) for chunk in opened for entries in (chunk.of(column),)
-             for j, key in enumerate(entries.keys)]
-    found.sort(key=_KEY)  # by cohort record: a sample has one entry per record, so its keys differ there
+    the set-aside listing, in their places; the others, with the proband's call, are interpreted in full. The
+    entries are taken in bulk (:class:`_SiteTable`): only those with an allele interpreted in full, or a record
+    with several ALTs, are walked one by one."""
+    rows = sample_rows(opened, state.index[name])
+    table = state.sites
+    at = table.positions(table.codes.of(rows), lambda code: _site_call(state, table.codes.record(code),
+                                                                        table.codes.genotype(code)))
+    kind, full = table.kind[at], table.full[at]
+    before = np.cumsum(full) - full  # the alleles interpreted in full before each entry
+    lone = kind == _LONE
+    places, background = before[lone], table.lone[at[lone]]
+    carried = np.flatnonzero(table.carried[at])
+    phased = any(opened[c].tags_phase for c in set(rows.chunks[carried].tolist())) and any(
+        opened[c].phase_tagged_at(r) for c, r in zip(rows.chunks[carried].tolist(), rows.rows[carried].tolist(),
+                                                      strict=True))
     view: list[Allele] = []
     calls_by_allele: dict[str, dict[str, SampleCall]] = {}
-    places: list[int] = []
-    background: list[BackgroundAllele] = []
-    phased = False
-    listed = 0
-    known = state.site_calls
-    for key, entries, j in found:
-        site = known.get(key, _UNSEEN)
-        if site is _UNSEEN:
-            site = known[key] = _site_call(state, key[0], entries.genotype(j))
-        if site is None:
-            continue  # homozygous reference: read for a relative of another proband
-        listed += 1
-        if site.carried and not phased:
-            phased = entries.phase_tagged(j)
-        if site.lone is not None:  # most entries: one ALT, a background allele
-            places.append(len(view))
-            background.append(site.lone)
-            continue
+    mixed: list[tuple[int, int, int, BackgroundAllele]] = []  # (entry, ALT, place, allele)
+    for e in np.flatnonzero(kind == _OTHER).tolist():
+        site, record = table.site[at[e]], int(rows.records[e])
         calls: dict[str, SampleCall] | None = None
-        for allele, found_background in zip(state.alleles[key[0]], site.background, strict=True):
-            if found_background is not None:
-                places.append(len(view))
-                background.append(found_background)
+        for k, (allele, found) in enumerate(zip(state.alleles[record], site.background, strict=True)):
+            if found is not None:
+                mixed.append((e, k, len(view), found))
                 continue
             if calls is None:
-                calls = {name: entries.call(j, name)}
+                calls = {name: opened[int(rows.chunks[e])].call_at(int(rows.rows[e]), name)}
             view.append(allele)
             calls_by_allele[allele.id] = calls
+    if mixed:  # background ALTs of records with several: into entry order, then ALT order
+        entries = np.concatenate([np.flatnonzero(lone), [m[0] for m in mixed]])
+        alts = np.concatenate([np.zeros(len(places), np.int64), [m[1] for m in mixed]])
+        order = np.lexsort((alts, entries))
+        places = np.concatenate([places, [m[2] for m in mixed]])[order]
+        background = np.concatenate([background, _objects([m[3] for m in mixed])])[order]
+    listed = int(np.count_nonzero(kind != _HOM_REF))
     return ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele,
-                            Background(tuple(places), tuple(background)), phased)
+                            Background(tuple(places.tolist()), tuple(background.tolist())), phased)
+
+
+_HOM_REF, _LONE, _OTHER = 0, 1, 2
+""":attr:`_SiteTable.kind`: homozygous reference (not listed); one ALT, a background allele; anything else."""
+
+
+class _SiteTable:
+    """A worker's site calls (:func:`_site_call`) by entry code (:class:`varhlh.read.matrix.GenotypeCodes`), each
+    computed once: the codes sorted, with the columns a sample's entries are read through in bulk."""
+
+    def __init__(self) -> None:
+        self.codes = GenotypeCodes()
+        self._sorted = np.empty(0, np.int64)
+        self.site = _objects([])
+        """The site call (None: homozygous reference)."""
+        self.kind = np.empty(0, np.int8)
+        """_HOM_REF, _LONE or _OTHER."""
+        self.full = np.empty(0, np.int64)
+        """ALTs interpreted in full."""
+        self.carried = np.empty(0, bool)
+        """:attr:`_SiteCall.carried`."""
+        self.lone = _objects([])
+        """:attr:`_SiteCall.lone`."""
+
+    def positions(self, codes: np.ndarray, compute: Callable[[int], _SiteCall | None]) -> np.ndarray:
+        """Where each of ``codes`` is in the columns; a code not seen before is computed (``compute``) and added."""
+        at = np.searchsorted(self._sorted, codes)
+        inside = at < len(self._sorted)
+        known = np.zeros(len(codes), bool)
+        known[inside] = self._sorted[at[inside]] == codes[inside]
+        if known.all():
+            return at
+        new = np.unique(codes[~known])
+        sites = [compute(code) for code in new.tolist()]
+        where = np.searchsorted(self._sorted, new)
+        self._sorted = np.insert(self._sorted, where, new)
+        self.site = np.insert(self.site, where, _objects(sites))
+        self.kind = np.insert(self.kind, where, [_HOM_REF if s is None else _LONE if s.lone is not None else _OTHER
+                                                 for s in sites])
+        self.full = np.insert(self.full, where, [0 if s is None else sum(b is None for b in s.background)
+                                                 for s in sites])
+        self.carried = np.insert(self.carried, where, [s is not None and s.carried for s in sites])
+        self.lone = np.insert(self.lone, where, _objects([None if s is None else s.lone for s in sites]))
+        return np.searchsorted(self._sorted, codes)
+
+
+def _objects(items: Sequence[object]) -> np.ndarray:
+    """A one-dimensional object array of ``items`` (never read as nested sequences)."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
 
 
 @dataclass(frozen=True)
@@ -526,9 +577,7 @@ class _SiteCall:
     """The record's one ALT, when it is a background allele (``background`` is then just this one)."""
 
 
-_KEY = operator.itemgetter(0)
 _AUTOSOMES = frozenset(str(n) for n in range(1, 23))
-_UNSEEN: Any = object()
 
 
 def _site_call(state: _State, number: int, raw: list[Any]) -> _SiteCall | None:
@@ -550,7 +599,7 @@ def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],
     (:func:`varhlh.inheritance.roles.never_read`). A diploid autosomal call raises no ploidy or sex flag, and a
     proband analysed alone has no relatives to segregate with, so such an allele's set-aside row is the one the
     allele interpreted in full would get. Asked once per (record, genotype) in a worker (:func:`_site_call`, kept in
-    ``state.site_calls``), so one instance is shared by the worker's samples with that genotype."""
+    ``state.sites``), so one instance is shared by the worker's samples with that genotype."""
     zygosity = allele_zygosity(alleles, allele.alt_index)
     if len(alleles) == 2 and zygosity in (Zygosity.REF, Zygosity.HET, Zygosity.HOM) and not allele.symbolic \
             and canonical_chrom(allele.record.chrom) in _AUTOSOMES:

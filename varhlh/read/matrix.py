@@ -346,7 +346,8 @@ class Entries:
         self.local = load("local")
         self.alleles = load("alleles")
         self.phased = load("phased")
-        self.records = np.load(part.path / "records.npy").tolist()
+        self.record_array = np.load(part.path / "records.npy").astype(np.int64)
+        self.records: list[int] = self.record_array.tolist()
         self.widths = np.load(part.path / "widths.npy")
         self.formats = {k: load(f"f_{k}") for k in format_keys if (part.path / f"f_{k}.npy").is_file()}
         self.keys = tuple(format_keys)
@@ -359,8 +360,81 @@ class Entries:
 
     def of(self, index: int) -> SampleEntries:
         """Sample ``index``'s entries."""
-        lo, hi = (int(i) for i in np.searchsorted(self.sample, [index, index + 1]))
+        lo, hi = self.span(index)
         return SampleEntries(self, lo, hi)
+
+    def span(self, index: int) -> tuple[int, int]:
+        """The rows [lo, hi) of sample ``index``'s entries (sorted by sample, then record)."""
+        lo, hi = np.searchsorted(self.sample, [index, index + 1])
+        return int(lo), int(hi)
+
+    def call_at(self, row: int, name: str) -> SampleCall:
+        """Entry ``row``'s call, with its FORMAT values."""
+        return sample_call([self.genotype_at(row)], 0, name, self._formats_at(row))
+
+    def genotype_at(self, row: int) -> list[Any]:
+        """Entry ``row`` as cyvcf2 gives a genotype: ``[allele, ..., phased]``."""
+        return [a for a in self.alleles[row].tolist() if a != _GT_END] + [int(self.phased[row])]
+
+    def phase_tagged_at(self, row: int) -> bool:
+        """Whether entry ``row``'s call has a phase set (PS) or read-backed phase (PID)."""
+        return self.tags_phase and phase_tagged(self._formats_at(row), 0)
+
+    @property
+    def tags_phase(self) -> bool:
+        """The chunk holds PS or PID values."""
+        return "PS" in self.formats or "PID" in self.formats
+
+    def _formats_at(self, row: int) -> dict[str, list[Any]]:
+        """Entry ``row``'s FORMAT values, as one-row columns."""
+        rows: dict[str, list[Any]] = {}
+        for key, values in self.formats.items():
+            value = values[row].tolist()
+            if values.ndim == 2:  # vectors (AD; GQ and DP come as one-element vectors): cut the padding
+                value = value[: int(self.widths[int(self.local[row]), self.keys.index(key)])]
+            rows[key] = [value]
+        return rows
+
+
+@dataclass(frozen=True)
+class SampleRows:
+    """One sample's entries in every chunk, sorted by cohort record: each entry's record, genotype (allele indices
+    padded with the ploidy sentinel to the widest call, then the phase bit), and where it is (chunk, row)."""
+
+    records: np.ndarray
+    """int64 cohort record index per entry."""
+    genotypes: np.ndarray
+    """int16 (entries, widest ploidy + 1): allele indices (``-1`` missing, ``-2`` beyond the call's ploidy), phased."""
+    chunks: np.ndarray
+    """int32 index of the entry's chunk in the sequence given to :func:`sample_rows`."""
+    rows: np.ndarray
+    """int64 row of the entry in its chunk."""
+
+
+def sample_rows(chunks: Sequence[Entries], index: int) -> SampleRows:
+    """Sample ``index``'s entries in ``chunks`` (:class:`SampleRows`): one slice per chunk, gathered in bulk."""
+    spans = [chunk.span(index) for chunk in chunks]
+    width = max((chunk.alleles.shape[1] for chunk, (lo, hi) in zip(chunks, spans, strict=True) if hi > lo),
+                default=1)
+    records, genotypes, where, rows = [], [], [], []
+    for c, (chunk, (lo, hi)) in enumerate(zip(chunks, spans, strict=True)):
+        if hi <= lo:
+            continue
+        local = chunk.local[lo:hi]
+        records.append(chunk.record_array[local])
+        block = np.full((hi - lo, width + 1), _GT_END, dtype=np.int16)
+        block[:, : chunk.alleles.shape[1]] = chunk.alleles[lo:hi]
+        block[:, width] = chunk.phased[lo:hi]
+        genotypes.append(block)
+        where.append(np.full(hi - lo, c, dtype=np.int32))
+        rows.append(np.arange(lo, hi, dtype=np.int64))
+    if not records:
+        return SampleRows(np.empty(0, np.int64), np.empty((0, width + 1), np.int16), np.empty(0, np.int32),
+                          np.empty(0, np.int64))
+    record = np.concatenate(records)
+    order = np.argsort(record, kind="stable")
+    return SampleRows(record[order], np.concatenate(genotypes)[order], np.concatenate(where)[order],
+                      np.concatenate(rows)[order])
 
 
 class SampleEntries:
@@ -368,14 +442,11 @@ class SampleEntries:
 
     def __init__(self, chunk: Entries, lo: int, hi: int) -> None:
         self._chunk, self._lo = chunk, lo
-        self._local: list[int] = chunk.local[lo:hi].tolist() if hi > lo else []
         records = chunk.records
         columns = chunk.alleles[lo:hi].T.tolist() if hi > lo else []
-        self.keys: list[tuple[Any, ...]] = list(zip([records[r] for r in self._local], *columns,
+        self.keys: list[tuple[Any, ...]] = list(zip([records[r] for r in chunk.local[lo:hi].tolist()], *columns,
                                                     chunk.phased[lo:hi].tolist(), strict=True)) if hi > lo else []
         """Per entry: (cohort record index, allele indices padded to the chunk's widest call, phased)."""
-        self.tags_phase = "PS" in chunk.formats or "PID" in chunk.formats
-        """The chunk holds PS or PID values."""
 
     def genotype(self, j: int) -> list[Any]:
         """Entry ``j`` as cyvcf2 gives a genotype: ``[allele, ..., phased]``."""
@@ -384,23 +455,54 @@ class SampleEntries:
 
     def call(self, j: int, name: str) -> SampleCall:
         """Entry ``j``'s call, with its FORMAT values."""
-        return sample_call([self.genotype(j)], 0, name, self._formats(j))
+        return self._chunk.call_at(self._lo + j, name)
 
     def phase_tagged(self, j: int) -> bool:
         """Whether entry ``j``'s call has a phase set or read-backed phase (:func:`varhlh.read.reader.phase_tagged`)."""
-        return self.tags_phase and phase_tagged(self._formats(j), 0)
-
-    def _formats(self, j: int) -> dict[str, list[Any]]:
-        """Entry ``j``'s FORMAT values, as one-row columns."""
-        chunk, at = self._chunk, self._lo + j
-        rows: dict[str, list[Any]] = {}
-        for key, values in chunk.formats.items():
-            row = values[at].tolist()
-            if values.ndim == 2:  # vectors (AD; GQ and DP come as one-element vectors): cut the padding
-                row = row[: int(chunk.widths[self._local[j], chunk.keys.index(key)])]
-            rows[key] = [row]
-        return rows
+        return self._chunk.phase_tagged_at(self._lo + j)
 
 
-__all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "Part", "Plan", "QueryResult", "SampleEntries", "Screen",
-           "read_query"]
+class GenotypeCodes:
+    """Entries as int64 codes: the cohort record and a genotype id, ``record << 32 | id``. A genotype is the call's
+    allele indices without the ploidy padding, then the phase bit (cyvcf2's form); its id is given in order of
+    first sight, so codes are comparable within one instance (one per worker)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[int, ...], int] = {}
+        self._genotypes: list[tuple[int, ...]] = []
+
+    def of(self, rows: SampleRows) -> np.ndarray:
+        """The code of each of ``rows``' entries (few distinct genotypes: each is looked up once)."""
+        if not len(rows.records):
+            return np.empty(0, np.int64)
+        genotypes = rows.genotypes
+        if genotypes.shape[1] <= 4:  # a row packed in one int64 (16 bits a column): a flat, fast unique
+            packed = np.zeros(len(genotypes), np.int64)
+            for column in range(genotypes.shape[1]):
+                packed |= (genotypes[:, column].astype(np.int64) & 0xFFFF) << (16 * column)
+            _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+            distinct = genotypes[first]
+        else:
+            distinct, inverse = np.unique(genotypes, axis=0, return_inverse=True)
+        ids = np.array([self._id(g) for g in distinct.tolist()], dtype=np.int64)
+        return (rows.records << 32) | ids[inverse.reshape(-1)]
+
+    def genotype(self, code: int) -> list[int]:
+        """Code ``code``'s genotype, ``[allele, ..., phased]``."""
+        return list(self._genotypes[code & 0xFFFFFFFF])
+
+    @staticmethod
+    def record(code: int) -> int:
+        return code >> 32
+
+    def _id(self, padded: list[int]) -> int:
+        genotype = (*(a for a in padded[:-1] if a != _GT_END), padded[-1])
+        found = self._ids.get(genotype)
+        if found is None:
+            found = self._ids[genotype] = len(self._genotypes)
+            self._genotypes.append(genotype)
+        return found
+
+
+__all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "GenotypeCodes", "Part", "Plan", "QueryResult", "SampleEntries",
+           "SampleRows", "Screen", "read_query", "sample_rows"]
