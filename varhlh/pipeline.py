@@ -282,7 +282,7 @@ def load(reader: VcfReader, request: Request, panel: Panel, samples: Sequence[st
     if missing:
         warnings.append(f"The VCF has no contig for {len(missing)} panel gene(s) ({', '.join(missing)}): they were "
                         "not assessed.")
-    coverage = _coverage(reader, panel, names, alleles)
+    coverage = _coverage(reader, panel, names, alleles, records)
     if (why := refusal(coverage, list(header.contigs))) is not None:
         msg = f"{reader.display}: {why}"
         raise InputError(msg)
@@ -348,13 +348,15 @@ class Annotations(Mapping[str, Annotation]):
         return len(self._alleles)
 
 
-def _coverage(reader: VcfReader, panel: Panel, names: Mapping[str, str],
-              alleles: Sequence[Allele]) -> tuple[GeneCoverage, ...]:
-    """Per panel gene: is its chromosome in the header and in the data, and how many records its region holds."""
+def _coverage(reader: VcfReader, panel: Panel, names: Mapping[str, str], alleles: Sequence[Allele],
+              read: Sequence[VcfRecord] = ()) -> tuple[GeneCoverage, ...]:
+    """Per panel gene: is its chromosome in the header and in the data, and how many records its region holds.
+    A contig with a record among those ``read`` has records; the reader is asked only about the others."""
     records: dict[str, set[int]] = {}
     for allele in alleles:
         records.setdefault(allele.gene.symbol, set()).add(id(allele.record))
-    populated = {contig for contig in set(names.values()) if reader.has_records(contig)}
+    seen = {record.chrom for record in read}
+    populated = {contig for contig in set(names.values()) if contig in seen or reader.has_records(contig)}
     return gene_coverage([(g.symbol, g.chrom) for g in panel.genes], names, populated,
                          {symbol: len(ids) for symbol, ids in records.items()})
 
