@@ -354,14 +354,9 @@ class Entries:
 
     def calls(self, index: int, name: str) -> Iterator[tuple[int, SampleCall]]:
         """(cohort record index, call) for each entry of sample ``index``."""
-        entries = self.of(index)
-        for j, key in enumerate(entries.keys):
-            yield key[0], entries.call(j, name)
-
-    def of(self, index: int) -> SampleEntries:
-        """Sample ``index``'s entries."""
         lo, hi = self.span(index)
-        return SampleEntries(self, lo, hi)
+        for row in range(lo, hi):
+            yield self.records[int(self.local[row])], self.call_at(row, name)
 
     def span(self, index: int) -> tuple[int, int]:
         """The rows [lo, hi) of sample ``index``'s entries (sorted by sample, then record)."""
@@ -437,31 +432,6 @@ def sample_rows(chunks: Sequence[Entries], index: int) -> SampleRows:
                       np.concatenate(rows)[order])
 
 
-class SampleEntries:
-    """One sample's entries in one chunk: their keys at once, their calls (with the FORMAT values) when asked for."""
-
-    def __init__(self, chunk: Entries, lo: int, hi: int) -> None:
-        self._chunk, self._lo = chunk, lo
-        records = chunk.records
-        columns = chunk.alleles[lo:hi].T.tolist() if hi > lo else []
-        self.keys: list[tuple[Any, ...]] = list(zip([records[r] for r in chunk.local[lo:hi].tolist()], *columns,
-                                                    chunk.phased[lo:hi].tolist(), strict=True)) if hi > lo else []
-        """Per entry: (cohort record index, allele indices padded to the chunk's widest call, phased)."""
-
-    def genotype(self, j: int) -> list[Any]:
-        """Entry ``j`` as cyvcf2 gives a genotype: ``[allele, ..., phased]``."""
-        key = self.keys[j]
-        return [a for a in key[1:-1] if a != _GT_END] + [key[-1]]
-
-    def call(self, j: int, name: str) -> SampleCall:
-        """Entry ``j``'s call, with its FORMAT values."""
-        return self._chunk.call_at(self._lo + j, name)
-
-    def phase_tagged(self, j: int) -> bool:
-        """Whether entry ``j``'s call has a phase set or read-backed phase (:func:`varhlh.read.reader.phase_tagged`)."""
-        return self._chunk.phase_tagged_at(self._lo + j)
-
-
 class GenotypeCodes:
     """Entries as int64 codes: the cohort record and a genotype id, ``record << 32 | id``. A genotype is the call's
     allele indices without the ploidy padding, then the phase bit (cyvcf2's form); its id is given in order of
@@ -504,5 +474,5 @@ class GenotypeCodes:
         return found
 
 
-__all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "GenotypeCodes", "Part", "Plan", "QueryResult", "SampleEntries",
-           "SampleRows", "Screen", "read_query", "sample_rows"]
+__all__ = ["CHUNK_RECORDS", "SEX_COLUMNS", "Entries", "GenotypeCodes", "Part", "Plan", "QueryResult", "SampleRows",
+           "Screen", "read_query", "sample_rows"]
