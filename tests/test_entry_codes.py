@@ -3,10 +3,12 @@ call, and each code's site call is computed once; the packed and the general pat
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from varhlh.cohort import _HOM_REF, _LONE, _OTHER, _SiteTable
-from varhlh.read.matrix import GenotypeCodes, SampleRows
+from varhlh.read.matrix import Entries, GenotypeCodes, Part, SampleRows, sample_rows
 
 
 def _rows(records: list[int], genotypes: list[list[int]]) -> SampleRows:
@@ -57,3 +59,31 @@ def test_each_code_is_computed_once_and_found_again() -> None:
     assert table.kind[at].tolist() == [_HOM_REF, _OTHER, _LONE, _OTHER]
     assert table.full[at].tolist() == [0, 1, 0, 1]
     assert table.lone[at].tolist() == [None, None, "b", None]
+
+
+def _chunk(directory: Path, records: list[int], sample: list[int], local: list[int], alleles: list[list[int]],
+           phased: list[int]) -> Entries:
+    directory.mkdir()
+    arrays = {"records": np.array(records, np.int32), "sample": np.array(sample, np.int32),
+              "local": np.array(local, np.int32), "alleles": np.array(alleles, np.int16),
+              "phased": np.array(phased, np.int8), "widths": np.ones((len(records), 0), np.int16)}
+    for name, array in arrays.items():
+        np.save(directory / f"{name}.npy", array)
+    return Entries(Part(directory), ())
+
+
+def test_a_samples_entries_gathered_from_chunks_of_different_widths(tmp_path: Path) -> None:
+    """Sample 0 has entries in a diploid chunk and in a haploid one (padded to the widest call); sample 1 in the
+    first only; sample 2 in none."""
+    diploid = _chunk(tmp_path / "a", [10, 11], [0, 0, 1], [0, 1, 1], [[0, 1], [1, 1], [0, 1]], [0, 1, 0])
+    haploid = _chunk(tmp_path / "b", [5, 12], [0, 0], [0, 1], [[1], [1]], [0, 0])
+    rows = sample_rows([diploid, haploid], 0)
+    assert rows.records.tolist() == [5, 10, 11, 12]
+    assert rows.genotypes.tolist() == [[1, -2, 0], [0, 1, 0], [1, 1, 1], [1, -2, 0]]
+    assert rows.chunks.tolist() == [1, 0, 0, 1] and rows.rows.tolist() == [0, 0, 1, 1]
+    assert [diploid, haploid][1].genotype_at(1) == [1, 0]
+    one = sample_rows([diploid, haploid], 1)
+    assert one.records.tolist() == [11] and one.genotypes.tolist() == [[0, 1, 0]]
+    none = sample_rows([diploid, haploid], 2)
+    assert none.records.shape == (0,) and none.genotypes.shape == (0, 2)
+    assert GenotypeCodes().of(none).tolist() == []

@@ -509,6 +509,9 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
         order = np.lexsort((alts, entries))
         places = np.concatenate([places, [m[2] for m in mixed]])[order]
         background = np.concatenate([background, _objects([m[3] for m in mixed])])[order]
+    if len(places) > 1 and bool((np.diff(places) < 0).any()):  # Background.runs reads them in order
+        msg = f"cohort: the background places of {name} are out of order"
+        raise RuntimeError(msg)
     listed = int(np.count_nonzero(kind != _HOM_REF))
     return ProbandGenotypes(tuple(view), len(state.records) - listed, sex, calls_by_allele,
                             Background(tuple(places.tolist()), tuple(background.tolist())), phased)

@@ -6,9 +6,11 @@ page faults and ~0.5 s of system time on the benchmark's 120-MiB file (about a q
 of a few pieces keeps that memory mapped between pieces (~24,000 faults, ~0.15 s; peak RSS ~25 MiB higher).
 
 Only glibc's ``mallopt`` is used, through ctypes, and only for the scan's duration: the pad is set back to glibc's
-default when the scan ends. Elsewhere (another C library, no ``mallopt``) this is a no-op. A side effect of any
-``mallopt`` call on glibc: its dynamic mmap threshold stops adapting for the rest of the process (it stays at the
-value it had reached) — a speed matter only, never a result.
+default when the scan ends (glibc cannot be asked for the value it had, so a ``MALLOC_TOP_PAD_`` given in the
+environment is replaced by the default too). Elsewhere (another C library, no ``mallopt``) this is a no-op. One
+scan runs at a time in a process (the reader streams one input), so the setting is never nested. A side effect
+of any ``mallopt`` call on glibc: its dynamic mmap threshold stops adapting for the rest of the process (it stays
+at the value it had reached) — a speed matter only, never a result.
 """
 
 from __future__ import annotations

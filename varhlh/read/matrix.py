@@ -434,8 +434,10 @@ def sample_rows(chunks: Sequence[Entries], index: int) -> SampleRows:
 
 class GenotypeCodes:
     """Entries as int64 codes: the cohort record and a genotype id, ``record << 32 | id``. A genotype is the call's
-    allele indices without the ploidy padding, then the phase bit (cyvcf2's form); its id is given in order of
-    first sight, so codes are comparable within one instance (one per worker)."""
+    allele indices without the ploidy padding, then the phase bit (cyvcf2's form); an id is given to each genotype
+    when it is first met, so codes are comparable within one instance (one per worker). Records are stored as
+    int32 (below 2**31), and ids are checked to stay below 2**32, so two entries share a code only when they share
+    record and genotype."""
 
     def __init__(self) -> None:
         self._ids: dict[tuple[int, ...], int] = {}
@@ -463,6 +465,7 @@ class GenotypeCodes:
 
     @staticmethod
     def record(code: int) -> int:
+        """Code ``code``'s cohort record."""
         return code >> 32
 
     def _id(self, padded: list[int]) -> int:
@@ -470,6 +473,9 @@ class GenotypeCodes:
         found = self._ids.get(genotype)
         if found is None:
             found = self._ids[genotype] = len(self._genotypes)
+            if found >> 32:
+                msg = "cohort reader: more than 2**32 distinct genotypes in one worker"
+                raise RuntimeError(msg)
             self._genotypes.append(genotype)
         return found
 

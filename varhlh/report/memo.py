@@ -17,7 +17,8 @@ V = TypeVar("V")
 
 
 class Memo(dict[K, V]):
-    """``memo[key]`` is ``compute(key)``, computed once per key held."""
+    """``memo[key]`` is ``compute(key)``, computed once per key held. Only ``memo[key]`` computes: ``get``, ``in``
+    and the other dict methods see what is held."""
 
     def __init__(self, compute: Callable[[K], V], limit: int = 1 << 17) -> None:
         super().__init__()
