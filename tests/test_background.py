@@ -144,8 +144,8 @@ def test_samples_analysed_alone_equal_single_runs(run_cli, indexed, tmp_path: Pa
 
     def seen(*args, **kwargs):  # type: ignore[no-untyped-def]
         found = site_call(*args, **kwargs)
-        if found is not None and len(found.background) > 1:
-            several.append(any(b is not None for b in found.background))
+        if found is not None and len(found) > 1:
+            several.append(any(b is not None for b in found))
         return found
 
     monkeypatch.setattr(cohort, "_site_call", seen)

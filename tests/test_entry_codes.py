@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from varhlh.cohort import _HOM_REF, _LONE, _OTHER, _SiteTable
+from varhlh.models import Zygosity
 from varhlh.read.matrix import Entries, GenotypeCodes, Part, SampleRows, sample_rows
 
 
@@ -40,13 +41,17 @@ def test_the_packed_and_the_general_paths_agree() -> None:
 def test_each_code_is_computed_once_and_found_again() -> None:
     computed: list[int] = []
 
-    class Site:
-        def __init__(self, background: tuple[object | None, ...], lone: object | None) -> None:
-            self.background, self.lone, self.carried = background, lone, True
+    class Background:  # a background allele: what the table reads of it
+        zygosity = Zygosity.HET
 
-    def compute(code: int) -> Site | None:
+        def __repr__(self) -> str:
+            return "b"
+
+    b = Background()
+
+    def compute(code: int) -> tuple[object | None, ...] | None:
         computed.append(code)
-        return None if code % 3 == 0 else Site(("b",), "b") if code % 3 == 1 else Site((None, "b"), None)
+        return None if code % 3 == 0 else (b,) if code % 3 == 1 else (None, b)
 
     table = _SiteTable()
     first = np.array([10, 4, 7, 3], np.int64)
@@ -58,7 +63,8 @@ def test_each_code_is_computed_once_and_found_again() -> None:
     assert sorted(computed) == [3, 4, 5, 7, 8, 10]  # 3 and 10 found, not computed again
     assert table.kind[at].tolist() == [_HOM_REF, _OTHER, _LONE, _OTHER]
     assert table.full[at].tolist() == [0, 1, 0, 1]
-    assert table.lone[at].tolist() == [None, None, "b", None]
+    assert table.lone[at].tolist() == [None, None, b, None]
+    assert table.carried[at].tolist() == [False, True, True, True]
 
 
 def _chunk(directory: Path, records: list[int], sample: list[int], local: list[int], alleles: list[list[int]],

@@ -495,7 +495,7 @@ def _sample_genotypes(state: _State, name: str, opened: Sequence[Entries], sex: 
     for e in np.flatnonzero(kind == _OTHER).tolist():
         site, record = table.site[at[e]], int(rows.records[e])
         calls: dict[str, SampleCall] | None = None
-        for k, (allele, found) in enumerate(zip(state.alleles[record], site.background, strict=True)):
+        for k, (allele, found) in enumerate(zip(state.alleles[record], site, strict=True)):
             if found is not None:
                 mixed.append((e, k, len(view), found))
                 continue
@@ -535,11 +535,11 @@ class _SiteTable:
         self.full = np.empty(0, np.int64)
         """ALTs interpreted in full."""
         self.carried = np.empty(0, bool)
-        """:attr:`_SiteCall.carried`."""
+        """A background allele is carried (its call's phase tags count for the completeness verdict)."""
         self.lone = _objects([])
-        """:attr:`_SiteCall.lone`."""
+        """The record's one ALT, when it is a background allele (else None)."""
 
-    def positions(self, codes: np.ndarray, compute: Callable[[int], _SiteCall | None]) -> np.ndarray:
+    def positions(self, codes: np.ndarray, compute: Callable[[int], SiteCall | None]) -> np.ndarray:
         """Where each of ``codes`` is in the columns; a code not seen before is computed (``compute``) and added."""
         at = np.searchsorted(self._sorted, codes)
         inside = at < len(self._sorted)
@@ -549,49 +549,42 @@ class _SiteTable:
             return at
         new = np.unique(codes[~known])
         sites = [compute(code) for code in new.tolist()]
+        lone = [s[0] if s is not None and len(s) == 1 else None for s in sites]
         where = np.searchsorted(self._sorted, new)
         self._sorted = np.insert(self._sorted, where, new)
         self.site = np.insert(self.site, where, _objects(sites))
-        self.kind = np.insert(self.kind, where, [_HOM_REF if s is None else _LONE if s.lone is not None else _OTHER
-                                                 for s in sites])
-        self.full = np.insert(self.full, where, [0 if s is None else sum(b is None for b in s.background)
-                                                 for s in sites])
-        self.carried = np.insert(self.carried, where, [s is not None and s.carried for s in sites])
-        self.lone = np.insert(self.lone, where, _objects([None if s is None else s.lone for s in sites]))
+        self.kind = np.insert(self.kind, where, [_HOM_REF if s is None else _LONE if b is not None else _OTHER
+                                                 for s, b in zip(sites, lone, strict=True)])
+        self.full = np.insert(self.full, where, [0 if s is None else s.count(None) for s in sites])
+        self.carried = np.insert(self.carried, where, [s is not None and any(b is not None and b.zygosity.carried
+                                                                             for b in s) for s in sites])
+        self.lone = np.insert(self.lone, where, _objects(lone))
         return np.searchsorted(self._sorted, codes)
 
 
 def _objects(items: Sequence[object]) -> np.ndarray:
-    """A one-dimensional object array of ``items`` (never read as nested sequences)."""
+    """A one-dimensional object array of ``items``, each held as it is (a tuple too: never read as a row)."""
     array = np.empty(len(items), dtype=object)
-    array[:] = items
+    for i, item in enumerate(items):
+        array[i] = item
     return array
 
 
-@dataclass(frozen=True)
-class _SiteCall:
-    """What one call (a genotype entry) at one cohort record makes of the record's alleles."""
-
-    background: tuple[BackgroundAllele | None, ...]
-    """Per ALT: the background allele (:func:`_background`), or None when it is interpreted in full."""
-    carried: bool
-    """A background allele is carried (its call's phase tags count for the completeness verdict)."""
-    lone: BackgroundAllele | None = None
-    """The record's one ALT, when it is a background allele (``background`` is then just this one)."""
+SiteCall = tuple[BackgroundAllele | None, ...]
+"""What one call (a genotype entry) at one cohort record makes of the record's alleles: per ALT, the background
+allele (:func:`_background`), or None when it is interpreted in full."""
 
 
 _AUTOSOMES = frozenset(str(n) for n in range(1, 23))
 
 
-def _site_call(state: _State, number: int, raw: list[Any]) -> _SiteCall | None:
+def _site_call(state: _State, number: int, raw: list[Any]) -> SiteCall | None:
     """The call ``raw`` (``[allele, ..., phased]``) at cohort record ``number``: None when it is homozygous
     reference (:func:`varhlh.restrict.hom_ref_alleles`), else its alleles as background alleles or not."""
     alleles, _, text = call_alleles(raw)
     if hom_ref_alleles(alleles):
         return None
-    found = tuple(_background(state, allele, alleles, text) for allele in state.alleles[number])
-    return _SiteCall(found, any(b is not None and b.zygosity.carried for b in found),
-                     found[0] if len(found) == 1 else None)
+    return tuple(_background(state, allele, alleles, text) for allele in state.alleles[number])
 
 
 def _background(state: _State, allele: Allele, alleles: tuple[int | None, ...],

@@ -120,27 +120,21 @@ class Annotator:
         the header's fields and opt-in files, or values found in ``annotations`` (made by this annotator); None
         when absent. The annotations are read only when the header names no source and some annotation made so far
         has such a value: a cohort sample lists thousands of alleles, and most inputs give none."""
-        seen: list[Annotation] | None = None
-
-        def found() -> list[Annotation]:  # the alleles' own values are read only when the header names no source
-            nonlocal seen
-            if seen is None:
-                seen = list(annotations)
-            return seen
-
         consequence_source = self.external_source or ", ".join(f"VCF {s.tag} ({s.dialect.value})"
                                                                 for s in self.sources) or None
         reference = self.reference.label if self.reference is not None else None
         clinvar = (self.local.clinvar.evidence_source if self.local is not None and self.local.clinvar
-                   else f"VCF INFO {self.clinvar_fields.significance}" if self.clinvar_fields.significance
-                   else next((a.clinvar.source for a in found() if a.clinvar is not None), None)
-                   if self._gave_clinvar else None)
+                   else f"VCF INFO {self.clinvar_fields.significance}" if self.clinvar_fields.significance else None)
         frequency = (self.local.gnomad.evidence_source if self.local is not None and self.local.gnomad
                      else f"VCF INFO {', '.join(self.popmax_fields + self.af_fields)}"
-                     if self.popmax_fields or self.af_fields
-                     else next((a.frequency.source for a in found() if a.frequency is not None
-                                and not a.frequency.source.startswith(BUNDLED)), None)
-                     if self._gave_frequency else None)
+                     if self.popmax_fields or self.af_fields else None)
+        if (clinvar is None and self._gave_clinvar) or (frequency is None and self._gave_frequency):
+            found = list(annotations)  # the alleles' own values: the header names no source
+            if clinvar is None:
+                clinvar = next((a.clinvar.source for a in found if a.clinvar is not None), None)
+            if frequency is None:
+                frequency = next((a.frequency.source for a in found if a.frequency is not None
+                                  and not a.frequency.source.startswith(BUNDLED)), None)
         return consequence_source, reference, clinvar, frequency
 
     def resources(self) -> list[dict[str, object]]:

@@ -24,6 +24,7 @@ from varhlh.decide.clinical import ClinicalContext, Criterion
 from varhlh.decide.completeness import Completeness
 from varhlh.fileio import WHOLE_FILE
 from varhlh.models import (
+    Allele,
     Annotation,
     BackgroundAllele,
     ClinVarEvidence,
@@ -31,8 +32,10 @@ from varhlh.models import (
     FrequencyEvidence,
     GeneResult,
     GenotypeCall,
+    Interpretation,
     TranscriptModel,
     VariantResult,
+    Zygosity,
 )
 from varhlh.pipeline import InputFacts, Result
 from varhlh.report.memo import Memo
@@ -131,20 +134,21 @@ def split_listing(result: Result) -> tuple[list[VariantResult], list[SetAsideDoc
 
 
 def _set_aside(v: VariantResult) -> SetAsideDoc:
-    reason = v.interpretation.set_aside
-    assert reason is not None  # split_listing puts only set-aside alleles here
-    return SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
-                       zygosity=v.genotype.zygosity, genotype=v.genotype.genotype,
-                       classification=v.interpretation.classification, reason=reason,
-                       consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
+    return _row(v.allele, v.annotation, v.interpretation, v.genotype.zygosity, v.genotype.genotype)
 
 
 def _row_of(v: BackgroundAllele) -> SetAsideDoc:
-    reason = v.interpretation.set_aside
-    assert reason is not None  # a background allele is set aside
-    return SetAsideDoc(id=v.id, chrom=v.allele.record.chrom, pos=v.allele.record.pos, gene=v.allele.gene.symbol,
-                       zygosity=v.zygosity, genotype=v.genotype, classification=v.interpretation.classification,
-                       reason=reason, consequence=v.annotation.consequence, hgvs_c=v.annotation.hgvs_c)
+    return _row(v.allele, v.annotation, v.interpretation, v.zygosity, v.genotype)
+
+
+def _row(allele: Allele, annotation: Annotation, interpretation: Interpretation, zygosity: Zygosity,
+         genotype: str) -> SetAsideDoc:
+    """The compact row of a set-aside allele (split_listing puts only set-aside alleles here)."""
+    reason = interpretation.set_aside
+    assert reason is not None
+    return SetAsideDoc(id=allele.id, chrom=allele.record.chrom, pos=allele.record.pos, gene=allele.gene.symbol,
+                       zygosity=zygosity, genotype=genotype, classification=interpretation.classification,
+                       reason=reason, consequence=annotation.consequence, hgvs_c=annotation.hgvs_c)
 
 
 _background_row = Memo(_row_of)

@@ -156,7 +156,11 @@ class Encoded(list[str]):
 
 
 def _encode_row(row: SetAsideDoc) -> str:
-    return _encoder().encode(msgspec.to_builtins(row))
+    return _encode_item(msgspec.to_builtins(row))
+
+
+_encode_item = _item_encoder(_encoder())
+"""The list-item encoder of :func:`json_bytes`, built once for the set-aside rows."""
 
 
 _row_text = Memo(_encode_row)
